@@ -1,0 +1,94 @@
+// Lint rules, including the layer rules of DESIGN.md §3: imports point one way
+// (schema → resolvers → provisioning/capi → k8s) and only src/k8s (plus the embedded
+// engine and tests) may import @kubernetes/client-node.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const clientNode = {
+  name: '@kubernetes/client-node',
+  message: 'Only src/k8s (and the embedded engine) may import @kubernetes/client-node.',
+};
+const noEmbedded = {
+  group: ['**/embedded/**', '**/embedded/*'],
+  message: 'The gateway reaches the embedded cluster only over HTTPS (app.ts starts it).',
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      '.capi-gateway/**',
+      '.cache/**',
+      'test/generated/**',
+      'test/realcluster/go/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'resolvers/**/*.ts', 'schema/**/*.ts'],
+    ignores: ['src/k8s/**', 'src/embedded/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [clientNode], patterns: [noEmbedded] }],
+    },
+  },
+  {
+    files: ['src/app.ts', 'src/main.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [clientNode] }] },
+  },
+  {
+    files: ['schema/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [clientNode],
+          patterns: [
+            noEmbedded,
+            { group: ['**/src/k8s/**', '**/src/k8s/*'], message: 'schema/ never imports src/k8s.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['resolvers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [clientNode],
+          patterns: [
+            noEmbedded,
+            { group: ['**/schema/**', '**/schema/*'], message: 'resolvers/ must not import schema/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/k8s/**/*.ts', 'src/capi/**/*.ts', 'src/provisioning/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noEmbedded,
+            {
+              group: ['**/resolvers/**', '**/schema/**'],
+              message: 'Lower layers never import resolvers/ or schema/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

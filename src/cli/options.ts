@@ -1,0 +1,17 @@
+/** Options shared by `serve` and `embedded`, as commander parses them. */
+export interface EmbeddedCliOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  ephemeral: boolean;
+  demo: boolean;
+  speed: number;
+  capiApi: 'v1beta2' | 'v1beta1';
+  failMachines: number;
+  unhealthyNodes: number;
+}
+
+export interface ServeCliOptions extends EmbeddedCliOptions {
+  apiPort: number;
+  config?: string;
+}

@@ -1,0 +1,32 @@
+import { buildApp, type ResolvedManagementCluster } from '../app.ts';
+import { loadGatewayConfig } from '../config/load-config.ts';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../embedded/cluster.ts';
+import { embeddedClusterOptions, printEmbedded } from './embedded.ts';
+import type { ServeCliOptions } from './options.ts';
+import { onShutdown } from './shutdown.ts';
+
+export async function runServe(opts: ServeCliOptions): Promise<void> {
+  const loaded = await loadGatewayConfig(opts.config);
+  if (!loaded.ok) {
+    process.stderr.write(`invalid config${opts.config ? ` ${opts.config}` : ''}: ${loaded.error}\n`);
+    process.exit(2);
+  }
+  let embedded: EmbeddedCluster | undefined;
+  const managementClusters: ResolvedManagementCluster[] = [];
+  for (const mc of loaded.config.managementClusters) {
+    if ('embedded' in mc) {
+      embedded = await startEmbeddedCluster(embeddedClusterOptions(opts, opts.apiPort));
+      printEmbedded(embedded);
+      managementClusters.push({ name: mc.name, kubeconfigPath: embedded.kubeconfigPath });
+    } else {
+      managementClusters.push({ name: mc.name, kubeconfigPath: mc.kubeconfig, context: mc.context });
+    }
+  }
+  const app = await buildApp({ host: opts.host, port: opts.port, managementClusters });
+  await app.start();
+  process.stdout.write(`GraphQL: ${app.url} (GraphiQL in a browser)\n`);
+  onShutdown(async () => {
+    await app.stop();
+    await embedded?.stop();
+  });
+}

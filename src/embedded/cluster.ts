@@ -1,0 +1,39 @@
+/**
+ * The embedded management cluster: the Kubernetes-compatible API server plus (issue 3) the
+ * simulated CAPI controllers and the demo fleet. Reached by everything else over HTTPS.
+ */
+import { startApiServer } from './apiserver/server.ts';
+
+export interface FaultOptions {
+  /** Fraction (0-1) of machines whose infrastructure provisioning fails. */
+  machineFailureRate: number;
+  /** Fraction (0-1) of nodes that go NotReady after becoming Ready. */
+  nodeNotReadyRate: number;
+}
+
+export interface EmbeddedClusterOptions {
+  host: string;
+  /** 0 = pick a free port. */
+  port: number;
+  dataDir: string;
+  ephemeral: boolean;
+  demo: boolean;
+  /** Time scale of the simulated engine: 20 = twenty times faster. */
+  speed: number;
+  capiApi: 'v1beta2' | 'v1beta1';
+  faults: FaultOptions;
+  /** Start the simulated controllers (tests of the bare API server turn this off). */
+  controllers?: boolean;
+}
+
+export interface EmbeddedCluster {
+  /** https://HOST:PORT */
+  url: string;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const server = await startApiServer(options);
+  return { url: server.url, kubeconfigPath: server.kubeconfigPath, stop: () => server.stop() };
+}
