@@ -1,0 +1,97 @@
+/**
+ * The KubeadmControlPlane webhook rules of CAPI: replicas must be positive and odd with stacked
+ * etcd (also when scaled through the scale subresource), versions must be valid and a version
+ * change may not skip a minor release.
+ */
+import type {
+  AdmissionCause,
+  AdmissionRequest,
+  KubeObject,
+  ValidatingAdmissionPlugin,
+} from '../../apiserver/admission.ts';
+import { numberField, recordField, stringField } from '../object-fields.ts';
+import { parseKubernetesVersion, skipsMinor } from '../kubernetes-version.ts';
+import { allowed, invalidField, rejectInvalid } from './admission-responses.ts';
+
+const GROUP = 'controlplane.cluster.x-k8s.io';
+
+export interface KubeadmControlPlaneLookup {
+  getKubeadmControlPlane(namespace: string, name: string): KubeObject | undefined;
+}
+
+function usesExternalEtcd(kcp: KubeObject | undefined): boolean {
+  return recordField(kcp, 'spec.kubeadmConfigSpec.clusterConfiguration.etcd.external') !== undefined;
+}
+
+export function replicaCauses(
+  replicas: number | undefined,
+  externalEtcd: boolean,
+  field: string,
+): AdmissionCause[] {
+  if (replicas === undefined) return [];
+  if (replicas <= 0)
+    return [invalidField(field, `Invalid value: ${replicas}: replicas must be greater than 0`)];
+  if (!externalEtcd && replicas % 2 === 0) {
+    return [
+      invalidField(
+        field,
+        `Invalid value: ${replicas}: replicas cannot be an even number when etcd is stacked`,
+      ),
+    ];
+  }
+  return [];
+}
+
+function versionCauses(request: AdmissionRequest): AdmissionCause[] {
+  const version = stringField(request.object, 'spec.version');
+  const parsed = parseKubernetesVersion(version);
+  if (!parsed)
+    return [
+      invalidField('spec.version', `Invalid value: "${version ?? ''}": must be a valid semantic version`),
+    ];
+  const previous = parseKubernetesVersion(stringField(request.oldObject, 'spec.version'));
+  if (previous && skipsMinor(previous, parsed)) {
+    return [
+      invalidField(
+        'spec.version',
+        `Forbidden: cannot update Kubernetes version from ${previous.raw} to ${parsed.raw}: skipping minor versions is not allowed`,
+        'FieldValueForbidden',
+      ),
+    ];
+  }
+  return [];
+}
+
+export function createKubeadmControlPlaneWebhook(
+  lookup: KubeadmControlPlaneLookup,
+): ValidatingAdmissionPlugin {
+  return {
+    name: 'capi-kubeadm-control-plane',
+    validate(request) {
+      if (request.group !== GROUP || request.resource !== 'kubeadmcontrolplanes') return allowed;
+      if (request.operation === 'DELETE' || !request.object) return allowed;
+      if (request.subresource === 'status') return allowed;
+      if (request.subresource === 'scale') {
+        const kcp =
+          request.object.kind === 'KubeadmControlPlane'
+            ? request.object
+            : lookup.getKubeadmControlPlane(request.namespace ?? '', request.name);
+        const causes = replicaCauses(
+          numberField(request.object, 'spec.replicas'),
+          usesExternalEtcd(kcp),
+          'spec.replicas',
+        );
+        return rejectInvalid('KubeadmControlPlane', GROUP, request.name, causes);
+      }
+      const causes = [
+        ...replicaCauses(
+          numberField(request.object, 'spec.replicas'),
+          usesExternalEtcd(request.object),
+          'spec.replicas',
+        ),
+        ...versionCauses(request),
+      ];
+      return rejectInvalid('KubeadmControlPlane', GROUP, request.name, causes);
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { AdmissionRequest, KubeObject } from '../../../src/embedded/apiserver/admission.ts';
+import { capiAdmissionPlugins } from '../../../src/embedded/controllers/admission/capi-admission-plugins.ts';
+import type { TopologyUpgradeState } from '../../../src/embedded/controllers/admission/cluster-webhook.ts';
+
+const classes = new Map<string, KubeObject>();
+let upgradeState: TopologyUpgradeState = { machineDeploymentsUpgrading: false };
+const plugins = capiAdmissionPlugins({
+  getClusterClass: (namespace, name) => classes.get(`${namespace}/${name}`),
+  getTopologyUpgradeState: () => upgradeState,
+  getKubeadmControlPlane: () => kcp(1),
+});
+const [defaulting] = plugins.mutating;
+const [kcpWebhook, clusterWebhook] = plugins.validating;
+
+function kcp(replicas: number, version = 'v1.33.0', external = false): KubeObject {
+  return {
+    apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
+    kind: 'KubeadmControlPlane',
+    metadata: { name: 'cp', namespace: 'default' },
+    spec: {
+      replicas,
+      version,
+      kubeadmConfigSpec: external
+        ? { clusterConfiguration: { etcd: { external: { endpoints: ['x'] } } } }
+        : {},
+    },
+  };
+}
+
+function request(
+  partial: Partial<AdmissionRequest> & Pick<AdmissionRequest, 'resource' | 'group'>,
+): AdmissionRequest {
+  return {
+    operation: 'CREATE',
+    version: 'v1beta2',
+    kind: 'X',
+    name: 'cp',
+    namespace: 'default',
+    dryRun: false,
+    ...partial,
+  };
+}
+
+const kcpRequest = (object: KubeObject, oldObject?: KubeObject, subresource?: string): AdmissionRequest =>
+  request({
+    group: 'controlplane.cluster.x-k8s.io',
+    resource: 'kubeadmcontrolplanes',
+    kind: 'KubeadmControlPlane',
+    operation: oldObject ? 'UPDATE' : 'CREATE',
+    object,
+    oldObject,
+    subresource,
+  });
+
+describe('KubeadmControlPlane webhook', () => {
+  it('rejects zero, negative and even replicas with stacked etcd', async () => {
+    for (const replicas of [0, -1, 2, 4]) {
+      const response = await kcpWebhook!.validate(kcpRequest(kcp(replicas)));
+      expect(response).toMatchObject({ allowed: false, code: 422, causes: [{ field: 'spec.replicas' }] });
+    }
+    expect(await kcpWebhook!.validate(kcpRequest(kcp(3)))).toEqual({ allowed: true });
+  });
+
+  it('allows even replicas with external etcd', async () => {
+    expect(await kcpWebhook!.validate(kcpRequest(kcp(2, 'v1.33.0', true)))).toEqual({ allowed: true });
+  });
+
+  it('checks the scale subresource too', async () => {
+    const scale = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'cp' },
+      spec: { replicas: 2 },
+    };
+    expect(await kcpWebhook!.validate(kcpRequest(scale, scale, 'scale'))).toMatchObject({ allowed: false });
+  });
+
+  it('rejects skipping a minor version but allows one minor step', async () => {
+    expect(await kcpWebhook!.validate(kcpRequest(kcp(1, 'v1.35.0'), kcp(1, 'v1.33.0')))).toMatchObject({
+      allowed: false,
+      message: /skipping minor versions/,
+    });
+    expect(await kcpWebhook!.validate(kcpRequest(kcp(1, 'v1.34.2'), kcp(1, 'v1.33.0')))).toEqual({
+      allowed: true,
+    });
+  });
+});
+
+describe('MachineDeployment defaulting', () => {
+  it('adds cluster-name and deployment-name to selector and template labels, and a replica count', async () => {
+    const md: KubeObject = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachineDeployment',
+      metadata: { name: 'md-0', namespace: 'default' },
+      spec: { clusterName: 'c1', template: { spec: { version: '1.33.0' } } },
+    };
+    const response = await defaulting!.admit(
+      request({
+        group: 'cluster.x-k8s.io',
+        resource: 'machinedeployments',
+        kind: 'MachineDeployment',
+        object: md,
+      }),
+    );
+    expect(response).toEqual({ allowed: true });
+    const labels = { 'cluster.x-k8s.io/cluster-name': 'c1', 'cluster.x-k8s.io/deployment-name': 'md-0' };
+    expect(md).toMatchObject({
+      metadata: { labels: { 'cluster.x-k8s.io/cluster-name': 'c1' } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { version: 'v1.33.0', clusterName: 'c1' } },
+      },
+    });
+  });
+});
+
+describe('Cluster topology webhook', () => {
+  const cluster = (version: string, className = 'cc'): KubeObject => ({
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Cluster',
+    metadata: { name: 'c1', namespace: 'default' },
+    spec: { topology: { version, classRef: { name: className } } },
+  });
+  const clusterRequest = (object: KubeObject, oldObject?: KubeObject): AdmissionRequest =>
+    request({
+      group: 'cluster.x-k8s.io',
+      resource: 'clusters',
+      kind: 'Cluster',
+      name: 'c1',
+      operation: oldObject ? 'UPDATE' : 'CREATE',
+      object,
+      oldObject,
+    });
+  const clusterClass = (versions?: string[]): KubeObject => ({
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'ClusterClass',
+    metadata: { name: 'cc', namespace: 'default' },
+    spec: versions ? { kubernetesVersions: versions } : {},
+  });
+
+  it('warns, but admits, a cluster whose ClusterClass does not exist yet', async () => {
+    classes.clear();
+    expect(await clusterWebhook!.validate(clusterRequest(cluster('v1.33.0', 'missing')))).toMatchObject({
+      allowed: true,
+      warnings: [expect.stringMatching(/does not exist/)],
+    });
+  });
+
+  it('rejects moving a cluster to a missing ClusterClass', async () => {
+    classes.set('default/cc', clusterClass());
+    expect(
+      await clusterWebhook!.validate(clusterRequest(cluster('v1.33.0', 'missing'), cluster('v1.33.0'))),
+    ).toMatchObject({
+      allowed: false,
+      causes: [{ field: 'spec.topology.classRef' }],
+    });
+  });
+
+  it('rejects a minor skip unless the class lists kubernetesVersions', async () => {
+    classes.set('default/cc', clusterClass());
+    upgradeState = { controlPlaneVersion: 'v1.33.0', machineDeploymentsUpgrading: false };
+    expect(
+      await clusterWebhook!.validate(clusterRequest(cluster('v1.35.0'), cluster('v1.33.0'))),
+    ).toMatchObject({
+      allowed: false,
+    });
+    classes.set('default/cc', clusterClass(['v1.33.0', 'v1.34.0', 'v1.35.0']));
+    expect(await clusterWebhook!.validate(clusterRequest(cluster('v1.35.0'), cluster('v1.33.0')))).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('rejects a decrease and a minor bump while the previous upgrade is still running', async () => {
+    classes.set('default/cc', clusterClass());
+    upgradeState = { controlPlaneVersion: 'v1.33.0', machineDeploymentsUpgrading: false };
+    expect(
+      await clusterWebhook!.validate(clusterRequest(cluster('v1.32.0'), cluster('v1.33.0'))),
+    ).toMatchObject({
+      allowed: false,
+      message: /cannot be decreased/,
+    });
+    upgradeState = { controlPlaneVersion: 'v1.32.0', machineDeploymentsUpgrading: false };
+    expect(
+      await clusterWebhook!.validate(clusterRequest(cluster('v1.34.0'), cluster('v1.33.0'))),
+    ).toMatchObject({
+      allowed: false,
+      message: /still upgrading/,
+    });
+    upgradeState = { controlPlaneVersion: 'v1.33.0', machineDeploymentsUpgrading: true };
+    expect(
+      await clusterWebhook!.validate(clusterRequest(cluster('v1.34.0'), cluster('v1.33.0'))),
+    ).toMatchObject({
+      allowed: false,
+      message: /MachineDeployments still upgrading/,
+    });
+    upgradeState = { controlPlaneVersion: 'v1.33.0', machineDeploymentsUpgrading: false };
+    expect(await clusterWebhook!.validate(clusterRequest(cluster('v1.34.0'), cluster('v1.33.0')))).toEqual({
+      allowed: true,
+    });
+  });
+});
