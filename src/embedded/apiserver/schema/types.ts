@@ -49,6 +49,12 @@ export interface Table {
   kind: 'Table';
   apiVersion: 'meta.k8s.io/v1';
   metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
-  columnDefinitions: Array<{ name: string; type: string; format: string; description: string; priority: number }>;
+  columnDefinitions: Array<{
+    name: string;
+    type: string;
+    format: string;
+    description: string;
+    priority: number;
+  }>;
   rows: Array<{ cells: unknown[]; object: unknown }>;
 }
