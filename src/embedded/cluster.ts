@@ -34,6 +34,16 @@ export interface EmbeddedCluster {
 }
 
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
-  const server = await startApiServer(options);
+  const server = await startApiServer({
+    host: options.host,
+    port: options.port,
+    dataDir: options.dataDir,
+    ephemeral: options.ephemeral,
+    capiApi: options.capiApi,
+  });
+  // Issue 3 — the simulated engine starts here: register CAPI's webhook rules into
+  // `server.admission`, then (when `options.controllers !== false`) start the controllers
+  // against `server.url` with `server.caPem` / `server.token`, and the demo fleet when
+  // `options.demo`. Stop them before the server in `stop` below.
   return { url: server.url, kubeconfigPath: server.kubeconfigPath, stop: () => server.stop() };
 }

@@ -1,13 +1,223 @@
-// Placeholder until the API server lands (issue 2).
+/**
+ * The embedded Kubernetes-compatible API server: HTTPS on loopback with a bearer token,
+ * discovery, OpenAPI, and the resource verbs over an in-memory store made durable by a
+ * write-ahead log (or kept in memory only when ephemeral).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { emptyAdmissionChain, type AdmissionChain, type KubeObject } from './admission.ts';
+import type { ApiContext } from './api-context.ts';
+import { crdResourceKey } from './builtin-kinds.ts';
+import { loadOrCreateCredentials, writeKubeconfig, type ServerCredentials } from './certs.ts';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  groupVersions,
+  serverVersion,
+} from './discovery.ts';
+import { notFoundPath, unauthorized, methodNotAllowed } from './errors.ts';
+import { collectGarbage, finishNamespace, WorkQueue } from './gc.ts';
+import { readBody, sendError, sendJson } from './http-io.ts';
+import { ResourceRegistry } from './registry.ts';
+import type { ApiRequest } from './request.ts';
+import { handleResource } from './resource-handler.ts';
+import { resolveRoute, type Route } from './route.ts';
+import { builtinCrdsFor, openApiV3Document, openApiV3Paths } from './schema-adapter.ts';
+import { ObjectStore } from './store.ts';
+import { persist } from './write-pipeline.ts';
+
+export interface ApiServerOptions {
+  host: string;
+  /** 0 = pick a free port. */
+  port: number;
+  dataDir: string;
+  /** Keep objects in memory only (credentials and the kubeconfig still go to dataDir). */
+  ephemeral?: boolean;
+  capiApi?: 'v1beta2' | 'v1beta1';
+  /** Admission plugins to start with; more can be pushed onto `admission` at any time. */
+  admission?: AdmissionChain;
+  /** Watch history length (events); older resourceVersions get 410 Expired. */
+  historySize?: number;
+  /** Injected clock (tests). */
+  now?: () => Date;
+}
+
 export interface ApiServer {
   url: string;
   kubeconfigPath: string;
+  caPem: string;
+  token: string;
+  /** Mutable at runtime: the engine registers CAPI's webhook rules here. */
+  admission: AdmissionChain;
   stop(): Promise<void>;
 }
-export async function startApiServer(_options: {
-  host: string;
-  port: number;
-  dataDir: string;
-}): Promise<ApiServer> {
-  throw new Error('the embedded API server is not built yet');
+
+const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const anonymousPaths = new Set(['version', 'health']);
+
+function authorized(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice('Bearer '.length).trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+function formatUrl(host: string, port: number): string {
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<void> {
+  const nsType = ctx.registry.lookup('', 'v1', 'namespaces')!;
+  for (const name of defaultNamespaces) {
+    if (ctx.store.get('namespaces', '', name)) continue;
+    await persist(ctx, nsType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, undefined, {
+      fieldValidation: 'Ignore',
+      dryRun: false,
+    });
+  }
+  const crdType = ctx.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+  for (const crd of builtinCrdsFor(capiApi)) {
+    if (ctx.store.get(crdResourceKey, '', crd.metadata.name ?? '')) continue;
+    await persist(ctx, crdType, structuredClone(crd), undefined, {
+      fieldValidation: 'Ignore',
+      dryRun: false,
+    });
+  }
+}
+
+function discoveryBody(ctx: ApiContext, route: Route, serverAddress: string): unknown {
+  switch (route.type) {
+    case 'root':
+      return {
+        paths: [
+          '/api',
+          '/api/v1',
+          '/apis',
+          ...groupVersions(ctx.registry)
+            .filter((g) => g.includes('/'))
+            .map((g) => `/apis/${g}`),
+          '/healthz',
+          '/livez',
+          '/openapi/v3',
+          '/readyz',
+          '/version',
+        ],
+      };
+    case 'version':
+      return serverVersion;
+    case 'api':
+      return apiVersions(serverAddress);
+    case 'apis':
+      return apiGroupList(ctx.registry);
+    case 'group':
+      return apiGroup(ctx.registry, route.group);
+    case 'groupVersion':
+      return apiResourceList(ctx.registry, route.group, route.version);
+    case 'openapiv3':
+      return openApiV3Paths(groupVersions(ctx.registry));
+    case 'openapiv3Doc': {
+      const doc = openApiV3Document(route.groupVersion, ctx.registry.crds());
+      if (!doc) throw notFoundPath();
+      return doc;
+    }
+    default:
+      throw notFoundPath();
+  }
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const credentials: ServerCredentials = await loadOrCreateCredentials(options.dataDir);
+  const store = await ObjectStore.open(
+    options.ephemeral ? undefined : join(options.dataDir, 'store.wal'),
+    options.historySize ?? 20_000,
+  );
+  const registry = new ResourceRegistry();
+  for (const crd of store.list(crdResourceKey)) registry.registerCrd(crd.obj);
+  const admission = options.admission ?? emptyAdmissionChain();
+  // The queues reach the context lazily: they are created right after it.
+  const queues: { gc?: WorkQueue; ns?: WorkQueue } = {};
+  const ctx: ApiContext = {
+    store,
+    registry,
+    admission,
+    now: options.now ?? (() => new Date()),
+    enqueueGc: (uid) => queues.gc?.enqueue(uid),
+    enqueueNamespace: (ns) => queues.ns?.enqueue(ns),
+  };
+  queues.gc = new WorkQueue((uid) => collectGarbage(ctx, uid));
+  queues.ns = new WorkQueue((ns) => finishNamespace(ctx, ns));
+  await seed(ctx, options.capiApi ?? 'v1beta2');
+  for (const ns of store.list('namespaces'))
+    if (ns.obj.metadata.deletionTimestamp) queues.ns.enqueue(ns.obj.metadata.name ?? '');
+
+  let serverAddress = '';
+  const sockets = new Set<Socket>();
+  const server: Server = createServer({ key: credentials.keyPem, cert: credentials.certPem }, (req, res) => {
+    const closers: Array<() => void> = [];
+    res.on('close', () => closers.forEach((fn) => fn()));
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'https://localhost');
+        const route = resolveRoute(url.pathname, registry);
+        if (!anonymousPaths.has(route.type) && !authorized(req.headers.authorization, credentials.token))
+          throw unauthorized();
+        const method = req.method ?? 'GET';
+        const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
+          ? await readBody(req)
+          : Buffer.alloc(0);
+        if (route.type === 'resource') {
+          const request: ApiRequest = { method, query: url.searchParams, headers: req.headers, body };
+          await handleResource(ctx, route, request, { res, onClose: (fn) => closers.push(fn) });
+          return;
+        }
+        if (route.type === 'health') {
+          if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method);
+          res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end('ok');
+          return;
+        }
+        if (route.type !== 'notFound' && method !== 'GET') throw methodNotAllowed(method);
+        sendJson(res, 200, discoveryBody(ctx, route, serverAddress));
+      } catch (error) {
+        sendError(res, error);
+      }
+    })();
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  serverAddress = `${options.host}:${port}`;
+  const url = formatUrl(options.host, port);
+  const kubeconfigPath = join(options.dataDir, 'embedded.kubeconfig');
+  await writeKubeconfig(kubeconfigPath, url, credentials);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      await queues.gc?.stop();
+      await queues.ns?.stop();
+      await store.close();
+    })());
+  return { url, kubeconfigPath, caPem: credentials.caPem, token: credentials.token, admission, stop };
+}
+
+export type { KubeObject };

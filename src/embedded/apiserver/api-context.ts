@@ -1,0 +1,22 @@
+/** Everything request handling and the in-server controllers (GC, namespaces) share. */
+import type { AdmissionChain } from './admission.ts';
+import type { ResourceRegistry } from './registry.ts';
+import type { ObjectStore } from './store.ts';
+
+export interface ApiContext {
+  store: ObjectStore;
+  registry: ResourceRegistry;
+  admission: AdmissionChain;
+  now: () => Date;
+  /** Asks the garbage collector to look at the dependents of `uid` (and at `uid` itself). */
+  enqueueGc: (uid: string) => void;
+  /** Asks the namespace controller to finish deleting `namespace` when it is Terminating. */
+  enqueueNamespace: (namespace: string) => void;
+}
+
+export function timestamp(ctx: ApiContext): string {
+  return ctx
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,147 @@
+/**
+ * The resource registry: built-in kinds plus one entry per served version of every stored
+ * CRD. Registering a CRD makes its kind reachable (discovery, OpenAPI, REST) at once.
+ */
+import type { AdmissionCause, KubeObject } from './admission.ts';
+import { builtinKinds } from './builtin-kinds.ts';
+import { apiVersionOf, type ResourceType, type ScaleSubresource } from './resource-type.ts';
+import { compileCrd } from './schema-adapter.ts';
+
+interface CrdVersionSpec {
+  name: string;
+  served?: boolean;
+  storage?: boolean;
+  subresources?: { status?: object; scale?: ScaleSubresource };
+  selectableFields?: Array<{ jsonPath: string }>;
+}
+
+export interface CrdSpec {
+  group: string;
+  scope: 'Namespaced' | 'Cluster';
+  names: {
+    kind: string;
+    plural: string;
+    singular?: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
+  versions: CrdVersionSpec[];
+}
+
+export function crdSpec(crd: KubeObject): CrdSpec {
+  return crd['spec'] as CrdSpec;
+}
+
+export class ResourceRegistry {
+  /** apiVersion → plural → type */
+  private readonly byGroupVersion = new Map<string, Map<string, ResourceType>>();
+  /** CRD name → the types it registered */
+  private readonly byCrd = new Map<string, ResourceType[]>();
+
+  constructor() {
+    for (const rt of builtinKinds) this.add(rt);
+  }
+
+  private add(rt: ResourceType): void {
+    const gv = apiVersionOf(rt);
+    let plurals = this.byGroupVersion.get(gv);
+    if (!plurals) {
+      plurals = new Map();
+      this.byGroupVersion.set(gv, plurals);
+    }
+    plurals.set(rt.plural, rt);
+  }
+
+  lookup(group: string, version: string, plural: string): ResourceType | undefined {
+    return this.byGroupVersion.get(group ? `${group}/${version}` : version)?.get(plural);
+  }
+
+  hasGroupVersion(group: string, version: string): boolean {
+    return this.byGroupVersion.has(group ? `${group}/${version}` : version);
+  }
+
+  resourcesOf(apiVersion: string): ResourceType[] {
+    return [...(this.byGroupVersion.get(apiVersion)?.values() ?? [])];
+  }
+
+  all(): ResourceType[] {
+    return [...this.byGroupVersion.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** Served versions of `storageKey`, for finding every type that shares one bucket. */
+  byStorageKey(storageKey: string): ResourceType[] {
+    return this.all().filter((rt) => rt.storageKey === storageKey);
+  }
+
+  /** apiVersion list grouped by group, in registration order (core group first). */
+  groups(): Map<string, string[]> {
+    const groups = new Map<string, string[]>();
+    for (const gv of this.byGroupVersion.keys()) {
+      const [group, version] = gv.includes('/') ? (gv.split('/') as [string, string]) : ['', gv];
+      const versions = groups.get(group) ?? [];
+      versions.push(version);
+      groups.set(group, versions);
+    }
+    return groups;
+  }
+
+  /** Compiles a CRD; `errors` non-empty means it must not be stored. */
+  static validateCrd(crd: KubeObject): AdmissionCause[] {
+    return compileCrd(crd).errors;
+  }
+
+  /** (Re)registers the kind a stored CRD defines. */
+  registerCrd(crd: KubeObject): AdmissionCause[] {
+    const name = crd.metadata.name ?? '';
+    const compiled = compileCrd(crd);
+    if (compiled.errors.length) return compiled.errors;
+    this.unregisterCrd(name);
+    const spec = crdSpec(crd);
+    const types: ResourceType[] = [];
+    for (const version of spec.versions) {
+      if (version.served === false) continue;
+      const check = compiled.versions.find((v) => v.version === version.name)?.check;
+      const rt: ResourceType = {
+        group: spec.group,
+        version: version.name,
+        kind: spec.names.kind,
+        listKind: spec.names.listKind ?? `${spec.names.kind}List`,
+        plural: spec.names.plural,
+        singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+        namespaced: spec.scope !== 'Cluster',
+        shortNames: spec.names.shortNames ?? [],
+        categories: spec.names.categories ?? [],
+        status: version.subresources?.status !== undefined,
+        ...(version.subresources?.scale ? { scale: version.subresources.scale } : {}),
+        builtin: false,
+        storageKey: `${spec.names.plural}.${spec.group}`,
+        selectableFields: (version.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, '')),
+        crd,
+        ...(check ? { check } : {}),
+      };
+      this.add(rt);
+      types.push(rt);
+    }
+    this.byCrd.set(name, types);
+    return [];
+  }
+
+  /** Removes a CRD's kind; returns its storage key (its objects go too). */
+  unregisterCrd(name: string): string | undefined {
+    const types = this.byCrd.get(name);
+    if (!types) return undefined;
+    for (const rt of types) {
+      const gv = apiVersionOf(rt);
+      const plurals = this.byGroupVersion.get(gv);
+      plurals?.delete(rt.plural);
+      if (plurals?.size === 0) this.byGroupVersion.delete(gv);
+    }
+    this.byCrd.delete(name);
+    return types[0]?.storageKey;
+  }
+
+  crds(): KubeObject[] {
+    return [...this.byCrd.values()].flatMap((types) => (types[0]?.crd ? [types[0].crd] : []));
+  }
+}

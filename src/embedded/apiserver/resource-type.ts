@@ -1,0 +1,37 @@
+/** What the API server knows about one served (group, version, resource). */
+import type { KubeObject } from './admission.ts';
+import type { CompiledCrdVersion } from './schema/types.ts';
+
+export interface ScaleSubresource {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  /** The status subresource is enabled: main writes keep the stored status and vice versa. */
+  status: boolean;
+  scale?: ScaleSubresource;
+  /** A built-in kind (core, coordination, apiextensions): strategic merge patch applies; no generation. */
+  builtin: boolean;
+  /** Identity of the stored objects across served versions: `plural.group`. */
+  storageKey: string;
+  /** Field selectors beyond metadata.name / metadata.namespace. */
+  selectableFields: string[];
+  /** The CRD that defines the kind (custom resources only). */
+  crd?: KubeObject;
+  check?: CompiledCrdVersion['check'];
+}
+
+export function apiVersionOf(rt: { group: string; version: string }): string {
+  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+}

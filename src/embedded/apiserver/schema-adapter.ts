@@ -1,0 +1,2 @@
+// The one place the API server imports the CRD schema machinery from.
+export { compileCrd, openApiV3Paths, openApiV3Document, toTable, builtinCrdsFor } from './schema/index.ts';

@@ -1,0 +1,104 @@
+/**
+ * Watches: newline-delimited JSON events from the history ring after `resourceVersion`
+ * (or synthetic ADDED events for the current state), then live events; an expired
+ * resourceVersion gets an ERROR event carrying a 410 Expired Status, as the real server sends.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ApiContext } from './api-context.ts';
+import { badRequest, expired } from './errors.ts';
+import { selectObjects, selectorsOf } from './list.ts';
+import { apiVersionOf, type ResourceType } from './resource-type.ts';
+import type { StoreEvent, StoredObject } from './store.ts';
+
+const bookmarkIntervalMs = 5_000;
+const defaultTimeoutSeconds = 1800;
+/** A client that reads slower than this much buffered output loses its watch and relists. */
+const maxBufferedBytes = 64 * 1024 * 1024;
+
+export function serveWatch(
+  ctx: ApiContext,
+  rt: ResourceType,
+  namespace: string | undefined,
+  query: URLSearchParams,
+  res: ServerResponse,
+  onClose: (fn: () => void) => void,
+): void {
+  const selector = selectorsOf(rt, query);
+  const rvText = query.get('resourceVersion') ?? '';
+  const rv = rvText === '' ? undefined : Number(rvText);
+  if (rv !== undefined && (!Number.isInteger(rv) || rv < 0))
+    throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a non-negative integer`);
+  const timeoutText = query.get('timeoutSeconds');
+  const timeoutSeconds = timeoutText ? Number(timeoutText) : defaultTimeoutSeconds;
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
+    throw badRequest(`timeoutSeconds: Invalid value: "${timeoutText}"`);
+  const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
+  const sendInitial = query.get('sendInitialEvents') === 'true';
+  const apiVersion = apiVersionOf(rt);
+  const inScope = (stored: StoredObject) =>
+    (!rt.namespaced || namespace === undefined || stored.obj.metadata.namespace === namespace) &&
+    selector(stored.obj);
+
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  let open = true;
+  const write = (type: string, objectJson: string) => {
+    if (!open) return;
+    res.write(`{"type":"${type}","object":${objectJson}}\n`);
+    if (res.writableLength > maxBufferedBytes) close();
+  };
+  const bookmark = (extra = '') =>
+    write(
+      'BOOKMARK',
+      `{"kind":${JSON.stringify(rt.kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${ctx.store.resourceVersion}"${extra}}}`,
+    );
+
+  let unsubscribe = () => {};
+  let timers: NodeJS.Timeout[] = [];
+  // clearTimeout also clears intervals.
+  const close = () => {
+    if (!open) return;
+    open = false;
+    unsubscribe();
+    timers.forEach(clearTimeout);
+    timers = [];
+    res.end();
+  };
+  onClose(close);
+
+  if (rv === undefined || rv === 0 || sendInitial) {
+    const initial = selectObjects(
+      ctx,
+      rt,
+      namespace,
+      new URLSearchParams({
+        ...(query.get('labelSelector') ? { labelSelector: query.get('labelSelector')! } : {}),
+        ...(query.get('fieldSelector') ? { fieldSelector: query.get('fieldSelector')! } : {}),
+      }),
+    ).items;
+    for (const stored of initial) write('ADDED', stored.serialize(apiVersion));
+    if (sendInitial && bookmarks) bookmark(',"annotations":{"k8s.io/initial-events-end":"true"}');
+  } else {
+    const events = ctx.store.eventsSince(rt.storageKey, rv);
+    if (!events) {
+      const status = expired(`too old resource version: ${rv} (${ctx.store.resourceVersion})`).toStatus();
+      write('ERROR', JSON.stringify(status));
+      close();
+      return;
+    }
+    for (const event of events)
+      if (inScope(event.object)) write(event.type, event.object.serialize(apiVersion));
+  }
+  unsubscribe = ctx.store.subscribe((event: StoreEvent) => {
+    if (event.key === rt.storageKey && inScope(event.object))
+      write(event.type, event.object.serialize(apiVersion));
+  });
+  timers.push(setTimeout(close, timeoutSeconds * 1000));
+  if (bookmarks) {
+    const interval = setInterval(() => bookmark(), bookmarkIntervalMs);
+    timers.push(interval);
+  }
+}
