@@ -113,7 +113,7 @@ function operation(
     operationId: `${opVerb}${camel(r.group, r.version)}${scope}${kindPart}${suffix}`,
     ...rest,
     'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': gvk,
+    'x-kubernetes-group-version-kind': { group: gvk.group, version: gvk.version, kind: gvk.kind },
   };
 }
 
