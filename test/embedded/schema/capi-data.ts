@@ -18,7 +18,16 @@ export function readYamlDocuments(file: string): KubeObject[] {
     .filter((o): o is KubeObject => o !== null && typeof o === 'object');
 }
 
+let crdCache: KubeObject[] | undefined;
+const compiledCache = new Map<string, CompiledCrdVersion>();
+
+/** Every real CRD, parsed once per test file (each call returns fresh copies). */
 export function realCrds(): KubeObject[] {
+  crdCache ??= loadCrds();
+  return structuredClone(crdCache);
+}
+
+function loadCrds(): KubeObject[] {
   const dir = path.join(capiDir, 'crds');
   return fs
     .readdirSync(dir)
@@ -34,8 +43,13 @@ export function realCrd(kind: string): KubeObject {
 
 /** The compiled served version of a real CRD, e.g. `compiled('Cluster', 'v1beta2')`. */
 export function compiled(kind: string, version = 'v1beta2'): CompiledCrdVersion {
-  const found = compileCrd(realCrd(kind)).versions.find((v) => v.version === version);
-  if (!found) throw new Error(`${kind} does not serve ${version}`);
+  const key = `${kind}/${version}`;
+  let found = compiledCache.get(key);
+  if (!found) {
+    found = compileCrd(realCrd(kind)).versions.find((v) => v.version === version);
+    if (!found) throw new Error(`${kind} does not serve ${version}`);
+    compiledCache.set(key, found);
+  }
   return found;
 }
 
