@@ -1,19 +1,104 @@
-// Placeholder until the gateway lands (issue 5 / the first schema of issue 2).
+/**
+ * The composition root of the gateway: informer caches for every management cluster, the
+ * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz) on one HTTP port.
+ * `buildGateway` is the same without HTTP, for the benchmark and tests.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import type { GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
+import { usePartialErrors } from '../resolvers/partial-errors.ts';
+import { buildGatewaySchema } from '../schema/index.ts';
+import { createFleet, type Fleet } from './capi/fleet.ts';
+import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
+
 export interface ResolvedManagementCluster {
   name: string;
   kubeconfigPath: string;
   context?: string;
 }
-export interface AppOptions {
+
+export interface GatewayOptions {
+  managementClusters: ResolvedManagementCluster[];
+  connection?: ConnectionOptions;
+  /** Compile queries with graphql-jit (default true). */
+  jit?: boolean;
+}
+
+export interface Gateway {
+  fleet: Fleet;
+  schema: GraphQLSchema;
+  /** A fresh per-request context over the cache-backed reader. */
+  context(): GatewayContext;
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+}
+
+export function buildGateway(options: GatewayOptions): Gateway {
+  const fleet = createFleet(options.managementClusters, options.connection);
+  if (!fleet.ok) throw new Error(fleet.error.message);
+  const schema = buildGatewaySchema();
+  const context = (): GatewayContext => createGatewayContext(fleet.value.reader);
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+    schema,
+    context,
+    graphiql: true,
+    maskedErrors: true,
+    logging: false,
+    plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors()],
+  });
+  return { fleet: fleet.value, schema, context, yoga };
+}
+
+export interface AppOptions extends GatewayOptions {
   host: string;
   port: number;
-  managementClusters: ResolvedManagementCluster[];
 }
+
 export interface App {
   url: string;
+  gateway: Gateway;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-export async function buildApp(_options: AppOptions): Promise<App> {
-  throw new Error('the gateway is not built yet');
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const gateway = buildGateway(options);
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, managementClusters: gateway.fleet.reader.managementClusters() }));
+      return;
+    }
+    void gateway.yoga(req, res);
+  });
+  const app: App = {
+    url: '',
+    gateway,
+    async start() {
+      gateway.fleet.start();
+      const address = await listen(server, options.host, options.port);
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      app.url = `http://${host}:${address.port}/graphql`;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await gateway.fleet.stop();
+    },
+  };
+  return app;
 }

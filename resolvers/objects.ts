@@ -1,0 +1,163 @@
+import type {
+  ClusterMemberKind,
+  FleetReader,
+  MaybePromise,
+  OwnedKind,
+  ViewByKind,
+} from '../src/capi/fleet-reader.ts';
+import type {
+  CapiView,
+  ClusterClassView,
+  ClusterView,
+  MachineDeploymentView,
+  MachineHealthCheckView,
+  MachineView,
+  ObjectRef,
+} from '../src/capi/views.ts';
+import type { GatewayContext } from './context.ts';
+import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
+import { decodeGlobalId } from './global-id.ts';
+import { all, then } from './maybe-promise.ts';
+
+export function cluster(
+  ctx: GatewayContext,
+  managementCluster: string,
+  namespace: string,
+  name: string,
+): MaybePromise<ClusterView> {
+  assertAvailable(ctx.reader, managementCluster);
+  const address = { managementCluster, group: 'cluster.x-k8s.io', kind: 'Cluster', namespace, name };
+  return then(ctx.reader.get(address), (view) => {
+    if (view?.viewKind !== 'Cluster')
+      throw new NotFoundError(`Cluster ${namespace}/${name} on '${managementCluster}'`);
+    return view;
+  });
+}
+
+export function assertAvailable(reader: FleetReader, managementCluster: string): void {
+  if (!reader.managementCluster(managementCluster))
+    throw new UnknownManagementClusterError(managementCluster);
+  const reason = reader.availability(managementCluster);
+  if (reason) throw new ManagementClusterUnavailableError(managementCluster, reason);
+}
+
+/** `node(id)`: null for an ID that names nothing; a typed error when its management cluster is down. */
+export function node(ctx: GatewayContext, id: string): MaybePromise<CapiView | null> {
+  const address = decodeGlobalId(id);
+  if (!address) return null;
+  if (!ctx.reader.managementCluster(address.managementCluster)) return null;
+  assertAvailable(ctx.reader, address.managementCluster);
+  return ctx.reader.get(address);
+}
+
+export function resolveRef(
+  ctx: GatewayContext,
+  from: CapiView,
+  ref: ObjectRef | null,
+): MaybePromise<CapiView | null> {
+  return ref ? ctx.reader.resolveRef(from.address.managementCluster, ref) : null;
+}
+
+export function ofCluster<K extends ClusterMemberKind>(
+  ctx: GatewayContext,
+  c: ClusterView,
+  kind: K,
+): MaybePromise<ViewByKind[K][]> {
+  return ctx.reader.ofCluster(c, kind);
+}
+
+export function owned<K extends OwnedKind>(
+  ctx: GatewayContext,
+  owner: CapiView,
+  kind: K,
+): MaybePromise<ViewByKind[K][]> {
+  return ctx.reader.owned(owner, kind);
+}
+
+/** A MachineDeployment's Machines: through its MachineSets, plus any labelled with its name. */
+export function machinesOfDeployment(
+  ctx: GatewayContext,
+  md: MachineDeploymentView,
+): MaybePromise<MachineView[]> {
+  return then(ctx.reader.owned(md, 'MachineSet'), (sets) =>
+    then(
+      all([ctx.reader.owned(md, 'Machine'), ...sets.map((s) => ctx.reader.owned(s, 'Machine'))]),
+      (lists) => {
+        const byUid = new Map<string, MachineView>();
+        for (const list of lists) for (const m of list) byUid.set(m.uid, m);
+        return [...byUid.values()].sort((a, b) => (a.address.name < b.address.name ? -1 : 1));
+      },
+    ),
+  );
+}
+
+export interface MachineFilter {
+  phase?: string | null;
+  version?: string | null;
+  controlPlane?: boolean | null;
+  nameContains?: string | null;
+}
+
+export function filterMachines(
+  machines: MachineView[],
+  filter: MachineFilter | null | undefined,
+): MachineView[] {
+  if (!filter) return machines;
+  return machines.filter(
+    (m) =>
+      (!filter.phase || m.phase === filter.phase) &&
+      (!filter.version || m.version === filter.version) &&
+      (filter.controlPlane == null || m.controlPlane === filter.controlPlane) &&
+      (!filter.nameContains || m.address.name.includes(filter.nameContains)),
+  );
+}
+
+export function machinesOfHealthCheck(
+  ctx: GatewayContext,
+  mhc: MachineHealthCheckView,
+): MaybePromise<MachineView[]> {
+  if (!mhc.clusterName) return [];
+  const address = { ...mhc.address, group: 'cluster.x-k8s.io', kind: 'Cluster', name: mhc.clusterName };
+  return then(ctx.reader.get(address), (c) => {
+    if (c?.viewKind !== 'Cluster') return [];
+    return then(ctx.reader.ofCluster(c, 'Machine'), (machines) =>
+      machines.filter((m) => Object.entries(mhc.selector).every(([k, v]) => m.labels[k] === v)),
+    );
+  });
+}
+
+/**
+ * The Cluster an object belongs to: by spec.clusterName / the cluster-name label, else the
+ * Cluster that references it (control planes, infrastructure clusters), else its owner's.
+ */
+export function clusterOf(ctx: GatewayContext, view: CapiView, depth = 0): MaybePromise<ClusterView | null> {
+  if (view.viewKind === 'Cluster') return view;
+  if (view.clusterName) {
+    const address = { ...view.address, group: 'cluster.x-k8s.io', kind: 'Cluster', name: view.clusterName };
+    return then(ctx.reader.get(address), (c) => (c?.viewKind === 'Cluster' ? c : null));
+  }
+  return then(ctx.reader.referrers(view, 'Cluster'), (referrers) => {
+    const c = referrers[0];
+    if (c?.viewKind === 'Cluster') return c;
+    if (depth > 4) return null;
+    return then(ownerOf(ctx, view), (owner) => (owner ? clusterOf(ctx, owner, depth + 1) : null));
+  });
+}
+
+/** The controlling owner; for infra / bootstrap objects without one, the Machine that references them. */
+export function ownerOf(ctx: GatewayContext, view: CapiView): MaybePromise<CapiView | null> {
+  return then(ctx.reader.owner(view), (owner) => {
+    if (owner || view.viewKind !== 'ProviderObject') return owner;
+    const kind = view.role === 'InfrastructureMachinePool' ? 'MachinePool' : 'Machine';
+    return then(ctx.reader.referrers(view, kind), (referrers) => referrers[0] ?? null);
+  });
+}
+
+export function clusterClassOf(ctx: GatewayContext, c: ClusterView): MaybePromise<ClusterClassView | null> {
+  if (!c.topology) return null;
+  return ctx.reader.clusterClass(
+    c.address.managementCluster,
+    c.topology.classRef.namespace,
+    c.topology.classRef.name,
+  );
+}

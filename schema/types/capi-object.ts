@@ -1,0 +1,22 @@
+import { ConditionRef, CapiObjectRef, ManagementClusterRef } from '../refs.ts';
+
+CapiObjectRef.implement({
+  description: 'Fields every Cluster API object has, whatever its kind and API version.',
+  fields: (t) => ({
+    name: t.string({ resolve: (v) => v.address.name }),
+    namespace: t.string({ resolve: (v) => v.address.namespace }),
+    kind: t.string({ resolve: (v) => v.address.kind }),
+    apiGroup: t.string({ resolve: (v) => v.address.group }),
+    apiVersion: t.exposeString('apiVersion'),
+    uid: t.exposeString('uid'),
+    managementCluster: t.field({
+      type: ManagementClusterRef,
+      resolve: (v, _args, ctx) => ctx.reader.managementCluster(v.address.managementCluster)!,
+    }),
+    labels: t.field({ type: 'JSON', resolve: (v) => v.labels }),
+    annotations: t.field({ type: 'JSON', resolve: (v) => v.annotations }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (v) => v.createdAt }),
+    deletionTimestamp: t.field({ type: 'DateTime', nullable: true, resolve: (v) => v.deletionTimestamp }),
+    conditions: t.field({ type: [ConditionRef], resolve: (v) => v.conditions }),
+  }),
+});

@@ -1,0 +1,130 @@
+import { clusterClassOf, filterMachines, ofCluster, resolveRef } from '../../resolvers/objects.ts';
+import { kubernetesVersionOf } from '../../resolvers/clusters.ts';
+import { then } from '../../resolvers/maybe-promise.ts';
+import type { ClusterView, ReplicaCounters, VersionCount } from '../../src/capi/views.ts';
+import { builder } from '../builder.ts';
+import {
+  CapiObjectRef,
+  ClusterClassRef,
+  ClusterRef,
+  ControlPlaneRef,
+  InfrastructureClusterRef,
+  MachineDeploymentRef,
+  MachineHealthCheckRef,
+  MachinePoolRef,
+  MachineRef,
+} from '../refs.ts';
+import { isControlPlane, isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+import { MachineFilterInput } from './inputs.ts';
+
+export const EndpointRef = builder
+  .objectRef<{ host: string; port: number }>('APIEndpoint')
+  .implement({ fields: (t) => ({ host: t.exposeString('host'), port: t.exposeInt('port') }) });
+
+const VersionCountRef = builder.objectRef<VersionCount>('VersionCount').implement({
+  fields: (t) => ({ version: t.exposeString('version'), replicas: t.exposeInt('replicas') }),
+});
+
+export const ReplicaSummaryRef = builder
+  .objectRef<ReplicaCounters & { versions: VersionCount[] }>('ReplicaSummary')
+  .implement({
+    fields: (t) => ({
+      desired: t.exposeInt('desired', { nullable: true }),
+      replicas: t.exposeInt('replicas', { nullable: true }),
+      ready: t.exposeInt('ready', { nullable: true }),
+      available: t.exposeInt('available', { nullable: true }),
+      upToDate: t.exposeInt('upToDate', { nullable: true }),
+      versions: t.field({ type: [VersionCountRef], resolve: (s) => s.versions }),
+    }),
+  });
+
+const ClusterSummaryRef = builder.objectRef<ClusterView>('ClusterSummary').implement({
+  fields: (t) => ({
+    controlPlane: t.field({ type: ReplicaSummaryRef, resolve: (c) => c.controlPlaneStatus }),
+    workers: t.field({ type: ReplicaSummaryRef, resolve: (c) => c.workersStatus }),
+  }),
+});
+
+type Topology = NonNullable<ClusterView['topology']> & { cluster: ClusterView };
+
+const TopologyVariableRef = builder
+  .objectRef<{ name: string; value: unknown }>('TopologyVariable')
+  .implement({
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      value: t.field({ type: 'JSON', nullable: true, resolve: (v) => v.value }),
+    }),
+  });
+
+const TopologyRef = builder.objectRef<Topology>('ClusterTopology').implement({
+  fields: (t) => ({
+    class: t.string({ resolve: (tp) => tp.classRef.name }),
+    classNamespace: t.string({ resolve: (tp) => tp.classRef.namespace }),
+    version: t.exposeString('version', { nullable: true }),
+    variables: t.field({ type: [TopologyVariableRef], resolve: (tp) => tp.variables }),
+    clusterClass: t.field({
+      type: ClusterClassRef,
+      nullable: true,
+      resolve: (tp, _args, ctx) => clusterClassOf(ctx, tp.cluster),
+    }),
+  }),
+});
+
+builder.node(ClusterRef, {
+  interfaces: [CapiObjectRef],
+  isTypeOf: viewKindIs('Cluster'),
+  id: nodeId,
+  description: 'A workload cluster (cluster.x-k8s.io Cluster).',
+  fields: (t) => ({
+    phase: t.exposeString('phase', { nullable: true }),
+    paused: t.exposeBoolean('paused'),
+    kubernetesVersion: t.string({
+      nullable: true,
+      resolve: (c, _args, ctx) => kubernetesVersionOf(ctx.reader, c),
+    }),
+    controlPlaneEndpoint: t.field({
+      type: EndpointRef,
+      nullable: true,
+      resolve: (c) => c.controlPlaneEndpoint,
+    }),
+    topology: t.field({
+      type: TopologyRef,
+      nullable: true,
+      resolve: (c) => (c.topology ? { ...c.topology, cluster: c } : null),
+    }),
+    infrastructureProvisioned: t.exposeBoolean('infrastructureProvisioned'),
+    controlPlaneInitialized: t.exposeBoolean('controlPlaneInitialized'),
+    controlPlane: t.field({
+      type: ControlPlaneRef,
+      nullable: true,
+      resolve: (c, _args, ctx) =>
+        then(resolveRef(ctx, c, c.controlPlaneRef), (v) => (v && isControlPlane(v) ? v : null)),
+    }),
+    infrastructureCluster: t.field({
+      type: InfrastructureClusterRef,
+      nullable: true,
+      resolve: (c, _args, ctx) =>
+        then(resolveRef(ctx, c, c.infrastructureRef), (v) =>
+          v && isProviderRole(v, 'InfrastructureCluster') ? v : null,
+        ),
+    }),
+    machineDeployments: t.field({
+      type: [MachineDeploymentRef],
+      resolve: (c, _args, ctx) => ofCluster(ctx, c, 'MachineDeployment'),
+    }),
+    machinePools: t.field({
+      type: [MachinePoolRef],
+      resolve: (c, _args, ctx) => ofCluster(ctx, c, 'MachinePool'),
+    }),
+    machines: t.field({
+      type: [MachineRef],
+      args: { filter: t.arg({ type: MachineFilterInput }) },
+      resolve: (c, args, ctx) => then(ofCluster(ctx, c, 'Machine'), (ms) => filterMachines(ms, args.filter)),
+    }),
+    machineHealthChecks: t.field({
+      type: [MachineHealthCheckRef],
+      resolve: (c, _args, ctx) => ofCluster(ctx, c, 'MachineHealthCheck'),
+    }),
+    summary: t.field({ type: ClusterSummaryRef, resolve: (c) => c }),
+  }),
+});

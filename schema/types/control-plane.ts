@@ -1,0 +1,75 @@
+import { clusterOf, owned, resolveRef } from '../../resolvers/objects.ts';
+import { then } from '../../resolvers/maybe-promise.ts';
+import type { RolloutStrategyView } from '../../src/capi/views.ts';
+import { builder } from '../builder.ts';
+import {
+  CapiObjectRef,
+  ClusterRef,
+  ControlPlaneRef,
+  GenericControlPlaneRef,
+  KubeadmControlPlaneRef,
+  MachineRef,
+  ProviderTemplateRef,
+} from '../refs.ts';
+import { isKubeadmControlPlane, isProviderRole, nodeId } from './object-kinds.ts';
+
+export const RolloutStrategyRef = builder.objectRef<RolloutStrategyView>('RolloutStrategy').implement({
+  fields: (t) => ({
+    type: t.exposeString('type', { nullable: true }),
+    maxSurge: t.exposeString('maxSurge', { nullable: true }),
+    maxUnavailable: t.exposeString('maxUnavailable', { nullable: true }),
+  }),
+});
+
+ControlPlaneRef.implement({
+  description: 'A control plane of any provider, read through the control-plane contract.',
+  interfaces: [CapiObjectRef],
+  fields: (t) => ({
+    desired: t.int({ nullable: true, description: 'spec.replicas', resolve: (cp) => cp.replicas.desired }),
+    replicas: t.int({ nullable: true, resolve: (cp) => cp.replicas.replicas }),
+    ready: t.int({ nullable: true, resolve: (cp) => cp.replicas.ready }),
+    available: t.int({ nullable: true, resolve: (cp) => cp.replicas.available }),
+    upToDate: t.int({ nullable: true, resolve: (cp) => cp.replicas.upToDate }),
+    version: t.exposeString('version', {
+      nullable: true,
+      description: 'The desired version (spec.version).',
+    }),
+    currentVersion: t.exposeString('statusVersion', {
+      nullable: true,
+      description: 'The lowest version among its machines (status.version).',
+    }),
+    initialized: t.exposeBoolean('initialized'),
+    rolloutStrategy: t.field({
+      type: RolloutStrategyRef,
+      nullable: true,
+      resolve: (cp) => cp.rolloutStrategy,
+    }),
+    machines: t.field({ type: [MachineRef], resolve: (cp, _args, ctx) => owned(ctx, cp, 'Machine') }),
+    cluster: t.field({ type: ClusterRef, nullable: true, resolve: (cp, _args, ctx) => clusterOf(ctx, cp) }),
+    infrastructureTemplate: t.field({
+      type: ProviderTemplateRef,
+      nullable: true,
+      resolve: (cp, _args, ctx) =>
+        then(resolveRef(ctx, cp, cp.infrastructureTemplateRef), (v) =>
+          v && isProviderRole(v, 'Template') ? v : null,
+        ),
+    }),
+  }),
+});
+
+builder.node(KubeadmControlPlaneRef, {
+  interfaces: [CapiObjectRef, ControlPlaneRef],
+  isTypeOf: (v) => isKubeadmControlPlane(v as never),
+  id: nodeId,
+  description: 'A KubeadmControlPlane (controlplane.cluster.x-k8s.io).',
+  fields: () => ({}),
+});
+
+builder.node(GenericControlPlaneRef, {
+  interfaces: [CapiObjectRef, ControlPlaneRef],
+  isTypeOf: (v) =>
+    (v as { viewKind?: string }).viewKind === 'ControlPlane' && !isKubeadmControlPlane(v as never),
+  id: nodeId,
+  description: 'A control plane of a provider the gateway has no dedicated type for.',
+  fields: () => ({}),
+});

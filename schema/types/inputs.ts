@@ -1,0 +1,22 @@
+import { builder } from '../builder.ts';
+
+export const MachineFilterInput = builder.inputType('MachineFilter', {
+  fields: (t) => ({
+    phase: t.string(),
+    version: t.string(),
+    controlPlane: t.boolean(),
+    nameContains: t.string(),
+  }),
+});
+
+export const ClusterFilterInput = builder.inputType('ClusterFilter', {
+  fields: (t) => ({
+    managementCluster: t.string(),
+    namespace: t.string(),
+    phase: t.string(),
+    kubernetesVersion: t.string({ description: "The topology's version, else the control plane's." }),
+    infrastructureKind: t.string({ description: 'Kind of the InfrastructureCluster, e.g. DockerCluster.' }),
+    labelSelector: t.string({ description: 'Kubernetes label selector syntax: `a=b,c!=d,e in (x,y),!f`.' }),
+    nameContains: t.string(),
+  }),
+});

@@ -1,0 +1,73 @@
+import { clusterOf, machinesOfHealthCheck, ownerOf, resolveRef } from '../../resolvers/objects.ts';
+import { then } from '../../resolvers/maybe-promise.ts';
+import type { AddressView } from '../../src/capi/views.ts';
+import { builder } from '../builder.ts';
+import { CapiObjectRef } from '../refs.ts';
+import {
+  BootstrapConfigRef,
+  ClusterRef,
+  InfrastructureMachineRef,
+  MachineHealthCheckRef,
+  MachineRef,
+} from '../refs.ts';
+import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+
+export const AddressRef = builder.objectRef<AddressView>('MachineAddress').implement({
+  fields: (t) => ({ type: t.exposeString('type'), address: t.exposeString('address') }),
+});
+
+builder.node(MachineRef, {
+  interfaces: [CapiObjectRef],
+  isTypeOf: viewKindIs('Machine'),
+  id: nodeId,
+  fields: (t) => ({
+    phase: t.exposeString('phase', { nullable: true }),
+    version: t.exposeString('version', { nullable: true }),
+    providerID: t.exposeString('providerID', { nullable: true }),
+    nodeName: t.exposeString('nodeName', { nullable: true }),
+    addresses: t.field({ type: [AddressRef], resolve: (m) => m.addresses }),
+    failureDomain: t.exposeString('failureDomain', { nullable: true }),
+    bootstrapReady: t.exposeBoolean('bootstrapReady'),
+    infrastructureReady: t.exposeBoolean('infrastructureReady'),
+    controlPlane: t.exposeBoolean('controlPlane', {
+      description: 'Carries the cluster.x-k8s.io/control-plane label.',
+    }),
+    infrastructureMachine: t.field({
+      type: InfrastructureMachineRef,
+      nullable: true,
+      resolve: (m, _args, ctx) =>
+        then(resolveRef(ctx, m, m.infrastructureRef), (x) =>
+          x && isProviderRole(x, 'InfrastructureMachine') ? x : null,
+        ),
+    }),
+    bootstrapConfig: t.field({
+      type: BootstrapConfigRef,
+      nullable: true,
+      resolve: (m, _args, ctx) =>
+        then(resolveRef(ctx, m, m.bootstrapConfigRef), (x) =>
+          x && isProviderRole(x, 'BootstrapConfig') ? x : null,
+        ),
+    }),
+    owner: t.field({
+      type: builder.nodeInterfaceRef(),
+      nullable: true,
+      description: 'The MachineSet, MachinePool or control plane that owns it.',
+      resolve: (m, _args, ctx) => ownerOf(ctx, m),
+    }),
+    cluster: t.field({ type: ClusterRef, nullable: true, resolve: (m, _args, ctx) => clusterOf(ctx, m) }),
+  }),
+});
+
+builder.node(MachineHealthCheckRef, {
+  interfaces: [CapiObjectRef],
+  isTypeOf: viewKindIs('MachineHealthCheck'),
+  id: nodeId,
+  fields: (t) => ({
+    targets: t.exposeStringList('targets'),
+    currentHealthy: t.exposeInt('currentHealthy', { nullable: true }),
+    expectedMachines: t.exposeInt('expectedMachines', { nullable: true }),
+    remediationsAllowed: t.exposeInt('remediationsAllowed', { nullable: true }),
+    machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => machinesOfHealthCheck(ctx, v) }),
+    cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
+  }),
+});

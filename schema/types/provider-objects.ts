@@ -1,0 +1,132 @@
+import { clusterOf, ownerOf } from '../../resolvers/objects.ts';
+import { then } from '../../resolvers/maybe-promise.ts';
+import { builder } from '../builder.ts';
+import {
+  CapiObjectRef,
+  BootstrapConfigRef,
+  ClusterRef,
+  GenericBootstrapConfigRef,
+  GenericInfrastructureClusterRef,
+  GenericInfrastructureMachinePoolRef,
+  GenericInfrastructureMachineRef,
+  InfrastructureClusterRef,
+  InfrastructureMachinePoolRef,
+  InfrastructureMachineRef,
+  MachinePoolRef,
+  MachineRef,
+  ProviderObjectRef,
+  ProviderTemplateRef,
+} from '../refs.ts';
+import { EndpointRef } from './cluster.ts';
+import { AddressRef } from './machine.ts';
+import { nodeId, providerRoleIs } from './object-kinds.ts';
+
+ProviderObjectRef.implement({
+  description:
+    'An infrastructure or bootstrap provider object of any kind: contract fields, plus `raw` for the rest.',
+  interfaces: [CapiObjectRef],
+  fields: (t) => ({
+    contract: t.exposeString('contract', {
+      nullable: true,
+      description: 'The CAPI contract its CRD declares (label cluster.x-k8s.io/<contract>), if any.',
+    }),
+    raw: t.field({
+      type: 'JSON',
+      description: 'The provider-specific spec and status.',
+      resolve: (v) => v.raw,
+    }),
+    cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
+    owner: t.field({
+      type: builder.nodeInterfaceRef(),
+      nullable: true,
+      resolve: (v, _args, ctx) => ownerOf(ctx, v),
+    }),
+  }),
+});
+
+InfrastructureClusterRef.implement({
+  interfaces: [CapiObjectRef, ProviderObjectRef],
+  fields: (t) => ({
+    provisioned: t.exposeBoolean('provisioned'),
+    controlPlaneEndpoint: t.field({
+      type: EndpointRef,
+      nullable: true,
+      resolve: (v) => v.controlPlaneEndpoint,
+    }),
+  }),
+});
+
+InfrastructureMachineRef.implement({
+  interfaces: [CapiObjectRef, ProviderObjectRef],
+  fields: (t) => ({
+    provisioned: t.exposeBoolean('provisioned'),
+    providerID: t.exposeString('providerID', { nullable: true }),
+    addresses: t.field({ type: [AddressRef], resolve: (v) => v.addresses }),
+    failureDomain: t.exposeString('failureDomain', { nullable: true }),
+    machine: t.field({
+      type: MachineRef,
+      nullable: true,
+      resolve: (v, _args, ctx) => then(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
+    }),
+  }),
+});
+
+InfrastructureMachinePoolRef.implement({
+  interfaces: [CapiObjectRef, ProviderObjectRef],
+  fields: (t) => ({
+    provisioned: t.exposeBoolean('provisioned'),
+    machinePool: t.field({
+      type: MachinePoolRef,
+      nullable: true,
+      resolve: (v, _args, ctx) => then(ownerOf(ctx, v), (o) => (o?.viewKind === 'MachinePool' ? o : null)),
+    }),
+  }),
+});
+
+BootstrapConfigRef.implement({
+  interfaces: [CapiObjectRef, ProviderObjectRef],
+  fields: (t) => ({
+    dataSecretCreated: t.exposeBoolean('dataSecretCreated'),
+    dataSecretName: t.exposeString('dataSecretName', {
+      nullable: true,
+      description: 'The name of the bootstrap data Secret (never its content).',
+    }),
+    machine: t.field({
+      type: MachineRef,
+      nullable: true,
+      resolve: (v, _args, ctx) => then(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
+    }),
+  }),
+});
+
+builder.node(GenericInfrastructureClusterRef, {
+  interfaces: [CapiObjectRef, ProviderObjectRef, InfrastructureClusterRef],
+  isTypeOf: providerRoleIs('InfrastructureCluster'),
+  id: nodeId,
+  fields: () => ({}),
+});
+builder.node(GenericInfrastructureMachineRef, {
+  interfaces: [CapiObjectRef, ProviderObjectRef, InfrastructureMachineRef],
+  isTypeOf: providerRoleIs('InfrastructureMachine'),
+  id: nodeId,
+  fields: () => ({}),
+});
+builder.node(GenericInfrastructureMachinePoolRef, {
+  interfaces: [CapiObjectRef, ProviderObjectRef, InfrastructureMachinePoolRef],
+  isTypeOf: providerRoleIs('InfrastructureMachinePool'),
+  id: nodeId,
+  fields: () => ({}),
+});
+builder.node(GenericBootstrapConfigRef, {
+  interfaces: [CapiObjectRef, ProviderObjectRef, BootstrapConfigRef],
+  isTypeOf: providerRoleIs('BootstrapConfig'),
+  id: nodeId,
+  fields: () => ({}),
+});
+builder.node(ProviderTemplateRef, {
+  interfaces: [CapiObjectRef, ProviderObjectRef],
+  isTypeOf: providerRoleIs('Template'),
+  id: nodeId,
+  description: 'An infrastructure, bootstrap or control-plane template.',
+  fields: () => ({}),
+});

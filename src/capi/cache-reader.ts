@@ -1,0 +1,174 @@
+import type { GroupKind } from '../k8s/kube-object.ts';
+import type {
+  ClusterMemberKind,
+  FleetReader,
+  FleetResult,
+  ManagementClusterStatus,
+  OwnedKind,
+  ProvidersResult,
+  ViewByKind,
+} from './fleet-reader.ts';
+import { coreKinds } from './kinds.ts';
+import { indexNames, type ManagementClusterCache, type ViewStore } from './management-cluster-cache.ts';
+import { refKey } from './normalise/refs.ts';
+import type {
+  CapiView,
+  ClusterClassView,
+  ClusterctlProviderView,
+  ClusterView,
+  ControlPlaneView,
+  ObjectAddress,
+  ObjectRef,
+} from './views.ts';
+
+function byName(a: CapiView, b: CapiView): number {
+  return a.address.name < b.address.name ? -1 : a.address.name > b.address.name ? 1 : 0;
+}
+
+function union(...lists: CapiView[][]): CapiView[] {
+  if (lists.length === 1) return lists[0]!;
+  const seen = new Map<string, CapiView>();
+  for (const list of lists) for (const v of list) seen.set(v.uid, v);
+  return [...seen.values()];
+}
+
+function ownerLabelKey(owner: CapiView): string {
+  const kind = owner.viewKind === 'ControlPlane' ? 'ControlPlane' : owner.address.kind;
+  return `${kind}/${owner.address.namespace}/${owner.address.name}`;
+}
+
+/**
+ * The informer-cache reader: every answer is a synchronous lookup in the caches' indexes,
+ * so a query over the whole fleet costs no I/O and no promise per field.
+ */
+export class CacheFleetReader implements FleetReader {
+  private readonly caches: Map<string, ManagementClusterCache>;
+
+  constructor(caches: Iterable<ManagementClusterCache>) {
+    this.caches = new Map([...caches].map((c) => [c.name, c]));
+  }
+
+  private statusOf(cache: ManagementClusterCache): ManagementClusterStatus {
+    const state = cache.connection.syncState();
+    return {
+      name: cache.name,
+      server: cache.connection.server,
+      reachable: state.reachable,
+      synced: state.synced,
+      lastSyncTime: state.lastSyncTime,
+      error: state.error?.message ?? (state.synced ? null : state.reachable ? 'not synced yet' : null),
+    };
+  }
+
+  /**
+   * Why a management cluster's objects cannot be served, or null. Kinds discovered later may
+   * still be listing; that does not hide the clusters already known.
+   */
+  private unavailableReason(cache: ManagementClusterCache): string | null {
+    const state = cache.connection.syncState();
+    if (!state.reachable) return state.error?.message ?? 'management cluster not reachable yet';
+    const clusters = cache.connection.kindCache(coreKinds.Cluster)?.status;
+    if (!clusters || clusters.state === 'waiting-for-crd') {
+      return cache.connection.crdsListed()
+        ? 'Cluster API is not installed (no clusters.cluster.x-k8s.io CRD)'
+        : 'management cluster not synced yet';
+    }
+    return clusters.listed ? null : 'management cluster not synced yet';
+  }
+
+  /** Null when `name` can be read from, else the reason (unknown, unreachable, not synced). */
+  availability(name: string): string | null {
+    const cache = this.caches.get(name);
+    if (!cache) return `unknown management cluster '${name}'`;
+    return this.unavailableReason(cache);
+  }
+
+  managementClusters(): ManagementClusterStatus[] {
+    return [...this.caches.values()].map((c) => this.statusOf(c));
+  }
+
+  managementCluster(name: string): ManagementClusterStatus | undefined {
+    const cache = this.caches.get(name);
+    return cache ? this.statusOf(cache) : undefined;
+  }
+
+  private store(mc: string, gk: GroupKind): ViewStore | undefined {
+    return this.caches.get(mc)?.store(gk);
+  }
+
+  providers(managementCluster: string): ProvidersResult {
+    const cache = this.caches.get(managementCluster);
+    const kind = cache?.connection.kindCache(coreKinds.ClusterctlProvider);
+    if (!cache || !kind) return { ok: false, reason: `unknown management cluster '${managementCluster}'` };
+    if (kind.status.state === 'waiting-for-crd') {
+      return {
+        ok: false,
+        reason: 'the clusterctl Provider CRD (providers.clusterctl.cluster.x-k8s.io) is not installed',
+      };
+    }
+    const providers = [...kind.store.list()] as ClusterctlProviderView[];
+    if (providers.length === 0)
+      return { ok: false, reason: 'no clusterctl Provider objects on this management cluster' };
+    return { ok: true, providers: providers.sort(byName) };
+  }
+
+  clusters(managementCluster?: string): FleetResult<ClusterView> {
+    const result: FleetResult<ClusterView> = { items: [], unavailable: [] };
+    for (const cache of this.caches.values()) {
+      if (managementCluster !== undefined && cache.name !== managementCluster) continue;
+      const unavailable = this.unavailableReason(cache);
+      if (unavailable) {
+        result.unavailable.push({ managementCluster: cache.name, message: unavailable });
+        continue;
+      }
+      for (const view of cache.store(coreKinds.Cluster)!.list()) result.items.push(view as ClusterView);
+    }
+    return result;
+  }
+
+  get(address: ObjectAddress): CapiView | null {
+    return this.store(address.managementCluster, address)?.get(address.namespace, address.name) ?? null;
+  }
+
+  resolveRef(managementCluster: string, ref: ObjectRef): CapiView | null {
+    return this.store(managementCluster, ref)?.get(ref.namespace, ref.name) ?? null;
+  }
+
+  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): CapiView[] {
+    const key = refKey(target.address);
+    return this.store(target.address.managementCluster, coreKinds[kind])?.byIndex(indexNames.ref, key) ?? [];
+  }
+
+  owned<K extends OwnedKind>(owner: CapiView, kind: K): ViewByKind[K][] {
+    const store = this.store(owner.address.managementCluster, coreKinds[kind]);
+    if (!store) return [];
+    const found = union(
+      store.byIndex(indexNames.owner, owner.uid),
+      store.byIndex(indexNames.labelOwner, ownerLabelKey(owner)),
+    );
+    return found.sort(byName) as ViewByKind[K][];
+  }
+
+  ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): ViewByKind[K][] {
+    const store = this.store(cluster.address.managementCluster, coreKinds[kind]);
+    const key = `${cluster.address.namespace}/${cluster.address.name}`;
+    return (store?.byIndex(indexNames.cluster, key).sort(byName) ?? []) as ViewByKind[K][];
+  }
+
+  owner(view: CapiView): CapiView | null {
+    const ref = view.owners.find((o) => o.controller) ?? view.owners[0];
+    if (!ref) return null;
+    return this.store(view.address.managementCluster, ref)?.byIndex(indexNames.uid, ref.uid)[0] ?? null;
+  }
+
+  clusterClass(managementCluster: string, namespace: string, name: string): ClusterClassView | null {
+    const view = this.store(managementCluster, coreKinds.ClusterClass)?.get(namespace, name);
+    return view?.viewKind === 'ClusterClass' ? view : null;
+  }
+
+  controlPlaneOf(cluster: ClusterView): ControlPlaneView | null {
+    if (!cluster.controlPlaneRef) return null;
+    const view = this.resolveRef(cluster.address.managementCluster, cluster.controlPlaneRef);
+    return view?.viewKind === 'ControlPlane' ? view : null;
+  }
+}

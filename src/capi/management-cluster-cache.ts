@@ -1,0 +1,152 @@
+import type { CrdInfo } from '../k8s/crd-registry.ts';
+import type { Indexer, IndexedStore } from '../k8s/indexed-store.ts';
+import type { KindCacheSpec } from '../k8s/kind-cache.ts';
+import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-object.ts';
+import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
+import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
+import { normaliseCluster } from './normalise/cluster.ts';
+import { normaliseClusterClass } from './normalise/cluster-class.ts';
+import { normaliseClusterctlProvider } from './normalise/clusterctl-provider.ts';
+import { normaliseControlPlane } from './normalise/control-plane.ts';
+import { normaliseMachine } from './normalise/machine.ts';
+import { normaliseMachineHealthCheck } from './normalise/machine-health-check.ts';
+import { normaliseProviderObject } from './normalise/provider-object.ts';
+import { refKey } from './normalise/refs.ts';
+import {
+  normaliseMachineDeployment,
+  normaliseMachinePool,
+  normaliseMachineSet,
+} from './normalise/workers.ts';
+import type { CapiView, ProviderRole } from './views.ts';
+
+/** The index names every kind store carries. */
+export const indexNames = {
+  uid: 'uid',
+  owner: 'owner',
+  cluster: 'cluster',
+  labelOwner: 'labelOwner',
+  ref: 'ref',
+} as const;
+
+/** Owners named by label (controllers re-add ownerReferences, labels survive backups). */
+function labelOwnersOf(view: CapiView): string[] {
+  const ns = view.address.namespace;
+  const l = view.labels;
+  const keys: string[] = [];
+  if (l[labels.setName]) keys.push(`MachineSet/${ns}/${l[labels.setName]}`);
+  if (l[labels.deploymentName]) keys.push(`MachineDeployment/${ns}/${l[labels.deploymentName]}`);
+  if (l[labels.poolName]) keys.push(`MachinePool/${ns}/${l[labels.poolName]}`);
+  if (l[labels.controlPlaneName]) keys.push(`ControlPlane/${ns}/${l[labels.controlPlaneName]}`);
+  return keys;
+}
+
+const indexers: Record<string, Indexer<CapiView>> = {
+  [indexNames.uid]: (v) => [v.uid],
+  [indexNames.owner]: (v) => v.owners.map((o) => o.uid),
+  [indexNames.cluster]: (v) => (v.clusterName ? [`${v.address.namespace}/${v.clusterName}`] : []),
+  [indexNames.labelOwner]: labelOwnersOf,
+  [indexNames.ref]: (v) => v.refs.map(refKey),
+};
+
+export type KindRole = 'Core' | 'ControlPlane' | ProviderRole;
+
+export type ViewStore = IndexedStore<CapiView>;
+
+type Normaliser = (object: KubeObject, mc: string, crd: CrdInfo) => CapiView;
+
+const coreNormalisers: Record<string, Normaliser> = {
+  [groupKindKey(coreKinds.Cluster)]: normaliseCluster,
+  [groupKindKey(coreKinds.ClusterClass)]: normaliseClusterClass,
+  [groupKindKey(coreKinds.MachineDeployment)]: normaliseMachineDeployment,
+  [groupKindKey(coreKinds.MachineSet)]: normaliseMachineSet,
+  [groupKindKey(coreKinds.MachinePool)]: normaliseMachinePool,
+  [groupKindKey(coreKinds.Machine)]: normaliseMachine,
+  [groupKindKey(coreKinds.MachineHealthCheck)]: normaliseMachineHealthCheck,
+  [groupKindKey(coreKinds.ClusterctlProvider)]: normaliseClusterctlProvider,
+};
+
+/**
+ * The CAPI view of one management cluster: watches the core kinds, and every control-plane,
+ * infrastructure and bootstrap kind as soon as some object references it.
+ */
+export class ManagementClusterCache {
+  private readonly roles = new Map<string, KindRole>();
+  private readonly stores = new Map<string, ViewStore>();
+
+  constructor(readonly connection: ManagementClusterConnection) {
+    for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
+    this.ensureKind(kubeadmControlPlane, 'ControlPlane');
+  }
+
+  get name(): string {
+    return this.connection.name;
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  stop(): Promise<void> {
+    return this.connection.stop();
+  }
+
+  roleOf(gk: GroupKind): KindRole | undefined {
+    return this.roles.get(groupKindKey(gk));
+  }
+
+  store(gk: GroupKind): ViewStore | undefined {
+    return this.stores.get(groupKindKey(gk));
+  }
+
+  /** Every store with its GroupKind (for lookups by uid across kinds). */
+  allStores(): IterableIterator<[string, ViewStore]> {
+    return this.stores.entries();
+  }
+
+  private ensureKind(gk: GroupKind, role: KindRole): void {
+    const key = groupKindKey(gk);
+    if (this.roles.has(key)) return;
+    this.roles.set(key, role);
+    const mc = this.connection.name;
+    const normalise: Normaliser =
+      role === 'Core'
+        ? coreNormalisers[key]!
+        : role === 'ControlPlane'
+          ? normaliseControlPlane
+          : (object, name, crd) => normaliseProviderObject(object, name, role, crd);
+    const spec: KindCacheSpec<CapiView> = {
+      transform: (object, crd) => normalise(object, mc, crd),
+      indexers,
+      onUpsert: (view) => this.discoverReferencedKinds(view),
+    };
+    this.stores.set(key, this.connection.watch(gk, spec).store);
+  }
+
+  /** Refs name kinds the cache has never seen: watch them, with the role the field gives them. */
+  private discoverReferencedKinds(view: CapiView): void {
+    switch (view.viewKind) {
+      case 'Cluster':
+        if (view.controlPlaneRef) this.ensureKind(view.controlPlaneRef, 'ControlPlane');
+        if (view.infrastructureRef) this.ensureKind(view.infrastructureRef, 'InfrastructureCluster');
+        return;
+      case 'Machine':
+        if (view.infrastructureRef) this.ensureKind(view.infrastructureRef, 'InfrastructureMachine');
+        if (view.bootstrapConfigRef) this.ensureKind(view.bootstrapConfigRef, 'BootstrapConfig');
+        return;
+      case 'MachinePool':
+        if (view.infrastructureRef) this.ensureKind(view.infrastructureRef, 'InfrastructureMachinePool');
+        if (view.bootstrapConfigRef) this.ensureKind(view.bootstrapConfigRef, 'BootstrapConfig');
+        return;
+      case 'MachineDeployment':
+      case 'MachineSet':
+        if (view.infrastructureTemplateRef) this.ensureKind(view.infrastructureTemplateRef, 'Template');
+        if (view.bootstrapTemplateRef) this.ensureKind(view.bootstrapTemplateRef, 'Template');
+        return;
+      case 'ControlPlane':
+        if (view.infrastructureTemplateRef) this.ensureKind(view.infrastructureTemplateRef, 'Template');
+        return;
+      default:
+        return;
+    }
+  }
+}

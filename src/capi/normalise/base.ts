@@ -1,0 +1,95 @@
+import { groupOfApiVersion, type KubeObject } from '../../k8s/kube-object.ts';
+import { labels as capiLabels } from '../kinds.ts';
+import type { ObjectRef, ReplicaCounters, RolloutStrategyView, ViewBase } from '../views.ts';
+import { conditionsOf } from './conditions.ts';
+import { at, intOrString, num, str } from './json-path.ts';
+
+/** Annotations that are large or only tooling noise; kept out of the cache. */
+const droppedAnnotations = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+
+export function isV1beta1(object: KubeObject): boolean {
+  return object.apiVersion.endsWith('/v1beta1');
+}
+
+export function baseOf(
+  object: KubeObject,
+  managementCluster: string,
+  refs: Array<ObjectRef | null>,
+): ViewBase {
+  const meta = object.metadata;
+  const namespace = meta.namespace ?? '';
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta.annotations ?? {}))
+    if (!droppedAnnotations.has(k)) annotations[k] = v;
+  const labels = meta.labels ?? {};
+  return {
+    address: {
+      managementCluster,
+      group: groupOfApiVersion(object.apiVersion),
+      kind: object.kind,
+      namespace,
+      name: meta.name,
+    },
+    uid: meta.uid,
+    apiVersion: object.apiVersion,
+    labels,
+    annotations,
+    createdAt: meta.creationTimestamp ?? null,
+    deletionTimestamp: meta.deletionTimestamp ?? null,
+    owners: (meta.ownerReferences ?? []).map((o) => ({
+      group: groupOfApiVersion(o.apiVersion),
+      kind: o.kind,
+      name: o.name,
+      uid: o.uid,
+      controller: o.controller === true,
+    })),
+    conditions: conditionsOf(object, object.apiVersion),
+    clusterName: str(object, 'spec', 'clusterName') ?? labels[capiLabels.clusterName] ?? null,
+    refs: refs.filter((r): r is ObjectRef => r !== null),
+  };
+}
+
+/**
+ * Replica counters of MD / MS / MP / control planes. v1beta2 has the four counters in
+ * `status`; v1beta1 objects of CAPI ≥ 1.9 carry the v1beta2 meaning under `status.v1beta2`
+ * and the old `updatedReplicas`; older ones only the latter.
+ */
+export function replicaCountersOf(object: KubeObject): ReplicaCounters {
+  const desired = num(object, 'spec', 'replicas');
+  const replicas = num(object, 'status', 'replicas');
+  if (!isV1beta1(object)) {
+    return {
+      desired,
+      replicas,
+      ready: num(object, 'status', 'readyReplicas'),
+      available: num(object, 'status', 'availableReplicas'),
+      upToDate: num(object, 'status', 'upToDateReplicas'),
+    };
+  }
+  const v2 = (field: string): number | null => num(object, 'status', 'v1beta2', field);
+  return {
+    desired,
+    replicas,
+    ready: v2('readyReplicas') ?? num(object, 'status', 'readyReplicas'),
+    available: v2('availableReplicas') ?? num(object, 'status', 'availableReplicas'),
+    upToDate: v2('upToDateReplicas') ?? num(object, 'status', 'updatedReplicas'),
+  };
+}
+
+/** A rollout strategy object `{type, rollingUpdate: {maxSurge, maxUnavailable}}`. */
+export function strategyOf(value: unknown): RolloutStrategyView | null {
+  if (value === undefined || value === null) return null;
+  return {
+    type: str(value, 'type'),
+    maxSurge: intOrString(value, 'rollingUpdate', 'maxSurge'),
+    maxUnavailable: intOrString(value, 'rollingUpdate', 'maxUnavailable'),
+  };
+}
+
+export function endpointOf(value: unknown): { host: string; port: number } | null {
+  const host = str(value, 'host');
+  const port = num(value, 'port');
+  return host ? { host, port: port ?? 0 } : null;
+}
+
+export { at };

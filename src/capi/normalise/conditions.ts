@@ -1,0 +1,30 @@
+import type { ConditionView } from '../views.ts';
+import { arr, at, str } from './json-path.ts';
+
+function conditionOf(value: unknown): ConditionView | null {
+  const type = str(value, 'type');
+  const status = str(value, 'status');
+  if (!type || !status) return null;
+  return {
+    type,
+    status,
+    reason: str(value, 'reason') || null,
+    message: str(value, 'message') || null,
+    lastTransitionTime: str(value, 'lastTransitionTime'),
+  };
+}
+
+/**
+ * The v1beta2 (metav1.Condition) conditions of an object in either API version: v1beta2
+ * objects carry them in `status.conditions`; v1beta1 objects served by CAPI ≥ 1.9 carry them
+ * in `status.v1beta2.conditions` and the old ones (with severity) in `status.conditions`,
+ * which older servers only have — those are used as a fallback.
+ */
+export function conditionsOf(object: unknown, apiVersion: string): ConditionView[] {
+  const isV1beta1 = apiVersion.endsWith('/v1beta1');
+  const source =
+    isV1beta1 && at(object, 'status', 'v1beta2', 'conditions') !== undefined
+      ? arr(object, 'status', 'v1beta2', 'conditions')
+      : arr(object, 'status', 'conditions');
+  return source.map(conditionOf).filter((c): c is ConditionView => c !== null);
+}

@@ -1,0 +1,98 @@
+import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { isKubeObject, type KubeObject } from './kube-object.ts';
+
+/** Where a kind is served: one group/version/plural. */
+export interface ResourceTarget {
+  group: string;
+  version: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  resourceVersion: string;
+  continueToken?: string;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface WatchEvent {
+  type: string;
+  object: unknown;
+}
+
+export interface WatchHandle {
+  abort(): void;
+}
+
+/** The few API calls the caches and readers make; tests can substitute their own. */
+export interface KubeTransport {
+  list(target: ResourceTarget, options: ListOptions): Promise<ListPage>;
+  get(target: ResourceTarget, namespace: string | undefined, name: string): Promise<KubeObject>;
+  watch(
+    target: ResourceTarget,
+    resourceVersion: string,
+    onEvent: (event: WatchEvent) => void,
+    onDone: (err: unknown) => void,
+  ): Promise<WatchHandle>;
+}
+
+function pathOf(target: ResourceTarget): string {
+  const base = target.group === '' ? `/api/${target.version}` : `/apis/${target.group}/${target.version}`;
+  return `${base}/${target.plural}`;
+}
+
+function toPage(body: unknown): ListPage {
+  const list = body as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
+  return {
+    items: (list.items ?? []).filter(isKubeObject),
+    resourceVersion: list.metadata?.resourceVersion ?? '',
+    continueToken: list.metadata?.continue || undefined,
+  };
+}
+
+/** client-node backed transport for custom resources (every CAPI and provider kind is one). */
+export function clientNodeTransport(config: KubeConfig): KubeTransport {
+  const custom = config.makeApiClient(CustomObjectsApi);
+  const watcher = new Watch(config);
+  return {
+    async list(target, options) {
+      const common = {
+        group: target.group,
+        version: target.version,
+        plural: target.plural,
+        labelSelector: options.labelSelector,
+        limit: options.limit,
+        _continue: options.continueToken,
+      };
+      const body: unknown = options.namespace
+        ? await custom.listNamespacedCustomObject({ ...common, namespace: options.namespace })
+        : await custom.listClusterCustomObject(common);
+      return toPage(body);
+    },
+    async get(target, namespace, name) {
+      const common = { group: target.group, version: target.version, plural: target.plural, name };
+      const body: unknown =
+        target.namespaced && namespace
+          ? await custom.getNamespacedCustomObject({ ...common, namespace })
+          : await custom.getClusterCustomObject(common);
+      if (!isKubeObject(body)) throw Object.assign(new Error('not an object'), { statusCode: 500 });
+      return body;
+    },
+    async watch(target, resourceVersion, onEvent, onDone) {
+      const controller = await watcher.watch(
+        pathOf(target),
+        { resourceVersion, allowWatchBookmarks: true },
+        (type: string, object: unknown) => onEvent({ type, object }),
+        onDone,
+      );
+      return { abort: () => controller.abort() };
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { exponentialBackoff } from './backoff.ts';
+import { CrdRegistry, targetOf, type CrdInfo } from './crd-registry.ts';
+import type { DomainError } from './domain-error.ts';
+import { KindCache, type KindCacheSpec } from './kind-cache.ts';
+import { groupKindKey, type GroupKind } from './kube-object.ts';
+import type { KubeTransport, ResourceTarget } from './kube-transport.ts';
+import { ResilientListWatch, type ListWatchStatus } from './list-watch.ts';
+
+export interface SyncState {
+  reachable: boolean;
+  synced: boolean;
+  lastSyncTime: Date | null;
+  error: DomainError | null;
+}
+
+export interface ConnectionOptions {
+  now?: () => Date;
+  pageSize?: number;
+  /** First retry delay after an error; doubles up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+const crdTarget: ResourceTarget = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  namespaced: false,
+};
+
+/**
+ * Everything the gateway keeps for one management cluster: its CRDs (to find versions and
+ * contracts) and one list+watch per kind asked for. Kinds whose CRD is not installed yet
+ * wait and start by themselves when it appears.
+ */
+export class ManagementClusterConnection {
+  readonly crds = new CrdRegistry();
+  private readonly kinds = new Map<string, { cache: KindCache<unknown>; loop?: ResilientListWatch }>();
+  private readonly crdLoop: ResilientListWatch;
+  private readonly listeners = new Set<() => void>();
+  private started = false;
+
+  constructor(
+    readonly name: string,
+    readonly server: string,
+    readonly transport: KubeTransport,
+    private readonly options: ConnectionOptions = {},
+  ) {
+    this.crdLoop = new ResilientListWatch(
+      transport,
+      crdTarget,
+      {
+        reset: (items) => {
+          this.crds.clear();
+          for (const item of items) this.crds.upsert(item);
+          for (const info of this.crds.all()) this.startKind(info);
+        },
+        upsert: (object) => {
+          const info = this.crds.upsert(object);
+          if (info) this.startKind(info);
+        },
+        remove: (object) => this.crds.remove(object),
+      },
+      this.loopOptions(),
+    );
+  }
+
+  private loopOptions() {
+    return {
+      pageSize: this.options.pageSize,
+      now: this.options.now,
+      backoff: exponentialBackoff(this.options.initialBackoffMs ?? 250, this.options.maxBackoffMs ?? 10_000),
+      onStatus: () => this.notify(),
+    };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.crdLoop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all([this.crdLoop.stop(), ...[...this.kinds.values()].map((k) => k.loop?.stop())]);
+  }
+
+  /** The cache of a kind, watched from now on (or as soon as its CRD is installed). */
+  watch<V>(gk: GroupKind, spec: KindCacheSpec<V>): KindCache<V> {
+    const key = groupKindKey(gk);
+    const existing = this.kinds.get(key);
+    if (existing) return existing.cache as KindCache<V>;
+    const cache = new KindCache(spec);
+    this.kinds.set(key, { cache: cache as KindCache<unknown> });
+    const info = this.crds.get(gk);
+    if (info) this.startKind(info);
+    return cache;
+  }
+
+  crdsListed(): boolean {
+    return this.crdLoop.status.listed;
+  }
+
+  kindCache(gk: GroupKind): KindCache<unknown> | undefined {
+    return this.kinds.get(groupKindKey(gk))?.cache;
+  }
+
+  crd(gk: GroupKind): CrdInfo | undefined {
+    return this.crds.get(gk);
+  }
+
+  private startKind(info: CrdInfo): void {
+    const entry = this.kinds.get(groupKindKey(info));
+    if (!entry || !this.started) return;
+    if (entry.loop && entry.cache.crd?.version === info.version) return;
+    void entry.loop?.stop();
+    entry.cache.crd = info;
+    const loop = new ResilientListWatch(this.transport, targetOf(info), entry.cache, {
+      ...this.loopOptions(),
+      onStatus: (status: ListWatchStatus) => {
+        entry.cache.status = { state: 'watching', ...status };
+        this.notify();
+      },
+    });
+    entry.cache.status = { state: 'watching', listed: false, healthy: false };
+    entry.loop = loop;
+    loop.start();
+  }
+
+  /** Reachable: every list/watch is healthy. Synced: additionally, every watched kind has listed. */
+  syncState(): SyncState {
+    const statuses: ListWatchStatus[] = [this.crdLoop.status];
+    for (const { cache } of this.kinds.values())
+      if (cache.status.state === 'watching') statuses.push(cache.status);
+    const error = statuses.find((s) => s.error)?.error ?? null;
+    const reachable = statuses.every((s) => s.healthy);
+    const synced = reachable && statuses.every((s) => s.listed);
+    const times = statuses.map((s) => s.lastSyncTime?.getTime() ?? 0);
+    const last = Math.max(...times);
+    return {
+      reachable,
+      synced,
+      lastSyncTime: last > 0 ? new Date(last) : null,
+      error: reachable ? null : error,
+    };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Resolves once synced, or with false after `timeoutMs`. */
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    if (this.syncState().synced) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, timeoutMs);
+      const off = this.onChange(() => {
+        if (!this.syncState().synced) return;
+        clearTimeout(timer);
+        off();
+        resolve(true);
+      });
+    });
+  }
+}
