@@ -218,28 +218,44 @@ describe('CEL rule semantics', () => {
   });
 
   it('skips a rule the library cannot compile, and records it once', () => {
-    const v = version({
+    const rule = "quantity(self).isGreaterThan(quantity('1Gi'))";
+    const spec = {
       type: 'object',
-      properties: { url: { type: 'string', 'x-kubernetes-validations': [{ rule: 'isURL(self)' }] } },
-    });
-    compileCrd(
-      widgetCrd({
-        type: 'object',
-        properties: { url: { type: 'string', 'x-kubernetes-validations': [{ rule: 'isURL(self)' }] } },
-      }),
-    );
-    expect(v.check(widget({ url: 'not a url' }), strict).ok).toBe(true);
-    const skipped = skippedCelRules().filter(
-      (r) => r.crd === 'widgets.example.com' && r.rule === 'isURL(self)',
-    );
+      properties: { size: { type: 'string', 'x-kubernetes-validations': [{ rule }] } },
+    };
+    const v = version(spec);
+    compileCrd(widgetCrd(spec));
+    expect(v.check(widget({ size: '1Mi' }), strict).ok).toBe(true);
+    const skipped = skippedCelRules().filter((r) => r.crd === 'widgets.example.com');
     expect(skipped).toEqual([
       {
         crd: 'widgets.example.com',
         version: 'v1',
-        path: '.spec.url',
-        rule: 'isURL(self)',
-        reason: 'unsupported function isURL()',
+        path: '.spec.size',
+        rule,
+        reason: 'unsupported functions isGreaterThan(), quantity()',
       },
     ]);
+  });
+
+  it('has the Kubernetes list, set and URL helpers', () => {
+    const v = version({
+      type: 'object',
+      properties: {
+        ports: {
+          type: 'array',
+          items: { type: 'integer' },
+          'x-kubernetes-validations': [{ rule: 'self.isSorted() && self.sum() < 100' }],
+        },
+        endpoint: {
+          type: 'string',
+          'x-kubernetes-validations': [{ rule: 'isURL(self)', message: 'must be a URL' }],
+        },
+      },
+    });
+    expect(v.check(widget({ ports: [1, 2, 3], endpoint: 'https://example.com' }), strict).ok).toBe(true);
+    expect(
+      causes(v.check(widget({ ports: [3, 1], endpoint: 'not a url' }), strict)).map((c) => c.field),
+    ).toEqual(['spec.ports', 'spec.endpoint']);
   });
 });

@@ -1,6 +1,7 @@
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import type { CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { kubernetesCelLibrary } from './kubernetes-cel-library.ts';
 import { RE2JS } from '@bufbuild/re2';
 import type { ValidationRule } from './schema-props.ts';
 
@@ -22,7 +23,7 @@ export interface UnsupportedRule {
 
 const re2Cache = new Map<string, { test(text: string): boolean }>();
 const env = celEnv({
-  funcs: strings,
+  funcs: [...strings, ...kubernetesCelLibrary],
   re2: {
     compile(pattern: string) {
       let matcher = re2Cache.get(pattern);
@@ -54,9 +55,12 @@ function compileExpression(expression: string): Program | Error {
     const parsed = parse(expression);
     const names = new Set<string>();
     calledFunctions(parsed, names);
-    for (const name of names) {
-      if (/^[_@]/.test(name) || builtIn.has(name)) continue;
-      if (env.funcs.find(name) === undefined) return new Error(`unsupported function ${name}()`);
+    const missing = [...names]
+      .filter((name) => !/^[_@]/.test(name) && !builtIn.has(name) && env.funcs.find(name) === undefined)
+      .sort()
+      .map((name) => `${name}()`);
+    if (missing.length > 0) {
+      return new Error(`unsupported function${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     }
     return plan(env, parsed) as unknown as Program;
   } catch (error) {
