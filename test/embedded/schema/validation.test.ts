@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
+import { compileCrd } from '../../../src/embedded/apiserver/schema/index.ts';
 import type { SchemaCheckResult } from '../../../src/embedded/apiserver/schema/index.ts';
 import { capiDir, compiled, haveCapiData, template } from './capi-data.ts';
 
@@ -298,5 +299,70 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
     const perCheck = (performance.now() - start) / rounds;
     console.log(`schema check of a Cluster: ${(perCheck * 1000).toFixed(1)} µs`);
     expect(perCheck).toBeGreaterThan(0);
+  });
+});
+
+describe('embedded resources', () => {
+  const crd: KubeObject = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'wrappers.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Wrapper', plural: 'wrappers' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    template: {
+                      type: 'object',
+                      'x-kubernetes-embedded-resource': true,
+                      'x-kubernetes-preserve-unknown-fields': true,
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  const wrapper = (template: unknown): KubeObject => ({
+    apiVersion: 'example.com/v1',
+    kind: 'Wrapper',
+    metadata: { name: 'w', namespace: 'default' },
+    spec: { template },
+  });
+
+  it('keep their fields, prune their metadata to ObjectMeta and need apiVersion and kind', () => {
+    const version = compileCrd(crd).versions[0]!;
+    const result = version.check(
+      wrapper({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', extra: 1 }, data: { a: 'b' } }),
+      { fieldValidation: 'Warn' },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: ['unknown field "spec.template.metadata.extra"'],
+      object: {
+        spec: {
+          template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } },
+        },
+      },
+    });
+    const missing = version.check(wrapper({ data: {} }), strict);
+    expect(missing.ok ? [] : missing.causes.map((c) => `${c.field}: ${c.message}`)).toEqual([
+      'spec.template.apiVersion: Required value: must not be empty',
+      'spec.template.kind: Required value: must not be empty',
+    ]);
   });
 });

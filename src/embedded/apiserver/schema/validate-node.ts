@@ -112,6 +112,14 @@ export class SchemaValidator {
     for (const key of node.required) {
       if (value[key] === undefined) this.errors.push(required(joinPath(path, key)));
     }
+    if (node.embeddedResource) {
+      // An embedded object is a resource of its own: it needs to say what it is.
+      for (const key of ['apiVersion', 'kind']) {
+        if (typeof value[key] !== 'string' || value[key] === '') {
+          this.errors.push(fieldError('Required value', joinPath(path, key), 'must not be empty'));
+        }
+      }
+    }
     const oldRecord = isRecord(old) ? old : undefined;
     for (const key of Object.keys(value)) {
       if (resourceRoot && key === 'metadata') continue;
