@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from './admission.ts';
 import { badRequest } from './errors.ts';
+import { decodeProtobuf, protobufMediaType } from './protobuf.ts';
 import type { FieldValidation } from './schema/types.ts';
 
 export interface ApiRequest {
@@ -18,6 +19,7 @@ export function header(req: ApiRequest, name: string): string | undefined {
 
 /** Decodes a JSON (or, for apply patches, YAML) body. */
 export function decodeBody(req: ApiRequest, allowYaml = false): unknown {
+  if ((header(req, 'content-type') ?? '').startsWith(protobufMediaType)) return decodeProtobuf(req.body);
   const text = req.body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
   try {

@@ -337,7 +337,15 @@ export async function handleResource(
     switch (req.method) {
       case 'GET':
         if (isWatch(req)) {
-          serveWatch(ctx, rt, route.namespace, req.query, r.res, r.onClose);
+          serveWatch(
+            ctx,
+            rt,
+            route.namespace,
+            req.query,
+            representationOf(header(req, 'accept'), req.query),
+            r.res,
+            r.onClose,
+          );
           return;
         }
         send(
@@ -362,7 +370,15 @@ export async function handleResource(
           'fieldSelector',
           [query.get('fieldSelector'), `metadata.name=${route.name}`].filter(Boolean).join(','),
         );
-        serveWatch(ctx, rt, route.namespace, query, r.res, r.onClose);
+        serveWatch(
+          ctx,
+          rt,
+          route.namespace,
+          query,
+          representationOf(header(req, 'accept'), req.query),
+          r.res,
+          r.onClose,
+        );
         return;
       }
       const obj = storedOrThrow(ctx, route);

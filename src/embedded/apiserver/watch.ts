@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiContext } from './api-context.ts';
 import { badRequest, expired } from './errors.ts';
-import { selectObjects, selectorsOf } from './list.ts';
+import { selectObjects, selectorsOf, tableOf, type Representation } from './list.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import type { StoreEvent, StoredObject } from './store.ts';
 
@@ -20,6 +20,7 @@ export function serveWatch(
   rt: ResourceType,
   namespace: string | undefined,
   query: URLSearchParams,
+  representation: Representation,
   res: ServerResponse,
   onClose: (fn: () => void) => void,
 ): void {
@@ -44,12 +45,19 @@ export function serveWatch(
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // Clients wait for the headers before they count the watch as established.
+  res.flushHeaders();
   let open = true;
   const write = (type: string, objectJson: string) => {
     if (!open) return;
     res.write(`{"type":"${type}","object":${objectJson}}\n`);
     if (res.writableLength > maxBufferedBytes) close();
   };
+  // `kubectl get -w` asks for Tables: each event then carries a one-row Table.
+  const render = (stored: StoredObject) =>
+    representation.as === 'table'
+      ? tableOf(rt, [stored.obj], representation.includeObject, Number(stored.obj.metadata.resourceVersion))
+      : stored.serialize(apiVersion);
   const bookmark = (extra = '') =>
     write(
       'BOOKMARK',
@@ -79,7 +87,7 @@ export function serveWatch(
         ...(query.get('fieldSelector') ? { fieldSelector: query.get('fieldSelector')! } : {}),
       }),
     ).items;
-    for (const stored of initial) write('ADDED', stored.serialize(apiVersion));
+    for (const stored of initial) write('ADDED', render(stored));
     if (sendInitial && bookmarks) bookmark(',"annotations":{"k8s.io/initial-events-end":"true"}');
   } else {
     const events = ctx.store.eventsSince(rt.storageKey, rv);
@@ -89,12 +97,10 @@ export function serveWatch(
       close();
       return;
     }
-    for (const event of events)
-      if (inScope(event.object)) write(event.type, event.object.serialize(apiVersion));
+    for (const event of events) if (inScope(event.object)) write(event.type, render(event.object));
   }
   unsubscribe = ctx.store.subscribe((event: StoreEvent) => {
-    if (event.key === rt.storageKey && inScope(event.object))
-      write(event.type, event.object.serialize(apiVersion));
+    if (event.key === rt.storageKey && inScope(event.object)) write(event.type, render(event.object));
   });
   timers.push(setTimeout(close, timeoutSeconds * 1000));
   if (bookmarks) {
