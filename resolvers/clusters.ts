@@ -4,7 +4,7 @@ import type { ClusterView } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
 import { matchesLabelSelector, parseLabelSelector, type LabelSelector } from './label-selector.ts';
-import { all, then } from './maybe-promise.ts';
+import { all, chain } from './maybe-promise.ts';
 import { pageOf, type Page, type PageArgs } from './pagination.ts';
 import { recordUnavailable } from './partial-errors.ts';
 
@@ -21,7 +21,7 @@ export interface ClusterFilter {
 /** The version the cluster runs or is going to: the topology's, else its control plane's. */
 export function kubernetesVersionOf(reader: FleetReader, cluster: ClusterView): MaybePromise<string | null> {
   if (cluster.topology?.version) return cluster.topology.version;
-  return then(reader.controlPlaneOf(cluster), (cp) => cp?.version ?? cp?.statusVersion ?? null);
+  return chain(reader.controlPlaneOf(cluster), (cp) => cp?.version ?? cp?.statusVersion ?? null);
 }
 
 function compileSelector(filter: ClusterFilter | null | undefined): LabelSelector | null {
@@ -52,13 +52,13 @@ export function filteredClusters(
   if (mc !== undefined && !ctx.reader.managementCluster(mc)) {
     throw new InvalidInputError('filter.managementCluster', `no management cluster named '${mc}'`);
   }
-  return then(ctx.reader.clusters(mc), (result) => {
+  return chain(ctx.reader.clusters(mc), (result) => {
     recordUnavailable(ctx, info, result.unavailable);
     const candidates = filter ? result.items.filter((c) => matchesStatic(c, filter, selector)) : result.items;
     const wanted = filter?.kubernetesVersion;
     if (!wanted) return candidates;
     const versions = all(candidates.map((c) => kubernetesVersionOf(ctx.reader, c)));
-    return then(versions, (vs) => candidates.filter((_, i) => vs[i] === wanted));
+    return chain(versions, (vs) => candidates.filter((_, i) => vs[i] === wanted));
   });
 }
 
@@ -76,7 +76,7 @@ export function clustersConnection(
   args: PageArgs & { filter?: ClusterFilter | null },
 ): MaybePromise<ClusterPage> {
   const before = ctx.partialErrors.length;
-  return then(filteredClusters(ctx, info, args.filter), (clusters) => ({
+  return chain(filteredClusters(ctx, info, args.filter), (clusters) => ({
     ...pageOf(clusters, clusterSortKey, args),
     errors: ctx.partialErrors.slice(before).map((e) => ({
       managementCluster: String(e.extensions['managementCluster']),
@@ -113,8 +113,8 @@ export function fleetSummary(
   filter: ClusterFilter | null | undefined,
 ): MaybePromise<FleetSummary> {
   const before = ctx.partialErrors.length;
-  return then(filteredClusters(ctx, info, filter), (clusters) =>
-    then(all(clusters.map((c) => kubernetesVersionOf(ctx.reader, c))), (versions) => ({
+  return chain(filteredClusters(ctx, info, filter), (clusters) =>
+    chain(all(clusters.map((c) => kubernetesVersionOf(ctx.reader, c))), (versions) => ({
       clusters: clusters.length,
       byPhase: countBy(clusters.map((c) => c.phase ?? 'Unknown')),
       byKubernetesVersion: countBy(versions.map((v) => v ?? 'unknown')),

@@ -17,7 +17,7 @@ import type {
 import type { GatewayContext } from './context.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
-import { all, then } from './maybe-promise.ts';
+import { all, chain } from './maybe-promise.ts';
 
 export function cluster(
   ctx: GatewayContext,
@@ -27,7 +27,7 @@ export function cluster(
 ): MaybePromise<ClusterView> {
   assertAvailable(ctx.reader, managementCluster);
   const address = { managementCluster, group: 'cluster.x-k8s.io', kind: 'Cluster', namespace, name };
-  return then(ctx.reader.get(address), (view) => {
+  return chain(ctx.reader.get(address), (view) => {
     if (view?.viewKind !== 'Cluster')
       throw new NotFoundError(`Cluster ${namespace}/${name} on '${managementCluster}'`);
     return view;
@@ -79,8 +79,8 @@ export function machinesOfDeployment(
   ctx: GatewayContext,
   md: MachineDeploymentView,
 ): MaybePromise<MachineView[]> {
-  return then(ctx.reader.owned(md, 'MachineSet'), (sets) =>
-    then(
+  return chain(ctx.reader.owned(md, 'MachineSet'), (sets) =>
+    chain(
       all([ctx.reader.owned(md, 'Machine'), ...sets.map((s) => ctx.reader.owned(s, 'Machine'))]),
       (lists) => {
         const byUid = new Map<string, MachineView>();
@@ -118,9 +118,9 @@ export function machinesOfHealthCheck(
 ): MaybePromise<MachineView[]> {
   if (!mhc.clusterName) return [];
   const address = { ...mhc.address, group: 'cluster.x-k8s.io', kind: 'Cluster', name: mhc.clusterName };
-  return then(ctx.reader.get(address), (c) => {
+  return chain(ctx.reader.get(address), (c) => {
     if (c?.viewKind !== 'Cluster') return [];
-    return then(ctx.reader.ofCluster(c, 'Machine'), (machines) =>
+    return chain(ctx.reader.ofCluster(c, 'Machine'), (machines) =>
       machines.filter((m) => Object.entries(mhc.selector).every(([k, v]) => m.labels[k] === v)),
     );
   });
@@ -134,22 +134,22 @@ export function clusterOf(ctx: GatewayContext, view: CapiView, depth = 0): Maybe
   if (view.viewKind === 'Cluster') return view;
   if (view.clusterName) {
     const address = { ...view.address, group: 'cluster.x-k8s.io', kind: 'Cluster', name: view.clusterName };
-    return then(ctx.reader.get(address), (c) => (c?.viewKind === 'Cluster' ? c : null));
+    return chain(ctx.reader.get(address), (c) => (c?.viewKind === 'Cluster' ? c : null));
   }
-  return then(ctx.reader.referrers(view, 'Cluster'), (referrers) => {
+  return chain(ctx.reader.referrers(view, 'Cluster'), (referrers) => {
     const c = referrers[0];
     if (c?.viewKind === 'Cluster') return c;
     if (depth > 4) return null;
-    return then(ownerOf(ctx, view), (owner) => (owner ? clusterOf(ctx, owner, depth + 1) : null));
+    return chain(ownerOf(ctx, view), (owner) => (owner ? clusterOf(ctx, owner, depth + 1) : null));
   });
 }
 
 /** The controlling owner; for infra / bootstrap objects without one, the Machine that references them. */
 export function ownerOf(ctx: GatewayContext, view: CapiView): MaybePromise<CapiView | null> {
-  return then(ctx.reader.owner(view), (owner) => {
+  return chain(ctx.reader.owner(view), (owner) => {
     if (owner || view.viewKind !== 'ProviderObject') return owner;
     const kind = view.role === 'InfrastructureMachinePool' ? 'MachinePool' : 'Machine';
-    return then(ctx.reader.referrers(view, kind), (referrers) => referrers[0] ?? null);
+    return chain(ctx.reader.referrers(view, kind), (referrers) => referrers[0] ?? null);
   });
 }
 

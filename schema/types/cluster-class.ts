@@ -4,7 +4,7 @@ import { builder } from '../builder.ts';
 import { CapiObjectRef } from '../refs.ts';
 import { ClusterClassRef, ProviderTemplateRef } from '../refs.ts';
 import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 
 const VariableRef = builder.objectRef<ClusterClassVariableView>('ClusterClassVariable').implement({
   fields: (t) => ({
@@ -29,7 +29,7 @@ const WorkerClassRef = builder
         type: ProviderTemplateRef,
         nullable: true,
         resolve: (w, _args, ctx) =>
-          then(resolveRef(ctx, w.clusterClass, w.infrastructureTemplateRef), (x) =>
+          chain(resolveRef(ctx, w.clusterClass, w.infrastructureTemplateRef), (x) =>
             x && isProviderRole(x, 'Template') ? x : null,
           ),
       }),
@@ -37,7 +37,7 @@ const WorkerClassRef = builder
         type: ProviderTemplateRef,
         nullable: true,
         resolve: (w, _args, ctx) =>
-          then(resolveRef(ctx, w.clusterClass, w.bootstrapTemplateRef), (x) =>
+          chain(resolveRef(ctx, w.clusterClass, w.bootstrapTemplateRef), (x) =>
             x && isProviderRole(x, 'Template') ? x : null,
           ),
       }),

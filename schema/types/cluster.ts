@@ -1,6 +1,6 @@
 import { clusterClassOf, filterMachines, ofCluster, resolveRef } from '../../resolvers/objects.ts';
 import { kubernetesVersionOf } from '../../resolvers/clusters.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 import type { ClusterView, ReplicaCounters, VersionCount } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import {
@@ -98,13 +98,13 @@ builder.node(ClusterRef, {
       type: ControlPlaneRef,
       nullable: true,
       resolve: (c, _args, ctx) =>
-        then(resolveRef(ctx, c, c.controlPlaneRef), (v) => (v && isControlPlane(v) ? v : null)),
+        chain(resolveRef(ctx, c, c.controlPlaneRef), (v) => (v && isControlPlane(v) ? v : null)),
     }),
     infrastructureCluster: t.field({
       type: InfrastructureClusterRef,
       nullable: true,
       resolve: (c, _args, ctx) =>
-        then(resolveRef(ctx, c, c.infrastructureRef), (v) =>
+        chain(resolveRef(ctx, c, c.infrastructureRef), (v) =>
           v && isProviderRole(v, 'InfrastructureCluster') ? v : null,
         ),
     }),
@@ -119,7 +119,7 @@ builder.node(ClusterRef, {
     machines: t.field({
       type: [MachineRef],
       args: { filter: t.arg({ type: MachineFilterInput }) },
-      resolve: (c, args, ctx) => then(ofCluster(ctx, c, 'Machine'), (ms) => filterMachines(ms, args.filter)),
+      resolve: (c, args, ctx) => chain(ofCluster(ctx, c, 'Machine'), (ms) => filterMachines(ms, args.filter)),
     }),
     machineHealthChecks: t.field({
       type: [MachineHealthCheckRef],

@@ -1,5 +1,5 @@
 import { clusterOf, owned, resolveRef } from '../../resolvers/objects.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 import type { RolloutStrategyView } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import {
@@ -50,7 +50,7 @@ ControlPlaneRef.implement({
       type: ProviderTemplateRef,
       nullable: true,
       resolve: (cp, _args, ctx) =>
-        then(resolveRef(ctx, cp, cp.infrastructureTemplateRef), (v) =>
+        chain(resolveRef(ctx, cp, cp.infrastructureTemplateRef), (v) =>
           v && isProviderRole(v, 'Template') ? v : null,
         ),
     }),

@@ -1,5 +1,5 @@
 import { clusterOf, machinesOfDeployment, owned, resolveRef } from '../../resolvers/objects.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 import { builder } from '../builder.ts';
 import {
   CapiObjectRef,
@@ -34,7 +34,7 @@ builder.node(MachineDeploymentRef, {
       type: ProviderTemplateRef,
       nullable: true,
       resolve: (v, _args, ctx) =>
-        then(resolveRef(ctx, v, v.infrastructureTemplateRef), (x) =>
+        chain(resolveRef(ctx, v, v.infrastructureTemplateRef), (x) =>
           x && isProviderRole(x, 'Template') ? x : null,
         ),
     }),
@@ -42,7 +42,7 @@ builder.node(MachineDeploymentRef, {
       type: ProviderTemplateRef,
       nullable: true,
       resolve: (v, _args, ctx) =>
-        then(resolveRef(ctx, v, v.bootstrapTemplateRef), (x) =>
+        chain(resolveRef(ctx, v, v.bootstrapTemplateRef), (x) =>
           x && isProviderRole(x, 'Template') ? x : null,
         ),
     }),
@@ -66,7 +66,7 @@ builder.node(MachineSetRef, {
       type: MachineDeploymentRef,
       nullable: true,
       resolve: (v, _args, ctx) =>
-        then(ctx.reader.owner(v), (o) => (o?.viewKind === 'MachineDeployment' ? o : null)),
+        chain(ctx.reader.owner(v), (o) => (o?.viewKind === 'MachineDeployment' ? o : null)),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),
@@ -89,7 +89,7 @@ builder.node(MachinePoolRef, {
       type: InfrastructureMachinePoolRef,
       nullable: true,
       resolve: (v, _args, ctx) =>
-        then(resolveRef(ctx, v, v.infrastructureRef), (x) =>
+        chain(resolveRef(ctx, v, v.infrastructureRef), (x) =>
           x && isProviderRole(x, 'InfrastructureMachinePool') ? x : null,
         ),
     }),
@@ -97,7 +97,7 @@ builder.node(MachinePoolRef, {
       type: BootstrapConfigRef,
       nullable: true,
       resolve: (v, _args, ctx) =>
-        then(resolveRef(ctx, v, v.bootstrapConfigRef), (x) =>
+        chain(resolveRef(ctx, v, v.bootstrapConfigRef), (x) =>
           x && isProviderRole(x, 'BootstrapConfig') ? x : null,
         ),
     }),

@@ -1,5 +1,5 @@
 import { clusterOf, machinesOfHealthCheck, ownerOf, resolveRef } from '../../resolvers/objects.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 import type { AddressView } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import { CapiObjectRef } from '../refs.ts';
@@ -36,7 +36,7 @@ builder.node(MachineRef, {
       type: InfrastructureMachineRef,
       nullable: true,
       resolve: (m, _args, ctx) =>
-        then(resolveRef(ctx, m, m.infrastructureRef), (x) =>
+        chain(resolveRef(ctx, m, m.infrastructureRef), (x) =>
           x && isProviderRole(x, 'InfrastructureMachine') ? x : null,
         ),
     }),
@@ -44,7 +44,7 @@ builder.node(MachineRef, {
       type: BootstrapConfigRef,
       nullable: true,
       resolve: (m, _args, ctx) =>
-        then(resolveRef(ctx, m, m.bootstrapConfigRef), (x) =>
+        chain(resolveRef(ctx, m, m.bootstrapConfigRef), (x) =>
           x && isProviderRole(x, 'BootstrapConfig') ? x : null,
         ),
     }),

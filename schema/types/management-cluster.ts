@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { encodeManagementClusterId } from '../../resolvers/global-id.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 import type { ClusterctlProviderView } from '../../src/capi/views.ts';
 import { ManagementClusterRef } from '../refs.ts';
 
@@ -31,7 +31,7 @@ ManagementClusterRef.implement({
       description:
         "The core provider's version from clusterctl's Provider objects; null when there are none.",
       resolve: (mc, _args, ctx) =>
-        then(ctx.reader.providers(mc.name), (r) =>
+        chain(ctx.reader.providers(mc.name), (r) =>
           r.ok
             ? (r.providers.find((p) => p.providerName === coreProviderName || p.type === 'CoreProvider')
                 ?.version ?? null)
@@ -41,18 +41,18 @@ ManagementClusterRef.implement({
     providers: t.field({
       type: [ProviderRef],
       nullable: true,
-      resolve: (mc, _args, ctx) => then(ctx.reader.providers(mc.name), (r) => (r.ok ? r.providers : null)),
+      resolve: (mc, _args, ctx) => chain(ctx.reader.providers(mc.name), (r) => (r.ok ? r.providers : null)),
     }),
     providersUnavailableReason: t.string({
       nullable: true,
       description: 'Why `providers` and `capiVersion` are null.',
-      resolve: (mc, _args, ctx) => then(ctx.reader.providers(mc.name), (r) => (r.ok ? null : r.reason)),
+      resolve: (mc, _args, ctx) => chain(ctx.reader.providers(mc.name), (r) => (r.ok ? null : r.reason)),
     }),
     clusterCount: t.int({
       nullable: true,
       description: 'Null while the management cluster cannot be read.',
       resolve: (mc, _args, ctx) =>
-        then(ctx.reader.clusters(mc.name), (r) => (r.unavailable.length > 0 ? null : r.items.length)),
+        chain(ctx.reader.clusters(mc.name), (r) => (r.unavailable.length > 0 ? null : r.items.length)),
     }),
   }),
 });

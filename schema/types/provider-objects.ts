@@ -1,5 +1,5 @@
 import { clusterOf, ownerOf } from '../../resolvers/objects.ts';
-import { then } from '../../resolvers/maybe-promise.ts';
+import { chain } from '../../resolvers/maybe-promise.ts';
 import { builder } from '../builder.ts';
 import {
   CapiObjectRef,
@@ -66,7 +66,7 @@ InfrastructureMachineRef.implement({
     machine: t.field({
       type: MachineRef,
       nullable: true,
-      resolve: (v, _args, ctx) => then(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
+      resolve: (v, _args, ctx) => chain(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
     }),
   }),
 });
@@ -78,7 +78,7 @@ InfrastructureMachinePoolRef.implement({
     machinePool: t.field({
       type: MachinePoolRef,
       nullable: true,
-      resolve: (v, _args, ctx) => then(ownerOf(ctx, v), (o) => (o?.viewKind === 'MachinePool' ? o : null)),
+      resolve: (v, _args, ctx) => chain(ownerOf(ctx, v), (o) => (o?.viewKind === 'MachinePool' ? o : null)),
     }),
   }),
 });
@@ -94,7 +94,7 @@ BootstrapConfigRef.implement({
     machine: t.field({
       type: MachineRef,
       nullable: true,
-      resolve: (v, _args, ctx) => then(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
+      resolve: (v, _args, ctx) => chain(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
     }),
   }),
 });

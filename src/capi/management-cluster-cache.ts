@@ -145,6 +145,12 @@ export class ManagementClusterCache {
       case 'ControlPlane':
         if (view.infrastructureTemplateRef) this.ensureKind(view.infrastructureTemplateRef, 'Template');
         return;
+      case 'ClusterClass':
+        for (const w of view.workerClasses) {
+          if (w.infrastructureTemplateRef) this.ensureKind(w.infrastructureTemplateRef, 'Template');
+          if (w.bootstrapTemplateRef) this.ensureKind(w.bootstrapTemplateRef, 'Template');
+        }
+        return;
       default:
         return;
     }
