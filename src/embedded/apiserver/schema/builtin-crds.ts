@@ -321,20 +321,35 @@ function printerColumn(spec: string): Record<string, unknown> {
   return { name, type, jsonPath, ...(priority ? { priority: Number(priority) } : {}) };
 }
 
-const openObject = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-const schema = {
-  openAPIV3Schema: {
-    type: 'object',
-    'x-kubernetes-preserve-unknown-fields': true,
-    properties: {
-      apiVersion: { type: 'string' },
-      kind: { type: 'string' },
-      metadata: { type: 'object' },
-      spec: openObject,
-      status: openObject,
+const openObject = (description: string) => ({
+  type: 'object',
+  description,
+  'x-kubernetes-preserve-unknown-fields': true,
+});
+
+/** An open schema: any fields are kept until the real CRD is applied over it. */
+function schemaFor(kind: string): object {
+  return {
+    openAPIV3Schema: {
+      type: 'object',
+      description: `${kind} (built-in schema of the embedded cluster: fields are not validated until the real CRD is applied).`,
+      'x-kubernetes-preserve-unknown-fields': true,
+      properties: {
+        apiVersion: {
+          type: 'string',
+          description: 'APIVersion defines the versioned schema of this representation of an object.',
+        },
+        kind: {
+          type: 'string',
+          description: 'Kind is a string value representing the REST resource this object represents.',
+        },
+        metadata: { type: 'object' },
+        spec: openObject(`spec is the desired state of ${kind}.`),
+        status: openObject(`status is the observed state of ${kind}.`),
+      },
     },
-  },
-};
+  };
+}
 
 function subresources(row: KindRow): Record<string, unknown> | undefined {
   if (!row.status && !row.scale) return undefined;
@@ -385,7 +400,7 @@ function crdFor(row: KindRow, capiApi: 'v1beta2' | 'v1beta1'): KubeObject {
           name: version,
           served: true,
           storage: true,
-          schema,
+          schema: schemaFor(row.kind),
           ...(sub ? { subresources: sub } : {}),
           additionalPrinterColumns: columns.map(printerColumn),
         },
