@@ -23,6 +23,8 @@ const networkCodes = new Set([
   'EAI_AGAIN',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNABORTED',
 ]);
 
 function statusCodeOf(err: unknown): number | undefined {
@@ -70,6 +72,9 @@ export function toDomainError(err: unknown, what: string): DomainError {
   }
   if (err instanceof Error && err.name === 'AbortError') {
     return { code: 'UNAVAILABLE', message: `${what}: request aborted` };
+  }
+  if (err instanceof Error && /socket hang up|premature close|network|connect/i.test(err.message)) {
+    return { code: 'UNAVAILABLE', message: `${what}: connection to the API server lost` };
   }
   return { code: 'UNAVAILABLE', message: `${what}: request failed` };
 }

@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../../src/embedded/cluster.ts';
+import {
+  runKubectl,
+  startTestEmbeddedCluster,
+  type TestEmbeddedCluster,
+} from '../support/embedded-cluster.ts';
+import { startGateway } from './support/gateway-fixture.ts';
+import { eventually, gql } from './support/gql.ts';
+import { applyCluster } from './support/kube-fleet.ts';
+
+/** The second management cluster persists to a data dir so it can come back on the same port. */
+async function startBeta(dataDir: string, port: number): Promise<EmbeddedCluster> {
+  return startEmbeddedCluster({
+    host: '127.0.0.1',
+    port,
+    dataDir,
+    ephemeral: false,
+    demo: false,
+    speed: 50,
+    capiApi: 'v1beta2',
+    faults: { machineFailureRate: 0, nodeNotReadyRate: 0 },
+    controllers: false,
+  });
+}
+
+const QUERY = `{
+  managementClusters { name reachable synced error }
+  clusters { totalCount errors { managementCluster message } edges { node { name managementCluster { name } } } }
+  fleetSummary { clusters byManagementCluster { key count } errors { managementCluster } }
+  beta: cluster(managementCluster: "beta", namespace: "default", name: "b-1") {
+    __typename ... on Cluster { name } ... on ManagementClusterUnavailableError { managementCluster message }
+  }
+}`;
+
+interface Answer {
+  managementClusters: Array<{ name: string; reachable: boolean; synced: boolean; error: string | null }>;
+  clusters: {
+    totalCount: number;
+    errors: Array<{ managementCluster: string; message: string }>;
+    edges: Array<{ node: { name: string; managementCluster: { name: string } } }>;
+  };
+  fleetSummary: { clusters: number; errors: Array<{ managementCluster: string }> };
+  beta: { __typename: string };
+}
+
+describe('a management cluster that goes away', () => {
+  let alpha: TestEmbeddedCluster;
+  let beta: EmbeddedCluster | undefined;
+  let betaDir: string;
+  let betaPort: number;
+  let app: App;
+
+  beforeAll(async () => {
+    betaDir = await mkdtemp(join(tmpdir(), 'capi-gateway-beta-'));
+    [alpha, beta] = await Promise.all([startTestEmbeddedCluster(), startBeta(betaDir, 0)]);
+    betaPort = Number(new URL(beta.url).port);
+    const betaKubectl = {
+      kubectl: (args: string[], stdin?: string) => runKubectl(beta!.kubeconfigPath, args, stdin),
+    };
+    await Promise.all([
+      applyCluster(alpha, 'v1beta2', { name: 'a-1', namespace: 'default', version: 'v1.33.0' }),
+      applyCluster(betaKubectl, 'v1beta2', { name: 'b-1', namespace: 'default', version: 'v1.33.0' }),
+    ]);
+    app = await startGateway([
+      { name: 'alpha', kubeconfigPath: alpha.kubeconfigPath },
+      { name: 'beta', kubeconfigPath: beta.kubeconfigPath },
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await Promise.all([alpha?.stop(), beta?.stop()]);
+    await rm(betaDir, { recursive: true, force: true });
+  });
+
+  it('answers from the others with an error on the path, then recovers when it returns', async () => {
+    const before = await gql<Answer>(app.url, QUERY);
+    expect(before.errors).toBeUndefined();
+    expect(before.data!.clusters.totalCount).toBe(2);
+    expect(before.data!.beta.__typename).toBe('Cluster');
+
+    await beta!.stop();
+    beta = undefined;
+    const down = await eventually(
+      async () => {
+        const res = await gql<Answer>(app.url, QUERY);
+        return res.data?.managementClusters.find((m) => m.name === 'beta')?.reachable === false
+          ? res
+          : undefined;
+      },
+      15_000,
+      'beta to be seen as unreachable',
+    );
+    expect(down.data!.managementClusters.find((m) => m.name === 'alpha')).toMatchObject({ reachable: true });
+    expect(down.data!.managementClusters.find((m) => m.name === 'beta')!.error).toMatch(
+      /cannot reach|connection|API server/,
+    );
+    expect(down.data!.clusters.edges.map((e) => e.node.name)).toEqual(['a-1']);
+    expect(down.data!.clusters.errors).toEqual([{ managementCluster: 'beta', message: expect.any(String) }]);
+    expect(down.data!.fleetSummary).toMatchObject({ clusters: 1, errors: [{ managementCluster: 'beta' }] });
+    expect(down.data!.beta).toMatchObject({
+      __typename: 'ManagementClusterUnavailableError',
+      managementCluster: 'beta',
+    });
+    expect(down.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: ['clusters'],
+          extensions: expect.objectContaining({
+            code: 'MANAGEMENT_CLUSTER_UNAVAILABLE',
+            managementCluster: 'beta',
+          }),
+        }),
+        expect.objectContaining({ path: ['fleetSummary'] }),
+      ]),
+    );
+
+    beta = await startBeta(betaDir, betaPort);
+    const back = await eventually(
+      async () => {
+        const res = await gql<Answer>(app.url, QUERY);
+        return res.data?.clusters.totalCount === 2 && !res.errors ? res : undefined;
+      },
+      20_000,
+      'beta to resync after it came back',
+    );
+    expect(back.data!.managementClusters.every((m) => m.reachable && m.synced && m.error === null)).toBe(
+      true,
+    );
+    expect(back.data!.beta.__typename).toBe('Cluster');
+  });
+});
