@@ -34,6 +34,33 @@ describe('OpenAPI v3 documents', () => {
     expect(fewer.paths['apis/cluster.x-k8s.io/v1beta2']!.serverRelativeURL).not.toBe(url);
   });
 
+  it('rebuilds a cached document when a CRD of its group changes', () => {
+    const stored = builtinCrds.map((c) => ({ ...c, metadata: { ...c.metadata, resourceVersion: '1' } }));
+    const hashOf = (crds: typeof stored) =>
+      (
+        openApiV3Paths(['cluster.x-k8s.io/v1beta2'], crds) as {
+          paths: Record<string, { serverRelativeURL: string }>;
+        }
+      ).paths['apis/cluster.x-k8s.io/v1beta2']!.serverRelativeURL;
+    const before = hashOf(stored);
+    expect(hashOf(stored)).toBe(before);
+    const changed = stored.map((c) =>
+      c.metadata.name === 'clusters.cluster.x-k8s.io'
+        ? {
+            ...c,
+            metadata: { ...c.metadata, resourceVersion: '2' },
+            spec: {
+              ...(c.spec as object),
+              names: { kind: 'Cluster', plural: 'clusters', shortNames: ['c'] },
+            },
+          }
+        : c,
+    );
+    expect(hashOf(changed)).toBe(before); // short names are not part of the document
+    const withoutMachines = stored.filter((c) => c.metadata.name !== 'machines.cluster.x-k8s.io');
+    expect(hashOf(withoutMachines)).not.toBe(before);
+  });
+
   it('describes built-in CAPI kinds with the GVK extension, lists and PATCH operations that accept fieldValidation', () => {
     const doc = JSON.parse(JSON.stringify(openApiV3Document('cluster.x-k8s.io/v1beta2', builtinCrds))) as Doc;
     expect(doc.openapi).toBe('3.0.0');

@@ -130,6 +130,33 @@ function splitGroupVersion(groupVersion: string): { group: string; version: stri
  */
 export function openApiV3Document(groupVersion: string, crds: KubeObject[]): object | undefined {
   const { group, version } = splitGroupVersion(groupVersion.replace(/^\/?(openapi\/v3\/)?(apis?\/)?/, ''));
+  const key = cacheKey(group, version, crds);
+  if (key !== undefined && documentCache.has(key)) return documentCache.get(key);
+  const document = buildDocument(group, version, crds);
+  if (key !== undefined) {
+    if (documentCache.size >= 256) documentCache.delete(documentCache.keys().next().value!);
+    documentCache.set(key, document);
+  }
+  return document;
+}
+
+/**
+ * Documents are rebuilt only when a CRD of their group changes (by name and resourceVersion);
+ * CRDs without a resourceVersion are never cached. Cached documents are shared: do not mutate.
+ */
+const documentCache = new Map<string, object | undefined>();
+
+function cacheKey(group: string, version: string, crds: KubeObject[]): string | undefined {
+  const parts = [`${group}/${version}`];
+  for (const crd of crds) {
+    if (!isRecord(crd.spec) || crd.spec.group !== group) continue;
+    if (crd.metadata.resourceVersion === undefined) return undefined;
+    parts.push(`${crd.metadata.name}@${crd.metadata.resourceVersion}`);
+  }
+  return parts.join('|');
+}
+
+function buildDocument(group: string, version: string, crds: KubeObject[]): object | undefined {
   const builtins = builtinKinds.filter((k) => k.group === group && k.version === version);
   const entries = builtins.length > 0 ? builtins.map(builtinEntry) : crdEntries(group, version, crds);
   if (entries.length === 0) return undefined;
@@ -152,11 +179,18 @@ export function openApiV3Document(groupVersion: string, crds: KubeObject[]): obj
 }
 
 /** The hash in a document's serverRelativeURL: clients cache per URL, so it changes with the content. */
+const hashes = new WeakMap<object, string>();
+
 export function openApiV3Hash(document: object | undefined): string {
-  return createHash('sha512')
+  const key = document ?? {};
+  const known = hashes.get(key);
+  if (known !== undefined) return known;
+  const hash = createHash('sha512')
     .update(JSON.stringify(document ?? {}))
     .digest('hex')
     .toUpperCase();
+  hashes.set(key, hash);
+  return hash;
 }
 
 /**
