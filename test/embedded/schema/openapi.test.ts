@@ -35,7 +35,10 @@ describe('OpenAPI v3 documents', () => {
   });
 
   it('rebuilds a cached document when a CRD of its group changes', () => {
-    const stored = builtinCrds.map((c) => ({ ...c, metadata: { ...c.metadata, resourceVersion: '1' } }));
+    const stored: KubeObject[] = builtinCrds.map((c) => ({
+      ...c,
+      metadata: { ...c.metadata, resourceVersion: '1' },
+    }));
     const hashOf = (crds: typeof stored) =>
       (
         openApiV3Paths(['cluster.x-k8s.io/v1beta2'], crds) as {
