@@ -145,6 +145,30 @@ GO
     -replace "sigs.k8s.io/controller-runtime=$patch_dir/controller-runtime")
 }
 
+# Release builds stamp their version in with -X; without it kube-apiserver reports
+# v0.0.0-master and the CAPI managers refuse it ("minimum required version is v1.22.0").
+version_x() {
+  local pkg="$1" version="$2" major minor
+  major="${version#v}"
+  major="${major%%.*}"
+  minor="${version#v*.}"
+  minor="${minor%%.*}"
+  echo "-X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+}
+version_ldflags() {
+  local version
+  case "$1" in
+    k8s)
+      version="$(cd "$here/k8s" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
+      echo "$(version_x k8s.io/component-base/version "$version") $(version_x k8s.io/client-go/pkg/version "$version")"
+      ;;
+    capi)
+      version="$(cd "$here/capi" && go list -m -f '{{.Version}}' sigs.k8s.io/cluster-api)"
+      version_x sigs.k8s.io/cluster-api/version "$version"
+      ;;
+  esac
+}
+
 wanted="$(stamp)"
 if [ "${REALCLUSTER_FORCE:-0}" != 1 ] && all_present && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$wanted" ]; then
   echo "realcluster:build: binaries up to date in $bin_dir"
@@ -169,7 +193,8 @@ for entry in "${binaries[@]}"; do
   # shares compiled packages between the binaries of one module.
   modfile_flag=()
   [ "$module_dir" = capi ] && modfile_flag=(-modfile="$capi_modfile")
-  (cd "$here/$module_dir" && nice -n 10 go build "${modfile_flag[@]}" -trimpath -ldflags='-s -w' -o "$bin_dir/$name.tmp" "$package")
+  (cd "$here/$module_dir" && nice -n 10 go build "${modfile_flag[@]}" -trimpath \
+    -ldflags="-s -w $(version_ldflags "$module_dir")" -o "$bin_dir/$name.tmp" "$package")
   mv "$bin_dir/$name.tmp" "$bin_dir/$name"
   echo "realcluster:build: $name done in $((SECONDS - step))s"
 done

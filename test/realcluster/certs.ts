@@ -1,7 +1,10 @@
+// @peculiar/x509's DI container (tsyringe) needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto, generateKeyPairSync } from 'node:crypto';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// Node's WebCrypto implements the DOM Crypto interface this project's lib settings do not declare.
+(x509.cryptoProvider.set as (crypto: unknown) => void).call(x509.cryptoProvider, webcrypto);
 
 const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const validityMs = 365 * 24 * 3600 * 1000;
@@ -70,7 +73,7 @@ export async function issueCertificate(ca: CertificateAuthority, options: LeafOp
       ...(hosts.length > 0
         ? [
             new x509.SubjectAlternativeNameExtension(
-              hosts.map((h) => ({ type: isIp(h) ? 'ip' : 'dns', value: h })),
+              hosts.map((h) => ({ type: isIp(h) ? ('ip' as const) : ('dns' as const), value: h })),
             ),
           ]
         : []),

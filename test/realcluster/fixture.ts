@@ -8,8 +8,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { findRealClusterInstall, providerNames } from './install.ts';
 import type { BinaryName, ProviderName, RealClusterInstall } from './install.ts';
 import { createCertificateAuthority, createServiceAccountKeyPair, issueCertificate } from './certs.ts';
@@ -20,6 +18,8 @@ import { startProcess } from './managed-process.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { pollUntil } from './poll.ts';
 import { answersOk } from './https-probe.ts';
+import { apiRequest, createObject } from './api-request.ts';
+import type { ApiTarget } from './api-request.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { providerCrds, providerWebhookConfigurations } from './provider-manifests.ts';
 import type { ManifestObject, WebhookEndpoint } from './provider-manifests.ts';
@@ -143,8 +143,13 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     processes.push(controllerManager);
 
     log('installing Cluster API CRDs and webhook configurations');
-    const client = objectClient(layout.kubeconfigPath);
-    await installProviders(client, install, pki, ports, remaining());
+    await installProviders(
+      { url, caPem: pki.ca.certPem, token: pki.token },
+      install,
+      pki,
+      ports,
+      remaining(),
+    );
 
     log('starting Cluster API managers');
     const managers = providerNames.map((provider) => startManager(install, layout, pki, ports, provider));
@@ -368,14 +373,15 @@ function startManager(
   });
 }
 
-function objectClient(kubeconfigPath: string): KubernetesObjectApi {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  return KubernetesObjectApi.makeApiClient(kc);
-}
+const collectionPath: Record<string, string> = {
+  CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  MutatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+  ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+  Namespace: '/api/v1/namespaces',
+};
 
 async function installProviders(
-  client: KubernetesObjectApi,
+  target: ApiTarget,
   install: RealClusterInstall,
   pki: Pki,
   ports: Ports,
@@ -394,8 +400,14 @@ async function installProviders(
     kind: 'Namespace',
     metadata: { name: 'capi-system' },
   };
-  await Promise.all([...crds, ...webhooks, namespace].map((obj) => client.create(obj as KubernetesObject)));
-  await pollUntil(async () => ((await allEstablished(client, crds)) ? true : undefined), {
+  await Promise.all(
+    [...crds, ...webhooks, namespace].map((obj) => {
+      const path = collectionPath[obj.kind];
+      if (path === undefined) throw new Error(`no collection path for ${obj.kind}`);
+      return createObject(target, path, obj);
+    }),
+  );
+  await pollUntil(async () => ((await allEstablished(target, crds)) ? true : undefined), {
     what: 'CAPI CRDs Established',
     timeoutMs,
   });
@@ -405,15 +417,16 @@ interface CrdStatus {
   status?: { conditions?: { type: string; status: string }[] };
 }
 
-async function allEstablished(client: KubernetesObjectApi, crds: ManifestObject[]): Promise<boolean> {
+async function allEstablished(target: ApiTarget, crds: ManifestObject[]): Promise<boolean> {
   const states = await Promise.all(
     crds.map(async (crd) => {
-      const current = (await client.read({
-        apiVersion: crd.apiVersion,
-        kind: crd.kind,
-        metadata: { name: crd.metadata.name },
-      })) as CrdStatus;
-      return (current.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+      const response = await apiRequest(
+        target,
+        'GET',
+        `${collectionPath.CustomResourceDefinition}/${crd.metadata.name}`,
+      );
+      const current = response.body as CrdStatus | undefined;
+      return (current?.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
     }),
   );
   return states.every(Boolean);

@@ -1,0 +1,51 @@
+/**
+ * The contract suite: the same scenarios against every management-cluster fixture (embedded and
+ * real). Differences found between them are fixed in the embedded engine or recorded in
+ * KNOWN_DIFFERENCES.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { contractFixtures, sharedCapiDir } from './fixtures.ts';
+import type { ContractCluster } from './fixtures.ts';
+import { testKube } from './kube.ts';
+import type { TestKube } from './kube.ts';
+import { apiSemanticsTests } from './api-semantics.ts';
+import { clusterLifecycleTests } from './cluster-lifecycle.ts';
+
+const capiDir = sharedCapiDir();
+if (capiDir === undefined) console.warn('contract lifecycle tests skipped: ../shared/capi is absent');
+
+describe.each(contractFixtures())('$name management cluster', (fixture) => {
+  let cluster: ContractCluster | undefined;
+  let kube: TestKube | undefined;
+  const namespace = `contract-${randomBytes(3).toString('hex')}`;
+  const requireKube = (): TestKube => {
+    if (kube === undefined) throw new Error(`${fixture.name} management cluster did not start`);
+    return kube;
+  };
+
+  beforeAll(async () => {
+    if (fixture.skipReason !== undefined) return;
+    cluster = await fixture.start();
+    kube = testKube(cluster.kubeconfigPath);
+    await kube.core.createNamespace({ body: { metadata: { name: namespace } } });
+  }, 360_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  describe('API semantics', () => {
+    apiSemanticsTests({ kube: requireKube, namespace: () => namespace, skip: fixture.skipReason });
+  });
+
+  describe('ClusterClass lifecycle', () => {
+    clusterLifecycleTests({
+      kube: requireKube,
+      namespace: () => namespace,
+      capiDir: capiDir ?? '',
+      skip: fixture.skipReason ?? (capiDir === undefined ? '../shared/capi is absent' : undefined),
+      stepTimeoutMs: 240_000,
+    });
+  });
+});
