@@ -1,6 +1,6 @@
 /** The scale subresource: an autoscaling/v1 Scale view over the CRD's replica paths. */
 import type { KubeObject } from './admission.ts';
-import { badRequest } from './errors.ts';
+import { badRequest, invalid } from './errors.ts';
 import type { ResourceType, ScaleSubresource } from './resource-type.ts';
 
 function pathOf(jsonPath: string): string[] {
@@ -59,9 +59,13 @@ export function fromScale(
     throw badRequest('spec.replicas must be an integer');
   }
   if (typeof replicas === 'number' && replicas < 0) {
-    throw badRequest(
-      `${rt.kind} scale: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
-    );
+    throw invalid({ group: rt.group, resource: rt.plural }, rt.kind, obj.metadata.name ?? '', [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.replicas',
+        message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+      },
+    ]);
   }
   const next = structuredClone(obj);
   write(next as Record<string, unknown>, scale.specReplicasPath, replicas ?? 0);

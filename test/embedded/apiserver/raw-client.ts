@@ -37,7 +37,9 @@ export function rawClient(server: { url: string; caPem: string; token?: string }
             ca: server.caPem,
             headers: {
               ...(server.token ? { Authorization: `Bearer ${server.token}` } : {}),
-              ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
+              ...(payload !== undefined
+                ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
+                : {}),
               Accept: 'application/json',
               ...headers,
             },
