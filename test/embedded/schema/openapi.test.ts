@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
 import {
   builtinCrds,
   openApiV3Document,
