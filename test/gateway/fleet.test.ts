@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
+import { FleetSummaryDocument, ManagementClustersDocument } from '../generated/graphql.ts';
 import { acmeInfra, acmeMachineCrd } from './support/fleet-objects.ts';
 import { eventually, gql } from './support/gql.ts';
 import { hasSharedCapi, sharedCapiDir, startGateway } from './support/gateway-fixture.ts';
@@ -115,17 +116,15 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
   });
 
   it('lists both management clusters as reachable and synced, with the reason providers are unknown', async () => {
-    const res = await gql<{ managementClusters: Array<Record<string, unknown>> }>(
-      app.url,
-      '{ managementClusters { name reachable synced error clusterCount capiVersion providers { name } providersUnavailableReason lastSyncTime } }',
-    );
+    const res = await gql(app.url, ManagementClustersDocument);
     expect(res.errors).toBeUndefined();
-    const byName = Object.fromEntries(res.data!.managementClusters.map((m) => [m['name'], m]));
+    const byName = Object.fromEntries(res.data!.managementClusters.map((m) => [m.name, m]));
     expect(byName['alpha']).toMatchObject({ reachable: true, synced: true, error: null, clusterCount: 4 });
     expect(byName['legacy']).toMatchObject({ reachable: true, synced: true, clusterCount: 1 });
-    expect(byName['alpha']!['capiVersion']).toBeNull();
-    expect(byName['alpha']!['providers']).toBeNull();
-    expect(String(byName['alpha']!['providersUnavailableReason'])).toMatch(/Provider/);
+    expect(byName['alpha']!.capiVersion).toBeNull();
+    expect(byName['alpha']!.providers).toBeNull();
+    expect(byName['alpha']!.providersUnavailableReason).toMatch(/Provider/);
+    expect(Date.parse(byName['alpha']!.lastSyncTime!)).toBeGreaterThan(0);
   });
 
   it('serves the simple-cluster template as kubectl shows it', async () => {
@@ -364,11 +363,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
   });
 
   it('summarises the fleet by phase, version, infrastructure kind and management cluster', async () => {
-    const res = await gql<{ fleetSummary: Record<string, unknown> }>(
-      app.url,
-      `{ fleetSummary { clusters byPhase { key count } byKubernetesVersion { key count }
-         byInfrastructureKind { key count } byManagementCluster { key count } errors { managementCluster } } }`,
-    );
+    const res = await gql(app.url, FleetSummaryDocument, {});
     expect(res.data!.fleetSummary).toEqual({
       clusters: 5,
       byPhase: [
@@ -390,6 +385,11 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
         { key: 'legacy', count: 1 },
       ],
       errors: [],
+    });
+    const filtered = await gql(app.url, FleetSummaryDocument, { filter: { managementCluster: 'legacy' } });
+    expect(filtered.data!.fleetSummary).toMatchObject({
+      clusters: 1,
+      byPhase: [{ key: 'Provisioned', count: 1 }],
     });
   });
 
