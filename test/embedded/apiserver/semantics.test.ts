@@ -1,0 +1,323 @@
+/** API semantics over raw HTTPS: subresources, generation, finalizers, apply, paging, admission, CRDs. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestApiServer, type TestApiServer } from './raw-client.ts';
+
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown> & {
+    name: string;
+    resourceVersion?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
+
+const clusters = '/apis/cluster.x-k8s.io/v1beta2/namespaces/default/clusters';
+const cms = '/api/v1/namespaces/default/configmaps';
+const merge = { 'Content-Type': 'application/merge-patch+json' };
+const apply = { 'Content-Type': 'application/apply-patch+yaml' };
+
+describe('API semantics', () => {
+  let server: TestApiServer;
+  const send = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const res = await server.client.send(method, path, body, headers);
+    return {
+      status: res.status,
+      body: res.json() as unknown as Obj & Record<string, unknown>,
+      headers: res.headers,
+    };
+  };
+
+  beforeAll(async () => {
+    server = await startTestApiServer();
+  });
+  afterAll(async () => {
+    await server?.cleanup();
+  });
+
+  it('keeps spec and status apart, bumping generation on spec changes only', async () => {
+    const created = await send('POST', clusters, {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name: 'split' },
+      spec: { paused: false },
+      status: { phase: 'Provisioned' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBeUndefined();
+    expect(created.body.metadata.generation).toBe(1);
+
+    const status = await send(
+      'PATCH',
+      `${clusters}/split/status`,
+      { status: { phase: 'Provisioning' }, spec: { paused: true } },
+      merge,
+    );
+    expect(status.body.status).toEqual({ phase: 'Provisioning' });
+    expect(status.body.spec).toEqual({ paused: false });
+    expect(status.body.metadata.generation).toBe(1);
+
+    const main = await send('PUT', `${clusters}/split`, {
+      ...status.body,
+      spec: { paused: true },
+      status: { phase: 'Deleting' },
+    });
+    expect(main.body.status).toEqual({ phase: 'Provisioning' });
+    expect(main.body.metadata.generation).toBe(2);
+
+    const labelled = await send('PATCH', `${clusters}/split`, { metadata: { labels: { a: 'b' } } }, merge);
+    expect(labelled.body.metadata.generation).toBe(2);
+    const noop = await send('PUT', `${clusters}/split`, labelled.body);
+    expect(noop.body.metadata.resourceVersion).toBe(labelled.body.metadata.resourceVersion);
+  });
+
+  it('holds an object with finalizers until they are removed', async () => {
+    await send('POST', cms, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'held', finalizers: ['example.com/hold'] },
+    });
+    const deleted = await send('DELETE', `${cms}/held`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.metadata['deletionTimestamp']).toBeTruthy();
+    expect((await send('GET', `${cms}/held`)).status).toBe(200);
+    const added = await send(
+      'PATCH',
+      `${cms}/held`,
+      { metadata: { finalizers: ['example.com/hold', 'example.com/more'] } },
+      merge,
+    );
+    expect(added.status).toBe(422);
+    expect((await send('PATCH', `${cms}/held`, { metadata: { finalizers: null } }, merge)).status).toBe(200);
+    expect((await send('GET', `${cms}/held`)).status).toBe(404);
+  });
+
+  it('server-side apply tracks field managers and reports conflicts', async () => {
+    const config = (manager: string, labels: Record<string, string>, data: Record<string, string>) =>
+      send(
+        'PATCH',
+        `${cms}/applied?fieldManager=${manager}`,
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', labels }, data },
+        apply,
+      );
+    const first = await config('alice', { owner: 'alice' }, { a: '1', b: '2' });
+    expect(first.status).toBe(201);
+    expect(first.body.metadata['managedFields']).toEqual([
+      expect.objectContaining({ manager: 'alice', operation: 'Apply' }),
+    ]);
+    const conflict = await send(
+      'PATCH',
+      `${cms}/applied?fieldManager=bob`,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data: { a: 'bob' } },
+      apply,
+    );
+    expect(conflict.status).toBe(409);
+    expect(JSON.stringify(conflict.body)).toContain('conflict with \\"alice\\"');
+    const forced = await send(
+      'PATCH',
+      `${cms}/applied?fieldManager=bob&force=true`,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data: { a: 'bob' } },
+      apply,
+    );
+    expect(forced.body.data).toEqual({ a: 'bob', b: '2' });
+    // alice stops applying `b`: it goes, as nobody else manages it.
+    const again = await config('alice', { owner: 'alice' }, {});
+    expect(again.body.data).toEqual({ a: 'bob' });
+  });
+
+  it('pages lists with limit and continue', async () => {
+    for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+      await send('POST', cms, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: n, labels: { page: 'yes' } },
+      });
+    }
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await send(
+        'GET',
+        `${cms}?labelSelector=page%3Dyes&limit=2${token ? `&continue=${token}` : ''}`,
+      );
+      const items = page.body['items'] as Obj[];
+      expect(items.length).toBeLessThanOrEqual(2);
+      names.push(...items.map((i) => i.metadata.name));
+      token = (page.body.metadata as { continue?: string }).continue;
+    } while (token);
+    expect(names).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+  });
+
+  it('answers Table requests from the printer columns', async () => {
+    const res = await server.client.send('GET', clusters, undefined, {
+      Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+    });
+    const table = res.json() as {
+      kind: string;
+      columnDefinitions: Array<{ name: string }>;
+      rows: Array<{ cells: unknown[] }>;
+    };
+    expect(table.kind).toBe('Table');
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['Name', 'Phase', 'Age']),
+    );
+    expect(table.rows.map((r) => r.cells[0])).toContain('split');
+  });
+
+  it('runs mutating then validating admission plugins, with the real error shapes', async () => {
+    server.admission.mutating.push({
+      name: 'add-label',
+      admit: (request) => {
+        if (request.object)
+          request.object.metadata.labels = { ...request.object.metadata.labels, admitted: 'true' };
+        return { allowed: true };
+      },
+    });
+    server.admission.validating.push({
+      name: 'deny',
+      validate: (request) => {
+        if (request.name.startsWith('deny-')) {
+          return {
+            allowed: false,
+            message: 'denied',
+            causes: [{ reason: 'FieldValueForbidden', field: 'metadata.name', message: 'Forbidden: no' }],
+          };
+        }
+        if (request.operation === 'DELETE' && request.name === 'keep')
+          return { allowed: false, code: 403, message: 'keep it' };
+        return { allowed: true };
+      },
+    });
+    try {
+      const ok = await send('POST', cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keep' } });
+      expect(ok.body.metadata.labels).toEqual({ admitted: 'true' });
+      const denied = await send('POST', cms, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'deny-me' },
+      });
+      expect(denied.status).toBe(422);
+      expect(denied.body).toMatchObject({
+        reason: 'Invalid',
+        details: { causes: [{ field: 'metadata.name', reason: 'FieldValueForbidden' }] },
+      });
+      expect((await send('DELETE', `${cms}/keep`)).status).toBe(403);
+    } finally {
+      server.admission.mutating.length = 0;
+      server.admission.validating.length = 0;
+    }
+  });
+
+  it('does nothing on dryRun=All', async () => {
+    const dry = await send('POST', `${cms}?dryRun=All`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'dry' },
+    });
+    expect(dry.status).toBe(201);
+    expect((await send('GET', `${cms}/dry`)).status).toBe(404);
+  });
+
+  it('terminates a namespace: no new content, contents removed, then the namespace', async () => {
+    await send('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'term' },
+    });
+    await send('POST', '/api/v1/namespaces/term/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', finalizers: ['example.com/f'] },
+    });
+    await send('DELETE', '/api/v1/namespaces/term');
+    expect((await send('GET', '/api/v1/namespaces/term')).body.status).toEqual({ phase: 'Terminating' });
+    const refused = await send('POST', '/api/v1/namespaces/term/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'y' },
+    });
+    expect(refused.status).toBe(403);
+    await send('PATCH', '/api/v1/namespaces/term/configmaps/x', { metadata: { finalizers: null } }, merge);
+    await eventually(
+      async () => ((await send('GET', '/api/v1/namespaces/term')).status === 404 ? true : undefined),
+      10_000,
+      'namespace gone',
+    );
+  });
+
+  it('registers a CRD at once, serves several versions with strategy None, and removes its kind with it', async () => {
+    const version = (name: string, storage: boolean) => ({
+      name,
+      served: true,
+      storage,
+      schema: {
+        openAPIV3Schema: {
+          type: 'object',
+          properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } },
+        },
+      },
+    });
+    const crd = await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', kind: 'Widget', shortNames: ['wd'] },
+        versions: [version('v1', true), version('v2', false)],
+      },
+    });
+    expect(crd.status).toBe(201);
+    const discovery = await send('GET', '/apis/example.com');
+    expect((discovery.body['versions'] as Array<{ version: string }>).map((v) => v.version).sort()).toEqual([
+      'v1',
+      'v2',
+    ]);
+    const resources = await send('GET', '/apis/example.com/v1');
+    expect(resources.body['resources']).toEqual([
+      expect.objectContaining({ name: 'widgets', kind: 'Widget', shortNames: ['wd'], namespaced: true }),
+    ]);
+    const created = await send('POST', '/apis/example.com/v1/namespaces/default/widgets', {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 2 },
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (
+        await send('POST', '/apis/example.com/v1/namespaces/default/widgets', {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'bad' },
+          spec: { size: 0 },
+        })
+      ).status,
+    ).toBe(422);
+    const asV2 = await send('GET', '/apis/example.com/v2/namespaces/default/widgets/w');
+    expect(asV2.body.apiVersion).toBe('example.com/v2');
+    expect(asV2.body.spec).toEqual({ size: 2 });
+    await send('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
+    expect((await send('GET', '/apis/example.com/v1/namespaces/default/widgets/w')).status).toBe(404);
+    expect((await send('GET', '/apis/example.com')).status).toBe(404);
+  });
+
+  it('serves CAPI kinds only at v1beta1 for a legacy (--capi-api v1beta1) cluster', async () => {
+    const legacy = await startTestApiServer({ capiApi: 'v1beta1' });
+    try {
+      const group = (await legacy.client.send('GET', '/apis/cluster.x-k8s.io')).json() as {
+        versions: Array<{ version: string }>;
+      };
+      expect(group.versions.map((v) => v.version)).toEqual(['v1beta1']);
+      expect((await legacy.client.send('GET', '/apis/cluster.x-k8s.io/v1beta2/clusters')).status).toBe(404);
+      expect((await legacy.client.send('GET', '/apis/cluster.x-k8s.io/v1beta1/clusters')).status).toBe(200);
+    } finally {
+      await legacy.cleanup();
+    }
+  });
+});
