@@ -159,6 +159,26 @@ describe('built-in CRDs', () => {
     }
   });
 
+  it(
+    'print the v1beta1 columns of the real CRDs on a legacy management cluster',
+    { skip: !haveCapiData },
+    () => {
+      const real = new Map(realCrds().map((c) => [c.metadata.name, c]));
+      for (const builtin of builtinCrdsFor('v1beta1')) {
+        const bVersion = (builtin.spec as { versions: Array<Record<string, unknown>> }).versions[0]!;
+        const rVersion = (
+          real.get(builtin.metadata.name)?.spec as { versions: Array<Record<string, unknown>> } | undefined
+        )?.versions.find((v) => v.name === bVersion.name);
+        if (!rVersion) continue; // e.g. DevMachinePool has no v1beta1
+        expect(bVersion.additionalPrinterColumns, builtin.metadata.name).toEqual(
+          ((rVersion.additionalPrinterColumns ?? []) as Array<Record<string, unknown>>).map(
+            ({ description: _d, ...c }) => c,
+          ),
+        );
+      }
+    },
+  );
+
   it('serve CAPI groups only at v1beta1 for a legacy management cluster', () => {
     const legacy = builtinCrdsFor('v1beta1');
     const versionsOf = (name: string) =>

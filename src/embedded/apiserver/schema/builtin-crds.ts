@@ -83,6 +83,7 @@ const kinds: KindRow[] = [
   {
     group: core,
     kind: 'ClusterClass',
+    legacyColumns: [age],
     shortNames: ['cc'],
     status: true,
     columns: [paused, condition('Variables Ready', 'VariablesReady'), age],
@@ -120,6 +121,15 @@ const kinds: KindRow[] = [
   {
     group: core,
     kind: 'MachineSet',
+    legacyColumns: [
+      'Cluster|string|.spec.clusterName',
+      'Desired|integer|.spec.replicas|10',
+      'Replicas|integer|.status.replicas',
+      'Ready|integer|.status.readyReplicas',
+      'Available|integer|.status.availableReplicas',
+      age,
+      'Version|string|.spec.template.spec.version',
+    ],
     shortNames: ['ms'],
     status: true,
     scale: 'selector',
@@ -161,6 +171,14 @@ const kinds: KindRow[] = [
   {
     group: core,
     kind: 'MachinePool',
+    legacyColumns: [
+      'Cluster|string|.spec.clusterName',
+      'Desired|integer|.spec.replicas|10',
+      'Replicas|string|.status.replicas',
+      'Phase|string|.status.phase',
+      age,
+      'Version|string|.spec.template.spec.version',
+    ],
     shortNames: ['mp'],
     status: true,
     scale: 'replicas',
@@ -176,6 +194,13 @@ const kinds: KindRow[] = [
   {
     group: core,
     kind: 'MachineHealthCheck',
+    legacyColumns: [
+      'Cluster|string|.spec.clusterName',
+      'ExpectedMachines|integer|.status.expectedMachines',
+      'MaxUnhealthy|string|.spec.maxUnhealthy',
+      'CurrentHealthy|integer|.status.currentHealthy',
+      age,
+    ],
     shortNames: ['mhc', 'mhcs'],
     status: true,
     columns: [
@@ -222,11 +247,13 @@ const kinds: KindRow[] = [
   {
     group: 'controlplane.cluster.x-k8s.io',
     kind: 'KubeadmControlPlaneTemplate',
+    legacyColumns: [age],
     columns: ['ClusterClass|string|.metadata.ownerReferences[?(@.kind=="ClusterClass")].name', age],
   },
   {
     group: 'bootstrap.cluster.x-k8s.io',
     kind: 'KubeadmConfig',
+    legacyColumns: [clusterLabel, age],
     status: true,
     columns: [
       clusterLabel,
@@ -238,6 +265,7 @@ const kinds: KindRow[] = [
   {
     group: 'bootstrap.cluster.x-k8s.io',
     kind: 'KubeadmConfigTemplate',
+    legacyColumns: [age],
     columns: [
       'ClusterClass|string|.metadata.ownerReferences[?(@.kind=="ClusterClass")].name',
       'Cluster|string|.metadata.ownerReferences[?(@.kind=="Cluster")].name',
@@ -247,6 +275,7 @@ const kinds: KindRow[] = [
   {
     group: 'addons.cluster.x-k8s.io',
     kind: 'ClusterResourceSet',
+    legacyColumns: [age],
     status: true,
     columns: [condition('Applied', 'ResourcesApplied'), paused, age],
   },
@@ -254,6 +283,7 @@ const kinds: KindRow[] = [
     group: 'addons.cluster.x-k8s.io',
     kind: 'ClusterResourceSetBinding',
     columns: ['Cluster|string|.spec.clusterName', age],
+    legacyColumns: [age],
   },
   {
     group: 'ipam.cluster.x-k8s.io',
@@ -274,6 +304,7 @@ const kinds: KindRow[] = [
   {
     group: 'runtime.cluster.x-k8s.io',
     kind: 'ExtensionConfig',
+    legacyColumns: [age],
     shortNames: ['ext'],
     scope: 'Cluster',
     status: true,
