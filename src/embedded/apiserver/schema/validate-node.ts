@@ -221,7 +221,8 @@ export class SchemaValidator {
       case 'FieldValueRequired':
         return fieldError('Required value', path, message);
       case 'FieldValueDuplicate':
-        return fieldError('Duplicate value', path, message, type);
+        // As upstream: a Duplicate error carries the value's type, not the rule's message.
+        return duplicate(path, type);
       default:
         return invalid(path, type, message);
     }
