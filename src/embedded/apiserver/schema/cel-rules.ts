@@ -101,7 +101,7 @@ export function evaluateRule(compiled: CompiledRule, self: unknown, oldSelf: unk
   if (isCelError(result)) {
     return {
       ok: false,
-      message: `${result.message} evaluating rule: ${compiled.rule.rule}`,
+      message: `${result.message} evaluating rule: ${ruleErrorString(compiled.rule)}`,
       evaluationError: true,
     };
   }
@@ -113,6 +113,11 @@ function failureMessage(compiled: CompiledRule, bindings: { self: unknown; oldSe
     const message = compiled.messageProgram(bindings);
     if (typeof message === 'string' && message.trim() !== '' && !message.includes('\n')) return message;
   }
-  if (compiled.rule.message !== undefined && compiled.rule.message !== '') return compiled.rule.message;
-  return `failed rule: ${compiled.rule.rule}`;
+  if (compiled.rule.message?.trim()) return compiled.rule.message.trim();
+  return `failed rule: ${ruleErrorString(compiled.rule)}`;
+}
+
+/** How kube-apiserver names a rule in messages: its message if it has one, else its expression. */
+function ruleErrorString(rule: ValidationRule): string {
+  return rule.message?.trim() || rule.rule.trim();
 }
