@@ -90,6 +90,19 @@ async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<vo
   }
 }
 
+/** Work a crash may have cut short: terminating namespaces, pending GC of owners and dependents. */
+function resumeBackgroundWork(ctx: ApiContext): void {
+  for (const obj of ctx.store.everything()) {
+    if (obj.metadata.deletionTimestamp) {
+      if (obj.kind === 'Namespace') ctx.enqueueNamespace(obj.metadata.name ?? '');
+      else ctx.enqueueGc(obj.metadata.uid ?? '');
+    }
+    for (const owner of obj.metadata.ownerReferences ?? []) {
+      if (!ctx.store.locate(owner.uid)) ctx.enqueueGc(owner.uid);
+    }
+  }
+}
+
 function discoveryBody(ctx: ApiContext, route: Route, serverAddress: string): unknown {
   switch (route.type) {
     case 'root':
@@ -153,8 +166,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   queues.gc = new WorkQueue((uid) => collectGarbage(ctx, uid));
   queues.ns = new WorkQueue((ns) => finishNamespace(ctx, ns));
   await seed(ctx, options.capiApi ?? 'v1beta2');
-  for (const ns of store.list('namespaces'))
-    if (ns.obj.metadata.deletionTimestamp) queues.ns.enqueue(ns.obj.metadata.name ?? '');
+  resumeBackgroundWork(ctx);
 
   let serverAddress = '';
   const sockets = new Set<Socket>();

@@ -155,6 +155,11 @@ export class ObjectStore {
     return this.buckets.get(key)?.all(namespace) ?? [];
   }
 
+  /** Every stored object of every resource (start-up scans). */
+  *everything(): Iterable<KubeObject> {
+    for (const bucket of this.buckets.values()) for (const stored of bucket.all()) yield stored.obj;
+  }
+
   count(key: string): number {
     return this.buckets.get(key)?.size ?? 0;
   }
