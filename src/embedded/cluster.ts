@@ -3,6 +3,8 @@
  * simulated CAPI controllers and the demo fleet. Reached by everything else over HTTPS.
  */
 import { startApiServer } from './apiserver/server.ts';
+import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
+import { startEngine } from './controllers/engine.ts';
 
 export interface FaultOptions {
   /** Fraction (0-1) of machines whose infrastructure provisioning fails. */
@@ -45,5 +47,24 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // `server.admission`, then (when `options.controllers !== false`) start the controllers
   // against `server.url` with `server.caPem` / `server.token`, and the demo fleet when
   // `options.demo`. Stop them before the server in `stop` below.
-  return { url: server.url, kubeconfigPath: server.kubeconfigPath, stop: () => server.stop() };
+  if (options.controllers === false) {
+    return { url: server.url, kubeconfigPath: server.kubeconfigPath, stop: () => server.stop() };
+  }
+  const engine = startEngine({
+    kubeconfigPath: server.kubeconfigPath,
+    speed: options.speed,
+    faults: options.faults,
+  });
+  const webhooks = capiAdmissionPlugins(engine.admissionLookup);
+  server.admission.mutating.push(...webhooks.mutating);
+  server.admission.validating.push(...webhooks.validating);
+  await engine.ready;
+  return {
+    url: server.url,
+    kubeconfigPath: server.kubeconfigPath,
+    stop: async () => {
+      await engine.stop();
+      await server.stop();
+    },
+  };
 }

@@ -1,0 +1,390 @@
+/**
+ * The Cluster controller: topology first (for ClusterClass clusters), then infrastructure
+ * (owner reference, endpoint), control plane (owner reference, initialised), and the status CAPI
+ * v1.14 writes — phase, initialization, controlPlane/workers summaries, conditions. Deletion
+ * goes workers → control plane → InfraCluster → finalizer removed.
+ */
+import type { KubeObject } from '../apiserver/admission.ts';
+import { isPaused, pausedCondition } from './cluster-lookup.ts';
+import type { ConditionInput } from './conditions.ts';
+import { findCondition, isConditionTrue } from './conditions.ts';
+import {
+  type EngineContext,
+  addFinalizer,
+  deleteObject,
+  ensureOwnerReference,
+  removeFinalizer,
+  setConditions,
+  updateObject,
+  updateStatus,
+} from './engine-context.ts';
+import { SIMULATED_API_PORT, isInfraProvisioned, simulatedEndpointHost } from './infra-cluster-controller.ts';
+import { compareKubernetesVersions } from './kubernetes-version.ts';
+import { FINALIZERS, LABELS } from './labels.ts';
+import { type ObjectRef, readObjectRef } from './machine-factory.ts';
+import type { ResolvedKind } from './object-cache.ts';
+import {
+  type JsonRecord,
+  arrayField,
+  booleanField,
+  isRecord,
+  numberField,
+  recordField,
+  stringField,
+} from './object-fields.ts';
+import { countMachines, versionsField } from './replica-status.ts';
+import { TYPES } from './resource-types.ts';
+import { reconcileTopology } from './topology-reconciler.ts';
+import type { ReconcileResult } from './work-queue.ts';
+
+interface Referenced {
+  ref?: ObjectRef;
+  kind?: ResolvedKind;
+  object?: KubeObject;
+  state: 'found' | 'missing' | 'pending' | 'none';
+}
+
+function readReferenced(
+  ctx: EngineContext,
+  cluster: KubeObject,
+  path: string,
+  role?: 'infraCluster',
+): Referenced {
+  const ref = readObjectRef(cluster, path);
+  if (!ref) return { state: 'none' };
+  if (role) ctx.watchRole(role, ref.apiGroup, ref.kind);
+  const kind = ctx.cache.resolve(ref.apiGroup, ref.kind);
+  const found = ctx.cache.getRef(ref.apiGroup, ref.kind, cluster.metadata.namespace, ref.name);
+  return found.state === 'found'
+    ? { ref, kind, object: found.object, state: 'found' }
+    : { ref, kind, state: found.state };
+}
+
+async function adopt(
+  ctx: EngineContext,
+  cluster: KubeObject,
+  referenced: Referenced,
+  topology: boolean,
+): Promise<void> {
+  const { object, kind } = referenced;
+  if (!object || !kind) return;
+  const existing = object.metadata.ownerReferences?.find((ref) => ref.uid === cluster.metadata.uid);
+  if (existing && (existing.controller === true) === topology) return;
+  await updateObject(ctx, kind.type, object, (copy) => {
+    ensureOwnerReference(copy, cluster, topology);
+    copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: cluster.metadata.name ?? '' };
+  });
+}
+
+function sumVersions(entries: unknown[]): Array<{ version: string; replicas: number }> {
+  const totals = new Map<string, number>();
+  for (const entry of entries) {
+    if (!isRecord(entry) || typeof entry.version !== 'string') continue;
+    totals.set(
+      entry.version,
+      (totals.get(entry.version) ?? 0) + (typeof entry.replicas === 'number' ? entry.replicas : 0),
+    );
+  }
+  return [...totals.entries()]
+    .sort(([a], [b]) => compareKubernetesVersions(a, b))
+    .map(([version, replicas]) => ({ version, replicas }));
+}
+
+async function reconcileDelete(ctx: EngineContext, cluster: KubeObject): Promise<ReconcileResult> {
+  const namespace = cluster.metadata.namespace;
+  const name = cluster.metadata.name ?? '';
+  const deployments = ctx.cache.informer(TYPES.machineDeployment).byCluster(namespace, name);
+  const sets = ctx.cache.informer(TYPES.machineSet).byCluster(namespace, name);
+  const workers = ctx.cache
+    .informer(TYPES.machine)
+    .byCluster(namespace, name)
+    .filter((m) => m.metadata.labels?.[LABELS.controlPlane] === undefined);
+  const controlPlane = readReferenced(ctx, cluster, 'spec.controlPlaneRef');
+  const infrastructure = readReferenced(ctx, cluster, 'spec.infrastructureRef', 'infraCluster');
+  let step: { reason: string; message: string } | undefined;
+  if (deployments.length + sets.length + workers.length > 0) {
+    for (const md of deployments) await deleteObject(ctx, TYPES.machineDeployment, md);
+    for (const ms of sets)
+      if (!ms.metadata.ownerReferences?.some((r) => r.kind === 'MachineDeployment'))
+        await deleteObject(ctx, TYPES.machineSet, ms);
+    for (const machine of workers)
+      if (!machine.metadata.ownerReferences?.some((r) => r.controller))
+        await deleteObject(ctx, TYPES.machine, machine);
+    step = {
+      reason: 'WaitingForWorkersDeletion',
+      message: `Deleting ${deployments.length} MachineDeployments and ${workers.length} worker Machines`,
+    };
+  } else if (controlPlane.state === 'found' || controlPlane.state === 'pending') {
+    if (controlPlane.object && controlPlane.kind)
+      await deleteObject(ctx, controlPlane.kind.type, controlPlane.object);
+    step = { reason: 'WaitingForControlPlaneDeletion', message: 'Deleting the control plane' };
+  } else if (infrastructure.state === 'found' || infrastructure.state === 'pending') {
+    if (infrastructure.object && infrastructure.kind)
+      await deleteObject(ctx, infrastructure.kind.type, infrastructure.object);
+    step = { reason: 'WaitingForInfrastructureDeletion', message: 'Deleting the cluster infrastructure' };
+  }
+  await updateStatus(ctx, TYPES.cluster, cluster, (status) => {
+    status.phase = 'Deleting';
+    setConditions(
+      ctx,
+      status,
+      [
+        {
+          type: 'Deleting',
+          status: true,
+          reason: step?.reason ?? 'DeletionCompleted',
+          message: step?.message ?? 'Deletion completed',
+        },
+      ],
+      cluster.metadata.generation,
+    );
+  });
+  if (step) return { requeueAfterMs: 500 };
+  for (const mhc of ctx.cache.informer(TYPES.machineHealthCheck).byCluster(namespace, name))
+    await deleteObject(ctx, TYPES.machineHealthCheck, mhc);
+  const result = await updateObject(ctx, TYPES.cluster, cluster, (copy) =>
+    removeFinalizer(copy, FINALIZERS.cluster),
+  );
+  if (result && !result.ok && result.code !== 404) return { requeueAfterMs: 200 };
+}
+
+export async function reconcileCluster(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  let cluster = ctx.cache.informer(TYPES.cluster).get(namespace, name);
+  if (!cluster) return;
+  if (isPaused(cluster, cluster)) {
+    await updateStatus(ctx, TYPES.cluster, cluster, (status) =>
+      setConditions(ctx, status, [pausedCondition(true)], cluster?.metadata.generation),
+    );
+    return;
+  }
+  if (cluster.metadata.deletionTimestamp) return reconcileDelete(ctx, cluster);
+  const written = await updateObject(ctx, TYPES.cluster, cluster, (copy) =>
+    addFinalizer(copy, FINALIZERS.cluster),
+  );
+  if (written && !written.ok) return { requeueAfterMs: 100 };
+  if (written?.ok) cluster = written.value;
+
+  let requeueAfterMs: number | undefined;
+  const requeue = (ms: number | undefined): void => {
+    if (ms !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, ms);
+  };
+  const conditions: ConditionInput[] = [
+    pausedCondition(false),
+    { type: 'Deleting', status: false, reason: 'NotDeleting' },
+  ];
+  const topology = recordField(cluster, 'spec.topology') !== undefined;
+  if (topology) {
+    const result = await reconcileTopology(ctx, cluster);
+    cluster = result.cluster;
+    conditions.push(...result.outcome.conditions);
+    requeue(result.outcome.requeueAfterMs);
+  }
+
+  // Infrastructure.
+  const infrastructure = readReferenced(ctx, cluster, 'spec.infrastructureRef', 'infraCluster');
+  if (infrastructure.state === 'pending') requeue(200);
+  await adopt(ctx, cluster, infrastructure, topology);
+  const infraProvisioned =
+    infrastructure.state === 'none' ||
+    (infrastructure.object !== undefined &&
+      infrastructure.kind !== undefined &&
+      isInfraProvisioned(infrastructure.object, infrastructure.kind.contract));
+  if (
+    infraProvisioned &&
+    !stringField(cluster, 'spec.controlPlaneEndpoint.host') &&
+    infrastructure.state !== 'none'
+  ) {
+    const host =
+      stringField(infrastructure.object, 'spec.controlPlaneEndpoint.host') ??
+      simulatedEndpointHost(namespace, name);
+    const port = numberField(infrastructure.object, 'spec.controlPlaneEndpoint.port') ?? SIMULATED_API_PORT;
+    const result = await updateObject(ctx, TYPES.cluster, cluster, (copy) => {
+      (copy.spec as JsonRecord).controlPlaneEndpoint = { host, port };
+    });
+    if (result && !result.ok) return { requeueAfterMs: 100 };
+    if (result?.ok) cluster = result.value;
+  }
+  conditions.push(
+    infraProvisioned
+      ? {
+          type: 'InfrastructureReady',
+          status: true,
+          reason: infrastructure.state === 'none' ? 'NoInfrastructure' : 'Ready',
+        }
+      : infrastructure.state === 'missing'
+        ? {
+            type: 'InfrastructureReady',
+            status: false,
+            reason: 'InfrastructureDoesNotExist',
+            message: `${infrastructure.ref?.kind} ${infrastructure.ref?.name} does not exist`,
+          }
+        : {
+            type: 'InfrastructureReady',
+            status: false,
+            reason: 'NotReady',
+            message: 'Waiting for the cluster infrastructure to be provisioned',
+          },
+  );
+
+  // Control plane.
+  const controlPlane = readReferenced(ctx, cluster, 'spec.controlPlaneRef');
+  if (controlPlane.state === 'pending') requeue(200);
+  await adopt(ctx, cluster, controlPlane, topology);
+  const cp = controlPlane.object;
+  const cpInitialized =
+    booleanField(cp, 'status.initialization.controlPlaneInitialized') === true ||
+    booleanField(cp, 'status.initialized') === true;
+  const cpAvailable = isConditionTrue(cp?.status, 'Available');
+  conditions.push(
+    cpInitialized
+      ? { type: 'ControlPlaneInitialized', status: true, reason: 'Initialized' }
+      : controlPlane.state === 'missing'
+        ? {
+            type: 'ControlPlaneInitialized',
+            status: false,
+            reason: 'ControlPlaneDoesNotExist',
+            message: `${controlPlane.ref?.kind} ${controlPlane.ref?.name} does not exist`,
+          }
+        : {
+            type: 'ControlPlaneInitialized',
+            status: false,
+            reason: 'NotInitialized',
+            message: 'Control plane not yet initialized',
+          },
+    cpAvailable
+      ? { type: 'ControlPlaneAvailable', status: true, reason: 'Available' }
+      : {
+          type: 'ControlPlaneAvailable',
+          status: false,
+          reason: 'NotAvailable',
+          message: findCondition(cp?.status, 'Available')?.message || 'Control plane not available',
+        },
+    cpInitialized
+      ? { type: 'RemoteConnectionProbe', status: true, reason: 'ProbeSucceeded' }
+      : {
+          type: 'RemoteConnectionProbe',
+          status: false,
+          reason: 'ProbeFailed',
+          message: 'Remote connection not established yet',
+        },
+  );
+
+  // Workers and machines.
+  const deployments = ctx.cache.informer(TYPES.machineDeployment).byCluster(namespace, name);
+  const machines = ctx.cache.informer(TYPES.machine).byCluster(namespace, name);
+  const cpMachines = machines.filter((m) => m.metadata.labels?.[LABELS.controlPlane] !== undefined);
+  const workerMachines = machines.filter((m) => m.metadata.labels?.[LABELS.controlPlane] === undefined);
+  const cpCounts = countMachines(cpMachines);
+  const workerCounts = countMachines(workerMachines);
+  const unavailableMds = deployments
+    .filter((md) => !isConditionTrue(md.status, 'Available'))
+    .map((md) => md.metadata.name);
+  const related = [cp, ...deployments].filter((o): o is KubeObject => o !== undefined);
+  const any = (type: string): string[] =>
+    related.filter((o) => isConditionTrue(o.status, type)).map((o) => `${o.kind} ${o.metadata.name}`);
+  const flag = (type: string, trueReason: string, falseReason: string): ConditionInput => {
+    const who = any(type);
+    return who.length > 0
+      ? { type, status: true, reason: trueReason, message: who.join(', ') }
+      : { type, status: false, reason: falseReason };
+  };
+  const summary = (
+    type: string,
+    counts: ReturnType<typeof countMachines>,
+    field: 'readyReplicas' | 'upToDateReplicas',
+    trueReason: string,
+    falseReason: string,
+  ): ConditionInput =>
+    counts[field] === counts.replicas
+      ? { type, status: true, reason: counts.replicas === 0 ? 'NoReplicas' : trueReason }
+      : {
+          type,
+          status: false,
+          reason: falseReason,
+          message: `${counts.replicas - counts[field]} of ${counts.replicas} Machines`,
+        };
+  conditions.push(
+    unavailableMds.length === 0
+      ? {
+          type: 'WorkersAvailable',
+          status: true,
+          reason: deployments.length === 0 ? 'NoWorkers' : 'Available',
+        }
+      : {
+          type: 'WorkersAvailable',
+          status: false,
+          reason: 'NotAvailable',
+          message: `MachineDeployments ${unavailableMds.join(', ')} not available`,
+        },
+    summary('ControlPlaneMachinesReady', cpCounts, 'readyReplicas', 'Ready', 'NotReady'),
+    summary('WorkerMachinesReady', workerCounts, 'readyReplicas', 'Ready', 'NotReady'),
+    summary('ControlPlaneMachinesUpToDate', cpCounts, 'upToDateReplicas', 'UpToDate', 'NotUpToDate'),
+    summary('WorkerMachinesUpToDate', workerCounts, 'upToDateReplicas', 'UpToDate', 'NotUpToDate'),
+    flag('RollingOut', 'RollingOut', 'NotRollingOut'),
+    flag('ScalingUp', 'ScalingUp', 'NotScalingUp'),
+    flag('ScalingDown', 'ScalingDown', 'NotScalingDown'),
+    flag('Remediating', 'Remediating', 'NotRemediating'),
+  );
+  const blocking = conditions.filter(
+    (c) =>
+      [
+        'InfrastructureReady',
+        'ControlPlaneAvailable',
+        'WorkersAvailable',
+        'RemoteConnectionProbe',
+        'TopologyReconciled',
+      ].includes(c.type) && c.status !== true,
+  );
+  conditions.push(
+    blocking.length === 0
+      ? { type: 'Available', status: true, reason: 'Available' }
+      : {
+          type: 'Available',
+          status: false,
+          reason: 'NotAvailable',
+          message: blocking.map((c) => `${c.type}: ${c.message || c.reason}`).join('; '),
+        },
+  );
+
+  const hasRefs = infrastructure.state !== 'none' || controlPlane.state !== 'none';
+  const endpoint = stringField(cluster, 'spec.controlPlaneEndpoint.host');
+  const phase = infraProvisioned && endpoint ? 'Provisioned' : hasRefs ? 'Provisioning' : 'Pending';
+  const clusterNow = cluster;
+  const result = await updateStatus(ctx, TYPES.cluster, clusterNow, (status) => {
+    status.phase = phase;
+    status.initialization = {
+      infrastructureProvisioned: infraProvisioned,
+      controlPlaneInitialized: cpInitialized,
+    };
+    if (cp) {
+      status.controlPlane = {
+        desiredReplicas: numberField(cp, 'spec.replicas') ?? cpCounts.replicas,
+        replicas: numberField(cp, 'status.replicas') ?? cpCounts.replicas,
+        readyReplicas: numberField(cp, 'status.readyReplicas') ?? cpCounts.readyReplicas,
+        availableReplicas: numberField(cp, 'status.availableReplicas') ?? cpCounts.availableReplicas,
+        upToDateReplicas: numberField(cp, 'status.upToDateReplicas') ?? cpCounts.upToDateReplicas,
+        ...versionsField(
+          arrayField(cp, 'status.versions').length > 0
+            ? sumVersions(arrayField(cp, 'status.versions'))
+            : cpCounts.versions,
+        ),
+      };
+    }
+    status.workers = {
+      desiredReplicas: deployments.reduce((sum, md) => sum + (numberField(md, 'spec.replicas') ?? 0), 0),
+      replicas: workerCounts.replicas,
+      readyReplicas: workerCounts.readyReplicas,
+      availableReplicas: workerCounts.availableReplicas,
+      upToDateReplicas: workerCounts.upToDateReplicas,
+      ...versionsField(workerCounts.versions),
+    };
+    status.observedGeneration = clusterNow.metadata.generation;
+    setConditions(ctx, status, conditions, clusterNow.metadata.generation);
+  });
+  if (result && !result.ok) return { requeueAfterMs: 100 };
+  return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+}

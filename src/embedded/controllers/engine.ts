@@ -1,0 +1,284 @@
+/**
+ * The simulated provisioning engine: shared informers, one work queue, the controllers, and the
+ * event routing that maps a change of one object to the objects whose reconcile depends on it
+ * (owner, cluster, health checks) — level-triggered, so any missed event is covered by the next.
+ */
+import type { KubeObject } from '../apiserver/admission.ts';
+import type { CapiAdmissionLookup } from './admission/capi-admission-plugins.ts';
+import type { TopologyUpgradeState } from './admission/cluster-webhook.ts';
+import { reconcileBootstrapConfig } from './bootstrap-controller.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { reconcileClusterClass } from './cluster-class-controller.ts';
+import { reconcileCluster } from './cluster-controller.ts';
+import { clusterNameOf } from './cluster-lookup.ts';
+import { isConditionTrue } from './conditions.ts';
+import { type EngineContext, type EngineFaults, type ObjectRole, controllerOwner } from './engine-context.ts';
+import { reconcileInfraCluster } from './infra-cluster-controller.ts';
+import { reconcileInfraMachine } from './infra-machine-controller.ts';
+import type { InformerEvent } from './informer.ts';
+import { KubeClient, type ResourceType } from './kube-client.ts';
+import { reconcileKubeadmControlPlane } from './kubeadm-control-plane-controller.ts';
+import { LABELS } from './labels.ts';
+import { reconcileMachineDeployment } from './machine-deployment-controller.ts';
+import { reconcileMachineHealthCheck } from './machine-health-check-controller.ts';
+import { reconcileMachineSet } from './machine-set-controller.ts';
+import { reconcileMachine } from './machine-controller.ts';
+import { readObjectRef } from './machine-factory.ts';
+import { ObjectCache, resolveFromCrd } from './object-cache.ts';
+import { stringField } from './object-fields.ts';
+import { TYPES } from './resource-types.ts';
+import { classKeyOf } from './topology-reconciler.ts';
+import { type ReconcileResult, WorkQueue } from './work-queue.ts';
+
+export interface EngineOptions {
+  kubeconfigPath: string;
+  /** 20 = every simulated duration twenty times shorter. */
+  speed: number;
+  faults?: Partial<EngineFaults>;
+  clock?: Clock;
+  /** Concurrent reconciles (default 4). */
+  workers?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface Engine {
+  /** Resolves once the core informers have listed. */
+  ready: Promise<void>;
+  /** Read access for the admission plugins (served from the engine's caches). */
+  admissionLookup: CapiAdmissionLookup;
+  stop(): Promise<void>;
+}
+
+type Handler = (ctx: EngineContext, namespace: string, name: string) => Promise<ReconcileResult>;
+
+const HANDLERS: Record<string, Handler> = {
+  cluster: reconcileCluster,
+  clusterclass: reconcileClusterClass,
+  kcp: reconcileKubeadmControlPlane,
+  md: reconcileMachineDeployment,
+  ms: reconcileMachineSet,
+  machine: reconcileMachine,
+  mhc: reconcileMachineHealthCheck,
+};
+
+const ROLE_HANDLERS: Record<ObjectRole, typeof reconcileInfraMachine> = {
+  infraMachine: reconcileInfraMachine,
+  infraCluster: reconcileInfraCluster,
+  bootstrap: reconcileBootstrapConfig,
+};
+
+export function startEngine(options: EngineOptions): Engine {
+  const client = new KubeClient(options.kubeconfigPath);
+  const cache = new ObjectCache(client);
+  const clock = options.clock ?? systemClock;
+  const speed = options.speed > 0 ? options.speed : 1;
+  const log =
+    options.log ??
+    (process.env.CAPI_ENGINE_DEBUG
+      ? (message: string, fields?: Record<string, unknown>) => console.error(message, fields ?? '')
+      : () => {});
+  const timers = new Map<string, Map<string, number>>();
+  const roles = new Map<string, ObjectRole>();
+
+  const ctx: EngineContext = {
+    client,
+    cache,
+    clock,
+    speed,
+    faults: {
+      machineFailureRate: options.faults?.machineFailureRate ?? 0,
+      nodeNotReadyRate: options.faults?.nodeNotReadyRate ?? 0,
+    },
+    log,
+    scaled: (seconds) => (seconds * 1000) / speed,
+    startedAt(uid, step) {
+      let steps = timers.get(uid);
+      if (!steps) timers.set(uid, (steps = new Map()));
+      let started = steps.get(step);
+      if (started === undefined) steps.set(step, (started = clock.now()));
+      return started;
+    },
+    forgetTimers: (uid) => void timers.delete(uid),
+    watchRole(role, apiGroup, kind) {
+      const key = `${apiGroup}/${kind}`;
+      const informer = cache.informerForKind(apiGroup, kind);
+      if (roles.get(key) === role) return;
+      roles.set(key, role);
+      if (informer) for (const object of informer.all()) enqueueRole(role, informer.type, object);
+    },
+    enqueue(controller, namespace, name, afterMs) {
+      const key = `${controller}|${namespace ?? ''}/${name}`;
+      if (afterMs) queue.addAfter(key, afterMs);
+      else queue.add(key);
+    },
+  };
+
+  const queue = new WorkQueue(
+    async (key) => {
+      const bar = key.indexOf('|');
+      const controller = key.slice(0, bar);
+      const [namespace = '', name = ''] = key.slice(bar + 1).split('/');
+      const colon = controller.indexOf(':');
+      if (colon !== -1) {
+        const role = controller.slice(0, colon) as ObjectRole;
+        const [group = '', kind = ''] = controller.slice(colon + 1).split('/');
+        const resolved = cache.resolve(group, kind);
+        return resolved ? ROLE_HANDLERS[role](ctx, resolved, namespace, name) : { requeueAfterMs: 1_000 };
+      }
+      return HANDLERS[controller]?.(ctx, namespace, name);
+    },
+    options.workers ?? 4,
+    (key, error) =>
+      log('reconcile failed', { key, error: error instanceof Error ? error.stack : String(error) }),
+  );
+
+  const enqueueObject = (controller: string, object: KubeObject | undefined): void => {
+    if (object?.metadata.name) ctx.enqueue(controller, object.metadata.namespace, object.metadata.name);
+  };
+  const enqueueCluster = (object: KubeObject): void => {
+    const name = clusterNameOf(object);
+    if (name) ctx.enqueue('cluster', object.metadata.namespace, name);
+  };
+  function enqueueRole(role: ObjectRole, type: ResourceType, object: KubeObject): void {
+    enqueueObject(`${role}:${type.group}/${type.kind}`, object);
+  }
+  const enqueueOwners = (object: KubeObject, kind: string, controller: string): void => {
+    for (const ref of object.metadata.ownerReferences ?? [])
+      if (ref.kind === kind) ctx.enqueue(controller, object.metadata.namespace, ref.name);
+  };
+  const enqueueMachinesOf = (owner: KubeObject): void => {
+    for (const machine of cache.informer(TYPES.machine).byOwner(owner.metadata.uid))
+      enqueueObject('machine', machine);
+  };
+
+  /** Control plane, bootstrap configs and InfraMachines wait on the Cluster's status. */
+  const enqueueClusterDependents = (cluster: KubeObject): void => {
+    const namespace = cluster.metadata.namespace;
+    const cpName = stringField(cluster, 'spec.controlPlaneRef.name');
+    if (cpName) ctx.enqueue('kcp', namespace, cpName);
+    for (const machine of cache.informer(TYPES.machine).byCluster(namespace, cluster.metadata.name ?? '')) {
+      if (stringField(machine, 'status.phase') !== 'Running') enqueueMachineChildren(machine);
+    }
+  };
+  /** InfraMachines wait on the Machine's bootstrap data; both follow the Machine's state. */
+  const enqueueMachineChildren = (machine: KubeObject): void => {
+    for (const path of ['spec.bootstrap.configRef', 'spec.infrastructureRef']) {
+      const ref = readObjectRef(machine, path);
+      const role = ref ? roles.get(`${ref.apiGroup}/${ref.kind}`) : undefined;
+      if (ref && role)
+        ctx.enqueue(`${role}:${ref.apiGroup}/${ref.kind}`, machine.metadata.namespace, ref.name);
+    }
+  };
+
+  function route(type: ResourceType, _event: InformerEvent, object: KubeObject): void {
+    const namespace = object.metadata.namespace;
+    if (type.group === TYPES.customResourceDefinition.group) {
+      const resolved = resolveFromCrd(object);
+      if (resolved && roles.has(`${resolved.type.group}/${resolved.type.kind}`))
+        cache.informer(resolved.type);
+      return;
+    }
+    const role = roles.get(`${type.group}/${type.kind}`);
+    switch (`${type.group}/${type.kind}`) {
+      case 'cluster.x-k8s.io/Cluster':
+        enqueueObject('cluster', object);
+        enqueueClusterDependents(object);
+        return;
+      case 'cluster.x-k8s.io/ClusterClass':
+        enqueueObject('clusterclass', object);
+        for (const cluster of cache.informer(TYPES.cluster).all()) {
+          const key = classKeyOf(cluster);
+          if (key?.name === object.metadata.name && key?.namespace === namespace)
+            enqueueObject('cluster', cluster);
+        }
+        return;
+      case 'cluster.x-k8s.io/MachineDeployment':
+        enqueueObject('md', object);
+        enqueueCluster(object);
+        for (const ms of cache.informer(TYPES.machineSet).byOwner(object.metadata.uid)) {
+          enqueueObject('ms', ms);
+          enqueueMachinesOf(ms);
+        }
+        return;
+      case 'cluster.x-k8s.io/MachineSet':
+        enqueueObject('ms', object);
+        enqueueOwners(object, 'MachineDeployment', 'md');
+        return;
+      case 'cluster.x-k8s.io/Machine': {
+        enqueueObject('machine', object);
+        enqueueMachineChildren(object);
+        const owner = controllerOwner(object);
+        if (owner?.kind === 'MachineSet') ctx.enqueue('ms', namespace, owner.name);
+        if (owner?.kind === 'KubeadmControlPlane') ctx.enqueue('kcp', namespace, owner.name);
+        enqueueCluster(object);
+        const clusterName = clusterNameOf(object);
+        if (clusterName)
+          for (const mhc of cache.informer(TYPES.machineHealthCheck).byCluster(namespace, clusterName))
+            enqueueObject('mhc', mhc);
+        return;
+      }
+      case 'controlplane.cluster.x-k8s.io/KubeadmControlPlane':
+        enqueueObject('kcp', object);
+        enqueueCluster(object);
+        enqueueMachinesOf(object);
+        return;
+      case 'cluster.x-k8s.io/MachineHealthCheck':
+        enqueueObject('mhc', object);
+        return;
+    }
+    if (role === 'infraCluster') {
+      enqueueRole(role, type, object);
+      enqueueOwners(object, 'Cluster', 'cluster');
+    } else if (role === 'infraMachine' || role === 'bootstrap') {
+      enqueueRole(role, type, object);
+      enqueueOwners(object, 'Machine', 'machine');
+    }
+  }
+
+  cache.onInformer((informer) => informer.onEvent((event, object) => route(informer.type, event, object)));
+  const core = [
+    TYPES.cluster,
+    TYPES.clusterClass,
+    TYPES.kubeadmControlPlane,
+    TYPES.machineDeployment,
+    TYPES.machineSet,
+    TYPES.machine,
+    TYPES.machineHealthCheck,
+    TYPES.kubeadmConfig,
+  ];
+  const informers = [cache.crds, ...core.map((type) => cache.informer(type))];
+  roles.set(`${TYPES.kubeadmConfig.group}/${TYPES.kubeadmConfig.kind}`, 'bootstrap');
+
+  const admissionLookup: CapiAdmissionLookup = {
+    getClusterClass: (namespace, name) => cache.informer(TYPES.clusterClass).get(namespace, name),
+    getKubeadmControlPlane: (namespace, name) =>
+      cache.informer(TYPES.kubeadmControlPlane).get(namespace, name),
+    getTopologyUpgradeState(namespace, clusterName): TopologyUpgradeState {
+      const cluster = cache.informer(TYPES.cluster).get(namespace, clusterName);
+      const version = stringField(cluster, 'spec.topology.version');
+      const cpName = stringField(cluster, 'spec.controlPlaneRef.name');
+      const kcp = cpName ? cache.informer(TYPES.kubeadmControlPlane).get(namespace, cpName) : undefined;
+      const mds = cache
+        .informer(TYPES.machineDeployment)
+        .byCluster(namespace, clusterName)
+        .filter((md) => md.metadata.labels?.[LABELS.topologyOwned] !== undefined);
+      return {
+        controlPlaneVersion: stringField(kcp, 'status.version'),
+        machineDeploymentsUpgrading: mds.some(
+          (md) =>
+            stringField(md, 'spec.template.spec.version') !== version ||
+            isConditionTrue(md.status, 'RollingOut'),
+        ),
+      };
+    },
+  };
+
+  return {
+    ready: Promise.all(informers.map((informer) => informer.whenSynced())).then(() => undefined),
+    admissionLookup,
+    async stop() {
+      queue.stop();
+      cache.stop();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The simulated infrastructure provider for machines, for any InfraMachine kind: once its
+ * Machine owns it, the cluster's infrastructure is up and bootstrap data exists, the "VM" boots
+ * for the kind's start-up duration (DevMachine's inMemory settings, defaults otherwise), then
+ * gets a providerID, addresses and the contract's provisioned field. Faults keep some VMs from
+ * ever booting.
+ */
+import { clusterInfrastructureProvisioned, clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import {
+  type EngineContext,
+  ownerOfKind,
+  setConditions,
+  updateObject,
+  updateStatus,
+} from './engine-context.ts';
+import { isInfraProvisioned } from './infra-cluster-controller.ts';
+import type { ResolvedKind } from './object-cache.ts';
+import { recordField, stringField } from './object-fields.ts';
+import { TYPES } from './resource-types.ts';
+import { failsProvisioning, machineAddress, remainingMs, stepSeconds } from './simulation.ts';
+import type { ReconcileResult } from './work-queue.ts';
+
+function providerScheme(kind: string): string {
+  if (kind === 'DevMachine') return 'in-memory';
+  return kind.replace(/Machine$/, '').toLowerCase() || 'simulated';
+}
+
+export async function reconcileInfraMachine(
+  ctx: EngineContext,
+  kind: ResolvedKind,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  let object = ctx.cache.informer(kind.type).get(namespace, name);
+  if (!object || object.metadata.deletionTimestamp) return;
+  const owner = ownerOfKind(object, 'Machine');
+  if (!owner) return;
+  const machine = ctx.cache.informer(TYPES.machine).get(namespace, owner.name);
+  if (!machine) return;
+  const cluster = clusterOf(ctx, machine);
+  if (isPaused(cluster, object)) return;
+  if (isInfraProvisioned(object, kind.contract)) return;
+  const uid = object.metadata.uid ?? name;
+  const contractV2 = kind.contract === 'v1beta2';
+  const waiting = async (reason: string, message: string): Promise<void> => {
+    if (!contractV2 || !object) return;
+    await updateStatus(ctx, kind.type, object, (status) =>
+      setConditions(
+        ctx,
+        status,
+        [{ type: 'Ready', status: false, reason, message }, pausedCondition(false)],
+        object?.metadata.generation,
+      ),
+    );
+  };
+  if (!clusterInfrastructureProvisioned(cluster)) {
+    await waiting(
+      'WaitingForClusterInfrastructure',
+      'Waiting for the cluster infrastructure to be provisioned',
+    );
+    return;
+  }
+  if (!stringField(machine, 'spec.bootstrap.dataSecretName')) {
+    await waiting('WaitingForBootstrapData', 'Waiting for the bootstrap data secret');
+    return;
+  }
+  if (failsProvisioning(ctx, machine.metadata.uid)) {
+    await waiting('ProvisioningFailed', 'Simulated fault: the VM failed to boot');
+    return;
+  }
+  const left = remainingMs(ctx, uid, 'vm', stepSeconds(object, 'vm'));
+  if (left > 0) {
+    await waiting('Provisioning', 'The VM is booting');
+    return { requeueAfterMs: left };
+  }
+  if (!stringField(object, 'spec.providerID')) {
+    const written = await updateObject(ctx, kind.type, object, (copy) => {
+      const spec = (copy.spec ?? {}) as Record<string, unknown>;
+      spec.providerID = `${providerScheme(kind.type.kind)}:////${name}`;
+      copy.spec = spec;
+    });
+    if (written && !written.ok) return { requeueAfterMs: 100 };
+    if (written?.ok) object = written.value;
+  }
+  const result = await updateStatus(ctx, kind.type, object, (status) => {
+    status.addresses = [
+      { type: 'InternalIP', address: machineAddress(machine.metadata.uid) },
+      { type: 'Hostname', address: name },
+    ];
+    if (contractV2) {
+      status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
+      setConditions(
+        ctx,
+        status,
+        [{ type: 'Ready', status: true, reason: 'Ready' }, pausedCondition(false)],
+        object?.metadata.generation,
+      );
+    } else {
+      status.ready = true;
+    }
+  });
+  if (result && !result.ok) return { requeueAfterMs: 100 };
+}

@@ -1,0 +1,320 @@
+/**
+ * The MachineDeployment controller: one MachineSet per machine template (label
+ * `machine-template-hash`, `<hash>-<suffix>`; `spec.rollout.after` forces a new one), rollouts
+ * with RollingUpdate (maxSurge / maxUnavailable) or OnDelete, scaling, old MachineSets removed
+ * once empty, and the status counters, phase and conditions.
+ */
+import type { KubeObject } from '../apiserver/admission.ts';
+import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import {
+  type EngineContext,
+  addFinalizer,
+  controllerOwner,
+  createObject,
+  deleteObject,
+  ensureOwnerReference,
+  ownerReference,
+  removeFinalizer,
+  setConditions,
+  updateObject,
+  updateStatus,
+} from './engine-context.ts';
+import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { ownedMachines } from './machine-set-controller.ts';
+import { desiredTemplateHash, machineSetIsCurrent } from './machine-up-to-date.ts';
+import { labelValue, randomSuffix } from './naming.ts';
+import { field, numberField, recordField, stringField, stringMapField } from './object-fields.ts';
+import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
+import { TYPES } from './resource-types.ts';
+import { ensureTemplateOwnedByCluster } from './template-ownership.ts';
+import type { ReconcileResult } from './work-queue.ts';
+
+/** int-or-string rollout parameters ("25%" of replicas, rounded as Kubernetes rounds them). */
+export function resolveIntOrPercent(
+  value: unknown,
+  replicas: number,
+  fallback: number,
+  roundUp: boolean,
+): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.endsWith('%')) {
+    const raw = (Number(value.slice(0, -1)) * replicas) / 100;
+    return roundUp ? Math.ceil(raw) : Math.floor(raw);
+  }
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return fallback;
+}
+
+function revisionOf(object: KubeObject): number {
+  return Number(object.metadata.annotations?.[ANNOTATIONS.revision] ?? 0) || 0;
+}
+
+function replicasOf(ms: KubeObject): number {
+  return numberField(ms, 'spec.replicas') ?? 0;
+}
+
+async function scaleMachineSet(ctx: EngineContext, ms: KubeObject, replicas: number): Promise<void> {
+  if (replicasOf(ms) === replicas) return;
+  await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
+    (copy.spec as Record<string, unknown>).replicas = replicas;
+  });
+}
+
+async function createMachineSet(
+  ctx: EngineContext,
+  md: KubeObject,
+  replicas: number,
+  revision: number,
+): Promise<KubeObject | undefined> {
+  const suffix = randomSuffix();
+  const hashLabel = `${desiredTemplateHash(md)}-${suffix}`;
+  const clusterName = stringField(md, 'spec.clusterName') ?? '';
+  const deploymentLabel = labelValue(md.metadata.name ?? '');
+  const template = structuredClone(recordField(md, 'spec.template') ?? {});
+  const metadata = (recordField(template, 'metadata') ?? {}) as Record<string, unknown>;
+  metadata.labels = {
+    ...stringMapField(template, 'metadata.labels'),
+    [LABELS.templateHash]: hashLabel,
+    [LABELS.deploymentName]: deploymentLabel,
+    [LABELS.clusterName]: clusterName,
+  };
+  template.metadata = metadata;
+  const ms: KubeObject = {
+    apiVersion: `${TYPES.machineSet.group}/${TYPES.machineSet.version}`,
+    kind: 'MachineSet',
+    metadata: {
+      name: `${md.metadata.name}-${suffix}`,
+      namespace: md.metadata.namespace,
+      labels: {
+        ...md.metadata.labels,
+        [LABELS.clusterName]: clusterName,
+        [LABELS.deploymentName]: deploymentLabel,
+        [LABELS.templateHash]: hashLabel,
+      },
+      annotations: { [ANNOTATIONS.revision]: String(revision) },
+      ownerReferences: [ownerReference(md, true)],
+    },
+    spec: {
+      clusterName,
+      replicas,
+      selector: {
+        matchLabels: { ...stringMapField(md, 'spec.selector.matchLabels'), [LABELS.templateHash]: hashLabel },
+      },
+      template,
+      ...(recordField(md, 'spec.deletion')
+        ? { deletion: { order: stringField(md, 'spec.deletion.order') ?? 'Random' } }
+        : {}),
+    },
+  };
+  const created = await createObject(ctx, TYPES.machineSet, ms);
+  return created.ok ? created.value : undefined;
+}
+
+function availableOf(ctx: EngineContext, ms: KubeObject): number {
+  return countMachines(ownedMachines(ctx, ms).filter((m) => !m.metadata.deletionTimestamp)).availableReplicas;
+}
+
+async function rollingUpdate(
+  ctx: EngineContext,
+  md: KubeObject,
+  newMs: KubeObject,
+  oldSets: KubeObject[],
+  replicas: number,
+): Promise<void> {
+  let maxSurge = resolveIntOrPercent(
+    field(md, 'spec.rollout.strategy.rollingUpdate.maxSurge'),
+    replicas,
+    1,
+    true,
+  );
+  const maxUnavailable = resolveIntOrPercent(
+    field(md, 'spec.rollout.strategy.rollingUpdate.maxUnavailable'),
+    replicas,
+    0,
+    false,
+  );
+  if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
+  const total = [newMs, ...oldSets].reduce((sum, ms) => sum + replicasOf(ms), 0);
+  const newReplicas = replicasOf(newMs);
+  if (newReplicas < replicas) {
+    const room = replicas + maxSurge - total;
+    if (room > 0) await scaleMachineSet(ctx, newMs, Math.min(replicas, newReplicas + room));
+  } else if (newReplicas > replicas) {
+    await scaleMachineSet(ctx, newMs, replicas);
+  }
+  if (oldSets.length === 0) return;
+  // Old machines that are not available can go at once; available ones only down to minAvailable.
+  const minAvailable = replicas - maxUnavailable;
+  let availableTotal = availableOf(ctx, newMs);
+  const oldAvailable = new Map(oldSets.map((ms) => [ms, availableOf(ctx, ms)]));
+  for (const available of oldAvailable.values()) availableTotal += available;
+  let budget = Math.max(0, availableTotal - minAvailable);
+  const oldestFirst = [...oldSets].sort((a, b) => revisionOf(a) - revisionOf(b));
+  for (const ms of oldestFirst) {
+    const current = replicasOf(ms);
+    const available = oldAvailable.get(ms) ?? 0;
+    const unavailable = Math.max(0, current - available);
+    const fromAvailable = Math.min(available, budget);
+    budget -= fromAvailable;
+    const target = Math.max(0, current - unavailable - fromAvailable);
+    if (target !== current) await scaleMachineSet(ctx, ms, target);
+  }
+}
+
+async function onDeleteUpdate(
+  ctx: EngineContext,
+  newMs: KubeObject,
+  oldSets: KubeObject[],
+  replicas: number,
+): Promise<void> {
+  let oldTotal = 0;
+  for (const ms of oldSets) {
+    const present = ownedMachines(ctx, ms).filter((m) => !m.metadata.deletionTimestamp).length;
+    const target = Math.min(replicasOf(ms), present);
+    oldTotal += target;
+    await scaleMachineSet(ctx, ms, target);
+  }
+  await scaleMachineSet(ctx, newMs, Math.max(0, replicas - oldTotal));
+}
+
+async function reconcileDelete(
+  ctx: EngineContext,
+  md: KubeObject,
+  sets: KubeObject[],
+): Promise<ReconcileResult> {
+  for (const ms of sets) await deleteObject(ctx, TYPES.machineSet, ms);
+  await updateStatus(ctx, TYPES.machineDeployment, md, (status) =>
+    setConditions(
+      ctx,
+      status,
+      [
+        {
+          type: 'Deleting',
+          status: true,
+          reason: 'Deleting',
+          message: `Deleting ${sets.length} MachineSets`,
+        },
+      ],
+      md.metadata.generation,
+    ),
+  );
+  if (sets.length > 0) return { requeueAfterMs: 500 };
+  await updateObject(ctx, TYPES.machineDeployment, md, (copy) => removeFinalizer(copy, FINALIZERS.md));
+}
+
+export function ownedMachineSets(ctx: EngineContext, md: KubeObject): KubeObject[] {
+  return ctx.cache
+    .informer(TYPES.machineSet)
+    .byOwner(md.metadata.uid)
+    .filter((ms) => controllerOwner(ms)?.uid === md.metadata.uid);
+}
+
+export async function reconcileMachineDeployment(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  let md = ctx.cache.informer(TYPES.machineDeployment).get(namespace, name);
+  if (!md) return;
+  const cluster = clusterOf(ctx, md);
+  if (isPaused(cluster, md)) {
+    await updateStatus(ctx, TYPES.machineDeployment, md, (status) =>
+      setConditions(ctx, status, [pausedCondition(true)], md?.metadata.generation),
+    );
+    return;
+  }
+  const sets = ownedMachineSets(ctx, md);
+  if (md.metadata.deletionTimestamp) return reconcileDelete(ctx, md, sets);
+
+  const clusterName = stringField(md, 'spec.clusterName') ?? '';
+  const written = await updateObject(ctx, TYPES.machineDeployment, md, (copy) => {
+    addFinalizer(copy, FINALIZERS.md);
+    copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
+    if (cluster) ensureOwnerReference(copy, cluster, false);
+  });
+  if (written && !written.ok) return { requeueAfterMs: 100 };
+  if (written?.ok) md = written.value;
+  if (cluster) {
+    for (const path of ['spec.template.spec.infrastructureRef', 'spec.template.spec.bootstrap.configRef']) {
+      await ensureTemplateOwnedByCluster(ctx, md, path, cluster);
+    }
+  }
+
+  const nowMs = ctx.clock.now();
+  const live = sets.filter((ms) => !ms.metadata.deletionTimestamp);
+  let newMs = live.find((ms) => machineSetIsCurrent(ms, md as KubeObject, nowMs));
+  const oldSets = live.filter((ms) => ms !== newMs);
+  const replicas = numberField(md, 'spec.replicas') ?? 1;
+  const revision = Math.max(0, ...live.map(revisionOf)) + (newMs ? 0 : 1);
+  if (!newMs) {
+    newMs = await createMachineSet(ctx, md, oldSets.length === 0 ? replicas : 0, revision);
+    if (!newMs) return { requeueAfterMs: 1_000 };
+  }
+  const strategy = stringField(md, 'spec.rollout.strategy.type') ?? 'RollingUpdate';
+  if (strategy === 'OnDelete') await onDeleteUpdate(ctx, newMs, oldSets, replicas);
+  else await rollingUpdate(ctx, md, newMs, oldSets, replicas);
+  for (const ms of oldSets) {
+    if (replicasOf(ms) === 0 && ownedMachines(ctx, ms).length === 0)
+      await deleteObject(ctx, TYPES.machineSet, ms);
+  }
+  const currentMs = newMs;
+  await updateObject(ctx, TYPES.machineDeployment, md, (copy) => {
+    copy.metadata.annotations = {
+      ...copy.metadata.annotations,
+      [ANNOTATIONS.revision]: String(revisionOf(currentMs)),
+    };
+  }).then((result) => {
+    if (result?.ok) md = result.value;
+  });
+
+  const machines = ownedMachineSets(ctx, md).flatMap((ms) => ownedMachines(ctx, ms));
+  const counts = countMachines(machines);
+  const maxUnavailable = resolveIntOrPercent(
+    field(md, 'spec.rollout.strategy.rollingUpdate.maxUnavailable'),
+    replicas,
+    0,
+    false,
+  );
+  const outdated = counts.replicas - counts.upToDateReplicas;
+  const rollingOut = oldSets.length > 0 || outdated > 0;
+  const mdNow = md;
+  const result = await updateStatus(ctx, TYPES.machineDeployment, mdNow, (status) => {
+    status.replicas = counts.replicas;
+    status.readyReplicas = counts.readyReplicas;
+    status.availableReplicas = counts.availableReplicas;
+    status.upToDateReplicas = counts.upToDateReplicas;
+    setVersions(status, counts.versions);
+    status.selector = selectorString(mdNow);
+    status.observedGeneration = mdNow.metadata.generation;
+    status.phase =
+      counts.replicas < replicas ? 'ScalingUp' : counts.replicas > replicas ? 'ScalingDown' : 'Running';
+    setConditions(
+      ctx,
+      status,
+      [
+        counts.availableReplicas >= replicas - maxUnavailable
+          ? { type: 'Available', status: true, reason: 'Available' }
+          : {
+              type: 'Available',
+              status: false,
+              reason: 'NotAvailable',
+              message: `${counts.availableReplicas} available replicas, at least ${replicas - maxUnavailable} required`,
+            },
+        rollingOut
+          ? {
+              type: 'RollingOut',
+              status: true,
+              reason: 'RollingOut',
+              message: `Rolling out ${outdated} not up-to-date replicas`,
+            }
+          : { type: 'RollingOut', status: false, reason: 'NotRollingOut' },
+        ...machineSummaryConditions(counts, replicas),
+        { type: 'Remediating', status: false, reason: 'NotRemediating' },
+        { type: 'Deleting', status: false, reason: 'NotDeleting' },
+        pausedCondition(false),
+      ],
+      mdNow.metadata.generation,
+    );
+  });
+  if (result && !result.ok) return { requeueAfterMs: 100 };
+}

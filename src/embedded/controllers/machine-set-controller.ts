@@ -1,0 +1,230 @@
+/**
+ * The MachineSet controller: keeps `spec.replicas` Machines (each with its own InfraMachine and
+ * bootstrap config), deletes surplus ones in CAPI's order (delete-machine annotation, then
+ * unhealthy, then by `spec.deletion.order`), deletes machines a health check marked for owner
+ * remediation, and reports counters and conditions.
+ */
+import type { KubeObject } from '../apiserver/admission.ts';
+import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { findCondition, isConditionTrue } from './conditions.ts';
+import {
+  type EngineContext,
+  addFinalizer,
+  controllerOwner,
+  deleteObject,
+  removeFinalizer,
+  setConditions,
+  updateObject,
+  updateStatus,
+} from './engine-context.ts';
+import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import {
+  type MachineBlueprint,
+  createMachine,
+  createMachineChildren,
+  readObjectRef,
+} from './machine-factory.ts';
+import { labelValue, randomSuffix, stableFraction } from './naming.ts';
+import { numberField, recordField, stringField, stringMapField } from './object-fields.ts';
+import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
+import { TYPES } from './resource-types.ts';
+import type { ReconcileResult } from './work-queue.ts';
+
+export function ownedMachines(ctx: EngineContext, owner: KubeObject): KubeObject[] {
+  return ctx.cache
+    .informer(TYPES.machine)
+    .byOwner(owner.metadata.uid)
+    .filter((m) => controllerOwner(m)?.uid === owner.metadata.uid);
+}
+
+/** Lower sorts first = deleted first. */
+function deletePriority(machine: KubeObject, order: string): number[] {
+  const annotated = machine.metadata.annotations?.[ANNOTATIONS.deleteMachine] !== undefined ? 0 : 1;
+  const unhealthy = isConditionTrue(machine.status, 'Ready') ? 1 : 0;
+  const created = Date.parse(machine.metadata.creationTimestamp ?? '') || 0;
+  const tiebreak =
+    order === 'Newest'
+      ? -created
+      : order === 'Oldest'
+        ? created
+        : stableFraction(machine.metadata.uid ?? machine.metadata.name ?? '');
+  return [annotated, unhealthy, tiebreak];
+}
+
+export function machinesToDelete(machines: KubeObject[], count: number, order: string): KubeObject[] {
+  const compare = (a: number[], b: number[]): number => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  return [...machines]
+    .sort((a, b) => compare(deletePriority(a, order), deletePriority(b, order)))
+    .slice(0, count);
+}
+
+function blueprintFor(ms: KubeObject, name: string): MachineBlueprint | undefined {
+  const infrastructureTemplate = readObjectRef(ms, 'spec.template.spec.infrastructureRef');
+  if (!infrastructureTemplate) return undefined;
+  const configTemplate = readObjectRef(ms, 'spec.template.spec.bootstrap.configRef');
+  const dataSecretName = stringField(ms, 'spec.template.spec.bootstrap.dataSecretName');
+  const clusterName = stringField(ms, 'spec.clusterName') ?? '';
+  const templateSpec = recordField(ms, 'spec.template.spec') ?? {};
+  const spec: Record<string, unknown> = {};
+  for (const key of ['deletion', 'readinessGates', 'minReadySeconds', 'failureDomain', 'taints']) {
+    if (templateSpec[key] !== undefined) spec[key] = templateSpec[key];
+  }
+  const annotations = stringMapField(ms, 'spec.template.metadata.annotations');
+  return {
+    namespace: ms.metadata.namespace ?? 'default',
+    name,
+    clusterName,
+    version: stringField(ms, 'spec.template.spec.version'),
+    labels: {
+      ...stringMapField(ms, 'spec.template.metadata.labels'),
+      [LABELS.clusterName]: clusterName,
+      [LABELS.setName]: labelValue(ms.metadata.name ?? ''),
+    },
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    owner: ms,
+    infrastructureTemplate,
+    bootstrap: configTemplate ? { template: configTemplate } : { dataSecretName: dataSecretName ?? '' },
+    spec,
+  };
+}
+
+async function reconcileDelete(
+  ctx: EngineContext,
+  ms: KubeObject,
+  machines: KubeObject[],
+): Promise<ReconcileResult> {
+  for (const machine of machines) await deleteObject(ctx, TYPES.machine, machine);
+  await updateStatus(ctx, TYPES.machineSet, ms, (status) =>
+    setConditions(
+      ctx,
+      status,
+      [
+        {
+          type: 'Deleting',
+          status: true,
+          reason: 'Deleting',
+          message: `Deleting ${machines.length} Machines`,
+        },
+      ],
+      ms.metadata.generation,
+    ),
+  );
+  if (machines.length > 0) return { requeueAfterMs: 500 };
+  await updateObject(ctx, TYPES.machineSet, ms, (copy) => removeFinalizer(copy, FINALIZERS.ms));
+}
+
+/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if missing. */
+async function repairChildren(ctx: EngineContext, ms: KubeObject, machine: KubeObject): Promise<void> {
+  if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') return;
+  const infraRef = readObjectRef(machine, 'spec.infrastructureRef');
+  if (!infraRef) return;
+  const found = ctx.cache.getRef(infraRef.apiGroup, infraRef.kind, machine.metadata.namespace, infraRef.name);
+  if (found.state !== 'missing') return;
+  const blueprint = blueprintFor(ms, machine.metadata.name ?? '');
+  if (blueprint) await createMachineChildren(ctx, machine, blueprint);
+}
+
+export async function reconcileMachineSet(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  let ms = ctx.cache.informer(TYPES.machineSet).get(namespace, name);
+  if (!ms) return;
+  const cluster = clusterOf(ctx, ms);
+  if (isPaused(cluster, ms)) {
+    await updateStatus(ctx, TYPES.machineSet, ms, (status) =>
+      setConditions(ctx, status, [pausedCondition(true)], ms?.metadata.generation),
+    );
+    return;
+  }
+  const machines = ownedMachines(ctx, ms);
+  if (ms.metadata.deletionTimestamp) return reconcileDelete(ctx, ms, machines);
+
+  const clusterName = stringField(ms, 'spec.clusterName') ?? '';
+  const written = await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
+    addFinalizer(copy, FINALIZERS.ms);
+    copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
+  });
+  if (written && !written.ok) return { requeueAfterMs: 100 };
+  if (written?.ok) ms = written.value;
+
+  let problem: { reason: string; message: string; retryMs: number } | undefined;
+  let remediating = 0;
+  const active: KubeObject[] = [];
+  for (const machine of machines) {
+    if (machine.metadata.deletionTimestamp) continue;
+    if (findCondition(machine.status, 'OwnerRemediated')?.status === 'False') {
+      remediating++;
+      await deleteObject(ctx, TYPES.machine, machine);
+      continue;
+    }
+    active.push(machine);
+    await repairChildren(ctx, ms, machine);
+  }
+
+  const desired = numberField(ms, 'spec.replicas') ?? 1;
+  if (active.length < desired) {
+    for (let i = active.length; i < desired; i++) {
+      const blueprint = blueprintFor(ms, `${name}-${randomSuffix()}`);
+      if (!blueprint) {
+        problem = {
+          reason: 'InvalidTemplate',
+          message: 'spec.template.spec.infrastructureRef is not set',
+          retryMs: 5_000,
+        };
+        break;
+      }
+      const result = await createMachine(ctx, blueprint);
+      if (!result.ok) {
+        problem = result;
+        break;
+      }
+    }
+  } else if (active.length > desired) {
+    const order = stringField(ms, 'spec.deletion.order') ?? 'Random';
+    for (const machine of machinesToDelete(active, active.length - desired, order))
+      await deleteObject(ctx, TYPES.machine, machine);
+  }
+
+  const current = ownedMachines(ctx, ms);
+  const counts = countMachines(current);
+  const generation = ms.metadata.generation;
+  const msNow = ms;
+  const result = await updateStatus(ctx, TYPES.machineSet, msNow, (status) => {
+    status.replicas = counts.replicas;
+    status.readyReplicas = counts.readyReplicas;
+    status.availableReplicas = counts.availableReplicas;
+    status.upToDateReplicas = counts.upToDateReplicas;
+    setVersions(status, counts.versions);
+    status.selector = selectorString(msNow);
+    status.observedGeneration = generation;
+    const conditions = machineSummaryConditions(counts, desired);
+    if (problem) {
+      conditions.push({ type: 'ScalingUp', status: true, reason: problem.reason, message: problem.message });
+    }
+    setConditions(
+      ctx,
+      status,
+      [
+        ...conditions,
+        remediating > 0
+          ? {
+              type: 'Remediating',
+              status: true,
+              reason: 'Remediating',
+              message: `Remediating ${remediating} Machines`,
+            }
+          : { type: 'Remediating', status: false, reason: 'NotRemediating' },
+        { type: 'Deleting', status: false, reason: 'NotDeleting' },
+        pausedCondition(false),
+      ],
+      generation,
+    );
+  });
+  if (result && !result.ok) return { requeueAfterMs: 100 };
+  return problem ? { requeueAfterMs: problem.retryMs } : undefined;
+}
