@@ -27,6 +27,8 @@ export interface StoreEvent {
   key: string;
   type: WatchEventType;
   object: StoredObject;
+  /** The state before a MODIFIED event (watches with selectors turn it into ADDED/DELETED). */
+  previous?: StoredObject;
 }
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -186,6 +188,7 @@ export class ObjectStore {
 
   /** Stores `obj` (already carrying its new resourceVersion) and makes it durable. */
   write(key: string, obj: KubeObject): Promise<void> {
+    const previous = this.get(key, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
     const type = this.put(key, obj);
     const rv = Number(obj.metadata.resourceVersion);
     this.record({
@@ -193,6 +196,7 @@ export class ObjectStore {
       key,
       type,
       object: this.get(key, obj.metadata.namespace ?? '', obj.metadata.name ?? '') as StoredObject,
+      ...(previous ? { previous } : {}),
     });
     return this.wal ? this.wal.append({ v: rv, k: key, o: obj }) : Promise.resolve();
   }

@@ -58,6 +58,14 @@ export function serveWatch(
     representation.as === 'table'
       ? tableOf(rt, [stored.obj], representation.includeObject, Number(stored.obj.metadata.resourceVersion))
       : stored.serialize(apiVersion);
+  // An object that starts or stops matching the selector arrives as ADDED or DELETED, as on the real server.
+  const send = (event: StoreEvent) => {
+    const now = inScope(event.object);
+    const before = event.type === 'MODIFIED' && event.previous ? inScope(event.previous) : now;
+    if (now && before) write(event.type, render(event.object));
+    else if (now) write('ADDED', render(event.object));
+    else if (before) write('DELETED', render(event.object));
+  };
   const bookmark = (extra = '') =>
     write(
       'BOOKMARK',
@@ -97,10 +105,10 @@ export function serveWatch(
       close();
       return;
     }
-    for (const event of events) if (inScope(event.object)) write(event.type, render(event.object));
+    for (const event of events) send(event);
   }
   unsubscribe = ctx.store.subscribe((event: StoreEvent) => {
-    if (event.key === rt.storageKey && inScope(event.object)) write(event.type, render(event.object));
+    if (event.key === rt.storageKey) send(event);
   });
   timers.push(setTimeout(close, timeoutSeconds * 1000));
   if (bookmarks) {

@@ -163,6 +163,37 @@ describe('client-node against the embedded API server', () => {
     }
   });
 
+  it('sends objects entering and leaving a label selector as ADDED and DELETED', async () => {
+    const events: string[] = [];
+    await api.createNamespacedCustomObject({ group, version, namespace, plural, body: cluster('mover') });
+    const list = (await api.listNamespacedCustomObject({ group, version, namespace, plural })) as {
+      metadata: { resourceVersion: string };
+    };
+    const controller = await new Watch(kc).watch(
+      `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
+      { resourceVersion: list.metadata.resourceVersion, labelSelector: 'tier=gold' },
+      (type, obj: Cluster) => events.push(`${type}:${obj.metadata?.name}`),
+      () => {},
+    );
+    const label = (value: string | null) =>
+      api.patchNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name: 'mover',
+        body: [{ op: 'add', path: '/metadata/labels', value: value ? { tier: value } : {} }],
+      });
+    try {
+      await label('gold');
+      await label('silver');
+      await eventually(() => (events.length >= 2 ? true : undefined), 10_000, 'selector transitions');
+      expect(events).toEqual(['ADDED:mover', 'DELETED:mover']);
+    } finally {
+      controller.abort();
+    }
+  });
+
   it('feeds an informer, which relists after 410 Expired', async () => {
     const path = `/apis/${group}/${version}/namespaces/${namespace}/${plural}`;
     const informer = makeInformer<Cluster>(
