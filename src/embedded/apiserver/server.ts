@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { emptyAdmissionChain, type AdmissionChain, type KubeObject } from './admission.ts';
 import type { ApiContext } from './api-context.ts';
 import { crdResourceKey } from './builtin-kinds.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { loadOrCreateCredentials, writeKubeconfig, type ServerCredentials } from './certs.ts';
 import {
   apiGroup,
@@ -146,6 +147,7 @@ function discoveryBody(ctx: ApiContext, route: Route, serverAddress: string): un
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const credentials: ServerCredentials = await loadOrCreateCredentials(options.dataDir);
+  const lock = options.ephemeral ? undefined : await lockDataDir(options.dataDir);
   const store = await ObjectStore.open(
     options.ephemeral ? undefined : join(options.dataDir, 'store.wal'),
     options.historySize ?? 20_000,
@@ -228,6 +230,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await queues.gc?.stop();
       await queues.ns?.stop();
       await store.close();
+      await lock?.release();
     })());
   return { url, kubeconfigPath, caPem: credentials.caPem, token: credentials.token, admission, stop };
 }

@@ -147,4 +147,9 @@ describe('persistence of the embedded API server', () => {
     };
     expect(Number(fresh.metadata.resourceVersion)).toBeGreaterThan(maxRv);
   });
+
+  it('refuses a second server on a data dir in use', async () => {
+    running ??= await startEmbedded(dataDir);
+    await expect(startEmbedded(dataDir)).rejects.toThrow(/in use by process/);
+  });
 });
