@@ -62,7 +62,7 @@ export function ofCluster<K extends ClusterMemberKind>(
   ctx: GatewayContext,
   c: ClusterView,
   kind: K,
-): MaybePromise<ViewByKind[K][]> {
+): MaybePromise<readonly ViewByKind[K][]> {
   return ctx.reader.ofCluster(c, kind);
 }
 
@@ -70,7 +70,7 @@ export function owned<K extends OwnedKind>(
   ctx: GatewayContext,
   owner: CapiView,
   kind: K,
-): MaybePromise<ViewByKind[K][]> {
+): MaybePromise<readonly ViewByKind[K][]> {
   return ctx.reader.owned(owner, kind);
 }
 
@@ -99,9 +99,9 @@ export interface MachineFilter {
 }
 
 export function filterMachines(
-  machines: MachineView[],
+  machines: readonly MachineView[],
   filter: MachineFilter | null | undefined,
-): MachineView[] {
+): readonly MachineView[] {
   if (!filter) return machines;
   return machines.filter(
     (m) =>

@@ -1,6 +1,8 @@
+import { typeNameOf } from '../type-names.ts';
 import { ConditionRef, CapiObjectRef, ManagementClusterRef } from '../refs.ts';
 
 CapiObjectRef.implement({
+  resolveType: typeNameOf,
   description: 'Fields every Cluster API object has, whatever its kind and API version.',
   fields: (t) => ({
     name: t.string({ resolve: (v) => v.address.name }),

@@ -1,3 +1,4 @@
+import { typeNameOf } from '../type-names.ts';
 import { clusterOf, owned, resolveRef } from '../../resolvers/objects.ts';
 import { chain } from '../../resolvers/maybe-promise.ts';
 import type { RolloutStrategyView } from '../../src/capi/views.ts';
@@ -22,6 +23,7 @@ export const RolloutStrategyRef = builder.objectRef<RolloutStrategyView>('Rollou
 });
 
 ControlPlaneRef.implement({
+  resolveType: typeNameOf,
   description: 'A control plane of any provider, read through the control-plane contract.',
   interfaces: [CapiObjectRef],
   fields: (t) => ({

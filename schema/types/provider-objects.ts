@@ -1,3 +1,4 @@
+import { typeNameOf } from '../type-names.ts';
 import { clusterOf, ownerOf } from '../../resolvers/objects.ts';
 import { chain } from '../../resolvers/maybe-promise.ts';
 import { builder } from '../builder.ts';
@@ -22,6 +23,7 @@ import { AddressRef } from './machine.ts';
 import { nodeId, providerRoleIs } from './object-kinds.ts';
 
 ProviderObjectRef.implement({
+  resolveType: typeNameOf,
   description:
     'An infrastructure or bootstrap provider object of any kind: contract fields, plus `raw` for the rest.',
   interfaces: [CapiObjectRef],
@@ -45,6 +47,7 @@ ProviderObjectRef.implement({
 });
 
 InfrastructureClusterRef.implement({
+  resolveType: typeNameOf,
   interfaces: [CapiObjectRef, ProviderObjectRef],
   fields: (t) => ({
     provisioned: t.exposeBoolean('provisioned'),
@@ -57,6 +60,7 @@ InfrastructureClusterRef.implement({
 });
 
 InfrastructureMachineRef.implement({
+  resolveType: typeNameOf,
   interfaces: [CapiObjectRef, ProviderObjectRef],
   fields: (t) => ({
     provisioned: t.exposeBoolean('provisioned'),
@@ -72,6 +76,7 @@ InfrastructureMachineRef.implement({
 });
 
 InfrastructureMachinePoolRef.implement({
+  resolveType: typeNameOf,
   interfaces: [CapiObjectRef, ProviderObjectRef],
   fields: (t) => ({
     provisioned: t.exposeBoolean('provisioned'),
@@ -84,6 +89,7 @@ InfrastructureMachinePoolRef.implement({
 });
 
 BootstrapConfigRef.implement({
+  resolveType: typeNameOf,
   interfaces: [CapiObjectRef, ProviderObjectRef],
   fields: (t) => ({
     dataSecretCreated: t.exposeBoolean('dataSecretCreated'),

@@ -9,7 +9,12 @@ import type {
   ViewByKind,
 } from './fleet-reader.ts';
 import { coreKinds } from './kinds.ts';
-import { indexNames, type ManagementClusterCache, type ViewStore } from './management-cluster-cache.ts';
+import {
+  indexNames,
+  ownerKey,
+  type ManagementClusterCache,
+  type ViewStore,
+} from './management-cluster-cache.ts';
 import { refKey } from './normalise/refs.ts';
 import type {
   CapiView,
@@ -23,18 +28,6 @@ import type {
 
 function byName(a: CapiView, b: CapiView): number {
   return a.address.name < b.address.name ? -1 : a.address.name > b.address.name ? 1 : 0;
-}
-
-function union(...lists: CapiView[][]): CapiView[] {
-  if (lists.length === 1) return lists[0]!;
-  const seen = new Map<string, CapiView>();
-  for (const list of lists) for (const v of list) seen.set(v.uid, v);
-  return [...seen.values()];
-}
-
-function ownerLabelKey(owner: CapiView): string {
-  const kind = owner.viewKind === 'ControlPlane' ? 'ControlPlane' : owner.address.kind;
-  return `${kind}/${owner.address.namespace}/${owner.address.name}`;
 }
 
 /**
@@ -134,25 +127,21 @@ export class CacheFleetReader implements FleetReader {
     return this.store(managementCluster, ref)?.get(ref.namespace, ref.name) ?? null;
   }
 
-  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): CapiView[] {
+  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): readonly CapiView[] {
     const key = refKey(target.address);
-    return this.store(target.address.managementCluster, coreKinds[kind])?.byIndex(indexNames.ref, key) ?? [];
+    return (this.store(target.address.managementCluster, coreKinds[kind])?.byIndex(indexNames.ref, key) ??
+      []) as readonly CapiView[];
   }
 
-  owned<K extends OwnedKind>(owner: CapiView, kind: K): ViewByKind[K][] {
+  owned<K extends OwnedKind>(owner: CapiView, kind: K): readonly ViewByKind[K][] {
     const store = this.store(owner.address.managementCluster, coreKinds[kind]);
-    if (!store) return [];
-    const found = union(
-      store.byIndex(indexNames.owner, owner.uid),
-      store.byIndex(indexNames.labelOwner, ownerLabelKey(owner)),
-    );
-    return found.sort(byName) as ViewByKind[K][];
+    return (store?.byIndex(indexNames.owner, ownerKey(owner)) ?? []) as readonly ViewByKind[K][];
   }
 
-  ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): ViewByKind[K][] {
+  ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): readonly ViewByKind[K][] {
     const store = this.store(cluster.address.managementCluster, coreKinds[kind]);
     const key = `${cluster.address.namespace}/${cluster.address.name}`;
-    return (store?.byIndex(indexNames.cluster, key).sort(byName) ?? []) as ViewByKind[K][];
+    return (store?.byIndex(indexNames.cluster, key) ?? []) as readonly ViewByKind[K][];
   }
 
   owner(view: CapiView): CapiView | null {

@@ -65,11 +65,14 @@ export interface FleetReader {
   get(address: ObjectAddress): MaybePromise<CapiView | null>;
   resolveRef(managementCluster: string, ref: ObjectRef): MaybePromise<CapiView | null>;
   /** Objects of `kind` in the same namespace whose refs point at `target`. */
-  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): MaybePromise<CapiView[]>;
+  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): MaybePromise<readonly CapiView[]>;
   /** Objects of `kind` owned by `owner` (ownerReferences, or the owner-name labels). */
-  owned<K extends OwnedKind>(owner: CapiView, kind: K): MaybePromise<ViewByKind[K][]>;
+  owned<K extends OwnedKind>(owner: CapiView, kind: K): MaybePromise<readonly ViewByKind[K][]>;
   /** Objects of `kind` that belong to `cluster` (spec.clusterName or the cluster-name label). */
-  ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): MaybePromise<ViewByKind[K][]>;
+  ofCluster<K extends ClusterMemberKind>(
+    cluster: ClusterView,
+    kind: K,
+  ): MaybePromise<readonly ViewByKind[K][]>;
   /** The object an ownerReference points at (controller first). */
   owner(view: CapiView): MaybePromise<CapiView | null>;
   clusterClass(

@@ -24,29 +24,44 @@ export const indexNames = {
   uid: 'uid',
   owner: 'owner',
   cluster: 'cluster',
-  labelOwner: 'labelOwner',
   ref: 'ref',
 } as const;
 
-/** Owners named by label (controllers re-add ownerReferences, labels survive backups). */
-function labelOwnersOf(view: CapiView): string[] {
+/** The owner key `owned()` looks up: control planes of any kind share one key space. */
+export function ownerKey(owner: CapiView): string {
+  const kind = owner.viewKind === 'ControlPlane' ? 'ControlPlane' : owner.address.kind;
+  return `${kind}/${owner.address.namespace}/${owner.address.name}`;
+}
+
+/**
+ * Owners by ownerReference and by the owner-name labels in one index (controllers re-add
+ * ownerReferences that backup tools strip; the labels survive), so reads need no union.
+ */
+function ownerKeysOf(view: CapiView): string[] {
   const ns = view.address.namespace;
+  const keys = new Set<string>();
+  for (const o of view.owners) {
+    keys.add(`${o.kind}/${ns}/${o.name}`);
+    if (o.group.startsWith('controlplane.')) keys.add(`ControlPlane/${ns}/${o.name}`);
+  }
   const l = view.labels;
-  const keys: string[] = [];
-  if (l[labels.setName]) keys.push(`MachineSet/${ns}/${l[labels.setName]}`);
-  if (l[labels.deploymentName]) keys.push(`MachineDeployment/${ns}/${l[labels.deploymentName]}`);
-  if (l[labels.poolName]) keys.push(`MachinePool/${ns}/${l[labels.poolName]}`);
-  if (l[labels.controlPlaneName]) keys.push(`ControlPlane/${ns}/${l[labels.controlPlaneName]}`);
-  return keys;
+  if (l[labels.setName]) keys.add(`MachineSet/${ns}/${l[labels.setName]}`);
+  if (l[labels.deploymentName]) keys.add(`MachineDeployment/${ns}/${l[labels.deploymentName]}`);
+  if (l[labels.poolName]) keys.add(`MachinePool/${ns}/${l[labels.poolName]}`);
+  if (l[labels.controlPlaneName]) keys.add(`ControlPlane/${ns}/${l[labels.controlPlaneName]}`);
+  return [...keys];
 }
 
 const indexers: Record<string, Indexer<CapiView>> = {
   [indexNames.uid]: (v) => [v.uid],
-  [indexNames.owner]: (v) => v.owners.map((o) => o.uid),
+  [indexNames.owner]: ownerKeysOf,
   [indexNames.cluster]: (v) => (v.clusterName ? [`${v.address.namespace}/${v.clusterName}`] : []),
-  [indexNames.labelOwner]: labelOwnersOf,
   [indexNames.ref]: (v) => v.refs.map(refKey),
 };
+
+function byName(a: CapiView, b: CapiView): number {
+  return a.address.name < b.address.name ? -1 : a.address.name > b.address.name ? 1 : 0;
+}
 
 export type KindRole = 'Core' | 'ControlPlane' | ProviderRole;
 
@@ -117,6 +132,7 @@ export class ManagementClusterCache {
     const spec: KindCacheSpec<CapiView> = {
       transform: (object, crd) => normalise(object, mc, crd),
       indexers,
+      order: byName,
       onUpsert: (view) => this.discoverReferencedKinds(view),
     };
     this.stores.set(key, this.connection.watch(gk, spec).store);

@@ -1,15 +1,27 @@
 /**
  * An in-memory store of one kind's objects (already transformed into views), with secondary
- * indexes maintained on every change so reads are synchronous map lookups.
+ * indexes maintained on every change so reads are synchronous map lookups. Index buckets are
+ * handed out as cached, sorted, read-only arrays: a query touching the same bucket many
+ * times allocates nothing.
  */
 export type Indexer<V> = (value: V) => readonly string[];
 
+interface Bucket<V> {
+  items: Map<string, V>;
+  sorted: readonly V[] | undefined;
+}
+
+const empty: readonly never[] = Object.freeze([]);
+
 export class IndexedStore<V> {
   private readonly items = new Map<string, V>();
-  private readonly indexes = new Map<string, Map<string, Map<string, V>>>();
+  private readonly indexes = new Map<string, Map<string, Bucket<V>>>();
   private readonly indexers: ReadonlyArray<readonly [string, Indexer<V>]>;
 
-  constructor(indexers: Record<string, Indexer<V>>) {
+  constructor(
+    indexers: Record<string, Indexer<V>>,
+    private readonly order?: (a: V, b: V) => number,
+  ) {
     this.indexers = Object.entries(indexers);
     for (const [name] of this.indexers) this.indexes.set(name, new Map());
   }
@@ -30,10 +42,15 @@ export class IndexedStore<V> {
     return this.items.values();
   }
 
-  /** Values whose indexer `index` produced `key`, in insertion order. */
-  byIndex(index: string, key: string): V[] {
+  /** Values whose indexer `index` produced `key` (sorted when the store has an order). Do not mutate. */
+  byIndex(index: string, key: string): readonly V[] {
     const bucket = this.indexes.get(index)?.get(key);
-    return bucket ? [...bucket.values()] : [];
+    if (!bucket) return empty;
+    if (!bucket.sorted) {
+      const values = [...bucket.items.values()];
+      bucket.sorted = this.order ? values.sort(this.order) : values;
+    }
+    return bucket.sorted;
   }
 
   upsert(key: string, value: V): void {
@@ -43,8 +60,9 @@ export class IndexedStore<V> {
       const index = this.indexes.get(name)!;
       for (const k of indexer(value)) {
         let bucket = index.get(k);
-        if (!bucket) index.set(k, (bucket = new Map()));
-        bucket.set(key, value);
+        if (!bucket) index.set(k, (bucket = { items: new Map(), sorted: undefined }));
+        bucket.items.set(key, value);
+        bucket.sorted = undefined;
       }
     }
   }
@@ -57,8 +75,10 @@ export class IndexedStore<V> {
       const index = this.indexes.get(name)!;
       for (const k of indexer(old)) {
         const bucket = index.get(k);
-        bucket?.delete(key);
-        if (bucket?.size === 0) index.delete(k);
+        if (!bucket) continue;
+        bucket.items.delete(key);
+        bucket.sorted = undefined;
+        if (bucket.items.size === 0) index.delete(k);
       }
     }
     return old;

@@ -7,6 +7,8 @@ import type { ListWatchSink, ListWatchStatus } from './list-watch.ts';
 export interface KindCacheSpec<V> {
   transform(object: KubeObject, crd: CrdInfo): V | undefined;
   indexers: Record<string, Indexer<V>>;
+  /** The order index buckets are read in. */
+  order?: (a: V, b: V) => number;
   onUpsert?(value: V): void;
 }
 
@@ -19,7 +21,7 @@ export class KindCache<V> implements ListWatchSink {
   crd: CrdInfo | undefined;
 
   constructor(private readonly spec: KindCacheSpec<V>) {
-    this.store = new IndexedStore(spec.indexers);
+    this.store = new IndexedStore(spec.indexers, spec.order);
   }
 
   private convert(object: KubeObject): V | undefined {

@@ -1,0 +1,30 @@
+import { CONTROL_PLANE_GROUP } from '../src/capi/kinds.ts';
+import type { CapiView, ProviderRole } from '../src/capi/views.ts';
+
+const providerTypes: Record<ProviderRole, string> = {
+  InfrastructureCluster: 'GenericInfrastructureCluster',
+  InfrastructureMachine: 'GenericInfrastructureMachine',
+  InfrastructureMachinePool: 'GenericInfrastructureMachinePool',
+  BootstrapConfig: 'GenericBootstrapConfig',
+  Template: 'ProviderTemplate',
+};
+
+/**
+ * The GraphQL object type of a view, in one lookup: interfaces resolve through this instead
+ * of asking every implementation's isTypeOf (that scan shows up over 30k objects).
+ */
+export function typeNameOf(value: unknown): string {
+  const view = value as CapiView;
+  switch (view.viewKind) {
+    case 'ControlPlane':
+      return view.address.kind === 'KubeadmControlPlane' && view.address.group === CONTROL_PLANE_GROUP
+        ? 'KubeadmControlPlane'
+        : 'GenericControlPlane';
+    case 'ProviderObject':
+      return providerTypes[view.role];
+    case 'ClusterctlProvider':
+      return 'Provider';
+    default:
+      return view.viewKind;
+  }
+}

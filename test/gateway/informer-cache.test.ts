@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManagementClusterCache } from '../../src/capi/management-cluster-cache.ts';
+import { CacheFleetReader } from '../../src/capi/cache-reader.ts';
+import { coreKinds } from '../../src/capi/kinds.ts';
+import { ManagementClusterConnection } from '../../src/k8s/management-cluster-connection.ts';
+import { capiFakeKinds, FakeTransport } from './support/fake-transport.ts';
+import { eventually } from './support/gql.ts';
+
+function cluster(name: string, labels: Record<string, string> = {}) {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Cluster',
+    metadata: { name, namespace: 'ns', uid: `uid-${name}`, labels },
+    spec: { infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DockerCluster', name } },
+  };
+}
+
+describe('informer caches', () => {
+  let stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(stops.map((s) => s()));
+    stops = [];
+  });
+
+  function start(transport: FakeTransport) {
+    const connection = new ManagementClusterConnection('mc', 'https://fake', transport, {
+      initialBackoffMs: 10,
+      maxBackoffMs: 50,
+      pageSize: 2,
+    });
+    const cache = new ManagementClusterCache(connection);
+    cache.start();
+    stops.push(() => cache.stop());
+    return { connection, cache, reader: new CacheFleetReader([cache]) };
+  }
+
+  const names = (reader: CacheFleetReader): string[] => reader.clusters().items.map((c) => c.address.name).sort();
+
+  it('lists in pages, then follows watch events', async () => {
+    const transport = new FakeTransport(capiFakeKinds);
+    for (const n of ['a', 'b', 'c']) transport.put(cluster(n));
+    const { connection, reader } = start(transport);
+    expect(await connection.whenSynced(2000)).toBe(true);
+    expect(names(reader)).toEqual(['a', 'b', 'c']);
+    transport.put(cluster('d'));
+    transport.delete(cluster('a'));
+    expect(names(reader)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('relists after 410 Gone and drops what was deleted meanwhile', async () => {
+    const transport = new FakeTransport(capiFakeKinds);
+    transport.put(cluster('a'));
+    transport.put(cluster('b'));
+    const { connection, reader } = start(transport);
+    expect(await connection.whenSynced(2000)).toBe(true);
+    const listsBefore = transport.requests.list;
+    // A change the caches never see as an event: only a relist can bring it in.
+    transport.silentlyDelete(cluster('a'));
+    transport.expireWatches();
+    await eventually(async () => (names(reader).join() === 'b' ? true : undefined), 2000, 'the relist to drop a');
+    expect(transport.requests.list).toBeGreaterThan(listsBefore);
+  });
+
+  it('reports an unreachable management cluster, keeps retrying with backoff, and resyncs', async () => {
+    const transport = new FakeTransport(capiFakeKinds);
+    transport.put(cluster('a'));
+    const { connection, reader } = start(transport);
+    expect(await connection.whenSynced(2000)).toBe(true);
+    transport.down = true;
+    transport.breakWatches();
+    await eventually(async () => (reader.managementCluster('mc')?.reachable === false ? true : undefined), 2000, 'unreachable');
+    expect(reader.managementCluster('mc')?.error).toMatch(/cannot reach the API server \(ECONNREFUSED\)/);
+    expect(reader.clusters()).toEqual({ items: [], unavailable: [{ managementCluster: 'mc', message: expect.any(String) }] });
+    const attempts = transport.requests.watch + transport.requests.list;
+    await eventually(
+      async () => (transport.requests.watch + transport.requests.list > attempts + 2 ? true : undefined),
+      2000,
+      'retries',
+    );
+    transport.down = false;
+    transport.put(cluster('b'));
+    await eventually(async () => (reader.managementCluster('mc')?.synced ? true : undefined), 2000, 'resync');
+    expect(names(reader)).toEqual(['a', 'b']);
+  });
+
+  it('starts watching a referenced kind as soon as an object names it, and one whose CRD appears later', async () => {
+    const transport = new FakeTransport([
+      ...capiFakeKinds,
+      { group: 'infrastructure.acme.example', kind: 'AcmeCluster', plural: 'acmeclusters', version: 'v1alpha1' },
+    ]);
+    const acme = {
+      ...cluster('x'),
+      spec: { infrastructureRef: { apiGroup: 'infrastructure.acme.example', kind: 'AcmeCluster', name: 'x' } },
+    };
+    transport.put(acme);
+    transport.put({
+      apiVersion: 'infrastructure.acme.example/v1alpha1',
+      kind: 'AcmeCluster',
+      metadata: { name: 'x', namespace: 'ns', uid: 'ax' },
+      status: { ready: true },
+    });
+    const { cache, connection, reader } = start(transport);
+    expect(await connection.whenSynced(2000)).toBe(true);
+    await eventually(
+      async () => (cache.store({ group: 'infrastructure.acme.example', kind: 'AcmeCluster' })?.size === 1 ? true : undefined),
+      2000,
+      'the AcmeCluster cache',
+    );
+    const view = reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!);
+    expect(view).toMatchObject({ viewKind: 'ProviderObject', role: 'InfrastructureCluster', contract: null, provisioned: true });
+    expect(cache.connection.kindCache(coreKinds.ClusterctlProvider)?.status.state).toBe('waiting-for-crd');
+    expect(reader.providers('mc')).toEqual({ ok: false, reason: expect.stringMatching(/not installed/) });
+  });
+});
