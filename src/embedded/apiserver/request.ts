@@ -17,8 +17,32 @@ export function header(req: ApiRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+const maxDepth = 512;
+
+/**
+ * Refuses bodies nested deeper than any Kubernetes object needs (recursive code further on would
+ * overflow) and `__proto__` keys (merge-patch libraries would write through them to prototypes).
+ */
+function checkShape(value: unknown): unknown {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > maxDepth) throw badRequest(`the request body is nested more than ${maxDepth} levels deep`);
+    for (const key of Object.keys(current)) {
+      if (key === '__proto__') throw badRequest('the request body contains a "__proto__" key');
+      stack.push([(current as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+  return value;
+}
+
 /** Decodes a JSON (or, for apply patches, YAML) body. */
 export function decodeBody(req: ApiRequest, allowYaml = false): unknown {
+  return checkShape(parseBody(req, allowYaml));
+}
+
+function parseBody(req: ApiRequest, allowYaml: boolean): unknown {
   if ((header(req, 'content-type') ?? '').startsWith(protobufMediaType)) return decodeProtobuf(req.body);
   const text = req.body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');

@@ -86,6 +86,22 @@ const cases: Case[] = [
     reason: 'BadRequest',
   },
   { name: 'array body', method: 'POST', path: cms, body: [1, 2], code: 400, reason: 'BadRequest' },
+  {
+    name: 'deeply nested body',
+    method: 'POST',
+    path: cms,
+    body: `{"metadata":{"name":"deep"},"data":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    code: 400,
+  },
+  {
+    name: '__proto__ in a merge patch',
+    method: 'PATCH',
+    path: `${cms}/existing`,
+    body: '{"__proto__":{"polluted":"yes"}}',
+    headers: { 'Content-Type': 'application/merge-patch+json' },
+    code: 400,
+    check: () => expect(({} as Record<string, unknown>)['polluted']).toBeUndefined(),
+  },
   { name: 'name of the wrong type', method: 'POST', path: cms, body: { metadata: { name: 5 } }, code: 400 },
   {
     name: 'kind mismatch',

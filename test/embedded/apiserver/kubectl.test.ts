@@ -126,6 +126,17 @@ describe.skipIf(!hasCapi)('kubectl against the embedded API server', () => {
       bad.replace('replicas: many', 'replicas: 1\n  bogus: 1'),
     );
     expect(unknown.stderr).toContain('unknown field "spec.bogus"');
+    // kubectl patch does not ask for Strict: the server warns and drops the field.
+    const warned = await cluster.kubectl([
+      'patch',
+      'md',
+      'worker-md-0',
+      '--type=merge',
+      '-p',
+      '{"spec":{"bogus":1}}',
+    ]);
+    expect(warned.stderr).toContain('Warning: unknown field "spec.bogus"');
+    expect(await ok(['get', 'md', 'worker-md-0', '-o', 'jsonpath={.spec.bogus}'])).toBe('');
   });
 
   it('creates and re-applies built-in kinds (protobuf creates, strategic merge re-apply)', async () => {
