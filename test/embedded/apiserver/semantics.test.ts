@@ -152,6 +152,38 @@ describe('API semantics', () => {
     expect(names).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
   });
 
+  it('lists across namespaces and deletes a collection by label', async () => {
+    await send('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'other' },
+    });
+    for (const ns of ['default', 'other']) {
+      for (const n of ['c1', 'c2']) {
+        await send('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: n, labels: { batch: 'x' } },
+        });
+      }
+    }
+    const all = await send('GET', '/api/v1/configmaps?labelSelector=batch%3Dx');
+    expect((all.body['items'] as Obj[]).map((i) => `${i.metadata['namespace']}/${i.metadata.name}`)).toEqual([
+      'default/c1',
+      'default/c2',
+      'other/c1',
+      'other/c2',
+    ]);
+    const onlyOther = await send(
+      'GET',
+      '/api/v1/configmaps?fieldSelector=metadata.namespace%3Dother,metadata.name!%3Dc1',
+    );
+    expect((onlyOther.body['items'] as Obj[]).map((i) => i.metadata.name)).toEqual(['c2']);
+    const removed = await send('DELETE', '/api/v1/namespaces/other/configmaps?labelSelector=batch%3Dx');
+    expect(removed.status).toBe(200);
+    expect((await send('GET', '/api/v1/configmaps?labelSelector=batch%3Dx')).body['items']).toHaveLength(2);
+  });
+
   it('answers Table requests from the printer columns', async () => {
     const res = await server.client.send('GET', clusters, undefined, {
       Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
