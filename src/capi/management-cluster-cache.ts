@@ -67,7 +67,7 @@ export type KindRole = 'Core' | 'ControlPlane' | ProviderRole;
 
 export type ViewStore = IndexedStore<CapiView>;
 
-type Normaliser = (object: KubeObject, mc: string, crd: CrdInfo) => CapiView;
+export type Normaliser = (object: KubeObject, mc: string, crd: CrdInfo) => CapiView;
 
 const coreNormalisers: Record<string, Normaliser> = {
   [groupKindKey(coreKinds.Cluster)]: normaliseCluster,
@@ -79,6 +79,16 @@ const coreNormalisers: Record<string, Normaliser> = {
   [groupKindKey(coreKinds.MachineHealthCheck)]: normaliseMachineHealthCheck,
   [groupKindKey(coreKinds.ClusterctlProvider)]: normaliseClusterctlProvider,
 };
+
+/** How objects of a kind in a role become views (the same for every reader). */
+export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
+  if (role === 'Core')
+    return (
+      coreNormalisers[groupKindKey(gk)] ?? ((o, mc, crd) => normaliseProviderObject(o, mc, 'Template', crd))
+    );
+  if (role === 'ControlPlane') return normaliseControlPlane;
+  return (object, name, crd) => normaliseProviderObject(object, name, role, crd);
+}
 
 /**
  * The CAPI view of one management cluster: watches the core kinds, and every control-plane,
@@ -123,12 +133,7 @@ export class ManagementClusterCache {
     if (this.roles.has(key)) return;
     this.roles.set(key, role);
     const mc = this.connection.name;
-    const normalise: Normaliser =
-      role === 'Core'
-        ? coreNormalisers[key]!
-        : role === 'ControlPlane'
-          ? normaliseControlPlane
-          : (object, name, crd) => normaliseProviderObject(object, name, role, crd);
+    const normalise = normaliserFor(gk, role);
     const spec: KindCacheSpec<CapiView> = {
       transform: (object, crd) => normalise(object, mc, crd),
       indexers,

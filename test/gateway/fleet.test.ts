@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
@@ -279,6 +280,25 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     expect(old.machines).toHaveLength(2);
     expect(strip(old)).toEqual(strip(modern));
     expect((old.machines[0]!['infrastructureMachine'] as { contract: string }).contract).toBe('v1beta1');
+  });
+
+  it('answers the same trees through the API-backed reader (no caches)', async () => {
+    const document = parse(ONE);
+    for (const [mc, ns, name] of [
+      ['alpha', 'team-a', 'acme-1'],
+      ['legacy', 'team-b', 'same-1'],
+      ['alpha', 'default', 'my-cluster'],
+    ] as const) {
+      const cached = await tree(app, mc, ns, name);
+      const live = await execute({
+        schema: app.gateway.schema,
+        document,
+        variableValues: { mc, ns, name },
+        contextValue: app.gateway.apiContext(),
+      });
+      expect(live.errors).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(live.data!['cluster']))).toEqual(cached);
+    }
   });
 
   it('round-trips IDs through node and nodes', async () => {

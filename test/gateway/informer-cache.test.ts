@@ -34,7 +34,11 @@ describe('informer caches', () => {
     return { connection, cache, reader: new CacheFleetReader([cache]) };
   }
 
-  const names = (reader: CacheFleetReader): string[] => reader.clusters().items.map((c) => c.address.name).sort();
+  const names = (reader: CacheFleetReader): string[] =>
+    reader
+      .clusters()
+      .items.map((c) => c.address.name)
+      .sort();
 
   it('lists in pages, then follows watch events', async () => {
     const transport = new FakeTransport(capiFakeKinds);
@@ -57,7 +61,11 @@ describe('informer caches', () => {
     // A change the caches never see as an event: only a relist can bring it in.
     transport.silentlyDelete(cluster('a'));
     transport.expireWatches();
-    await eventually(async () => (names(reader).join() === 'b' ? true : undefined), 2000, 'the relist to drop a');
+    await eventually(
+      async () => (names(reader).join() === 'b' ? true : undefined),
+      2000,
+      'the relist to drop a',
+    );
     expect(transport.requests.list).toBeGreaterThan(listsBefore);
   });
 
@@ -68,9 +76,16 @@ describe('informer caches', () => {
     expect(await connection.whenSynced(2000)).toBe(true);
     transport.down = true;
     transport.breakWatches();
-    await eventually(async () => (reader.managementCluster('mc')?.reachable === false ? true : undefined), 2000, 'unreachable');
+    await eventually(
+      async () => (reader.managementCluster('mc')?.reachable === false ? true : undefined),
+      2000,
+      'unreachable',
+    );
     expect(reader.managementCluster('mc')?.error).toMatch(/cannot reach the API server \(ECONNREFUSED\)/);
-    expect(reader.clusters()).toEqual({ items: [], unavailable: [{ managementCluster: 'mc', message: expect.any(String) }] });
+    expect(reader.clusters()).toEqual({
+      items: [],
+      unavailable: [{ managementCluster: 'mc', message: expect.any(String) }],
+    });
     const attempts = transport.requests.watch + transport.requests.list;
     await eventually(
       async () => (transport.requests.watch + transport.requests.list > attempts + 2 ? true : undefined),
@@ -86,11 +101,18 @@ describe('informer caches', () => {
   it('starts watching a referenced kind as soon as an object names it, and one whose CRD appears later', async () => {
     const transport = new FakeTransport([
       ...capiFakeKinds,
-      { group: 'infrastructure.acme.example', kind: 'AcmeCluster', plural: 'acmeclusters', version: 'v1alpha1' },
+      {
+        group: 'infrastructure.acme.example',
+        kind: 'AcmeCluster',
+        plural: 'acmeclusters',
+        version: 'v1alpha1',
+      },
     ]);
     const acme = {
       ...cluster('x'),
-      spec: { infrastructureRef: { apiGroup: 'infrastructure.acme.example', kind: 'AcmeCluster', name: 'x' } },
+      spec: {
+        infrastructureRef: { apiGroup: 'infrastructure.acme.example', kind: 'AcmeCluster', name: 'x' },
+      },
     };
     transport.put(acme);
     transport.put({
@@ -102,12 +124,20 @@ describe('informer caches', () => {
     const { cache, connection, reader } = start(transport);
     expect(await connection.whenSynced(2000)).toBe(true);
     await eventually(
-      async () => (cache.store({ group: 'infrastructure.acme.example', kind: 'AcmeCluster' })?.size === 1 ? true : undefined),
+      async () =>
+        cache.store({ group: 'infrastructure.acme.example', kind: 'AcmeCluster' })?.size === 1
+          ? true
+          : undefined,
       2000,
       'the AcmeCluster cache',
     );
     const view = reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!);
-    expect(view).toMatchObject({ viewKind: 'ProviderObject', role: 'InfrastructureCluster', contract: null, provisioned: true });
+    expect(view).toMatchObject({
+      viewKind: 'ProviderObject',
+      role: 'InfrastructureCluster',
+      contract: null,
+      provisioned: true,
+    });
     expect(cache.connection.kindCache(coreKinds.ClusterctlProvider)?.status.state).toBe('waiting-for-crd');
     expect(reader.providers('mc')).toEqual({ ok: false, reason: expect.stringMatching(/not installed/) });
   });

@@ -22,7 +22,8 @@ export interface FakeKind {
   contract?: string;
 }
 
-const refused = (): Error => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+const refused = (): Error =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 
 /**
  * An in-memory API server for the caches: CRDs for the kinds it is given, list with
@@ -86,7 +87,10 @@ export class FakeTransport implements KubeTransport {
     const old = this.objects.get(key)?.get(name);
     if (!old) return;
     this.objects.get(key)!.delete(name);
-    this.notify(key, 'DELETED', { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.rv) } });
+    this.notify(key, 'DELETED', {
+      ...old,
+      metadata: { ...old.metadata, resourceVersion: String(++this.rv) },
+    });
   }
 
   private notify(key: string, type: string, object: KubeObject): void {
@@ -139,7 +143,9 @@ export class FakeTransport implements KubeTransport {
 
   /** Changes an object without any watch event, as if it happened while nobody watched. */
   silentlyDelete(object: KubeObject): void {
-    this.objects.get(this.targetKeyOfObject(object))?.delete(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
+    this.objects
+      .get(this.targetKeyOfObject(object))
+      ?.delete(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
     this.rv++;
   }
 
@@ -180,7 +186,12 @@ export const capiFakeKinds: FakeKind[] = [
   { group: 'cluster.x-k8s.io', kind: 'MachineSet', plural: 'machinesets', version: 'v1beta2' },
   { group: 'cluster.x-k8s.io', kind: 'MachinePool', plural: 'machinepools', version: 'v1beta2' },
   { group: 'cluster.x-k8s.io', kind: 'Machine', plural: 'machines', version: 'v1beta2' },
-  { group: 'cluster.x-k8s.io', kind: 'MachineHealthCheck', plural: 'machinehealthchecks', version: 'v1beta2' },
+  {
+    group: 'cluster.x-k8s.io',
+    kind: 'MachineHealthCheck',
+    plural: 'machinehealthchecks',
+    version: 'v1beta2',
+  },
   {
     group: 'controlplane.cluster.x-k8s.io',
     kind: 'KubeadmControlPlane',
