@@ -3,6 +3,8 @@
  * create/update/patch/delete before storage, as kube-apiserver calls admission webhooks.
  * Mutating plugins run first (in registration order), then validating plugins.
  * The embedded engine (src/embedded/controllers/admission/) registers CAPI's webhook rules here.
+ * Plugins may read through the API but must not write the object under admission: the request
+ * holds that object's write lock until admission and storage are done.
  */
 
 export type KubeObject = {

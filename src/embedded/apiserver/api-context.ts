@@ -1,5 +1,6 @@
 /** Everything request handling and the in-server controllers (GC, namespaces) share. */
 import type { AdmissionChain } from './admission.ts';
+import type { ObjectLocks } from './object-locks.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -8,6 +9,8 @@ export interface ApiContext {
   registry: ResourceRegistry;
   admission: AdmissionChain;
   now: () => Date;
+  /** Serialises read-modify-write requests per object. */
+  locks: ObjectLocks;
   /** Asks the garbage collector to look at the dependents of `uid` (and at `uid` itself). */
   enqueueGc: (uid: string) => void;
   /** Asks the namespace controller to finish deleting `namespace` when it is Terminating. */

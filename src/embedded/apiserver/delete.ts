@@ -6,7 +6,16 @@
 import type { AdmissionRequest, KubeObject } from './admission.ts';
 import { timestamp, type ApiContext } from './api-context.ts';
 import { namespaceResourceKey } from './builtin-kinds.ts';
-import { badRequest, conflict, forbidden, invalid, notFound } from './errors.ts';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  retryOnStale,
+  StaleReadError,
+} from './errors.ts';
+import { objectKey } from './object-locks.ts';
 import type { ResourceType } from './resource-type.ts';
 import { clone, refOf, removeObject } from './write-pipeline.ts';
 
@@ -80,7 +89,24 @@ async function admitDelete(
   }
 }
 
-export async function deleteObject(
+export function deleteObject(
+  ctx: ApiContext,
+  rt: ResourceType,
+  namespace: string,
+  name: string,
+  options: DeleteOptions,
+): Promise<DeleteResult> {
+  return ctx.locks.run(objectKey(rt.storageKey, namespace, name), () =>
+    retryOnStale(() => attemptDelete(ctx, rt, namespace, name, options)),
+  );
+}
+
+function checkUnchanged(ctx: ApiContext, rt: ResourceType, old: KubeObject): void {
+  const current = ctx.store.get(rt.storageKey, old.metadata.namespace ?? '', old.metadata.name ?? '')?.obj;
+  if (current !== old) throw new StaleReadError(refOf(rt), old.metadata.name ?? '');
+}
+
+async function attemptDelete(
   ctx: ApiContext,
   rt: ResourceType,
   namespace: string,
@@ -118,7 +144,10 @@ export async function deleteObject(
     finalizers.push('foregroundDeletion');
   if (policy === 'Orphan' && hasDependents && !finalizers.includes('orphan')) finalizers.push('orphan');
   if (finalizers.length === 0) {
-    if (!options.dryRun) await removeObject(ctx, rt, old);
+    if (!options.dryRun) {
+      checkUnchanged(ctx, rt, old);
+      await removeObject(ctx, rt, old);
+    }
     return { object: old, removed: true };
   }
   return markForDeletion(ctx, rt, old, finalizers, options.dryRun);
@@ -142,6 +171,7 @@ async function markForDeletion(
   if (rt.storageKey === namespaceResourceKey)
     next['status'] = { ...((next['status'] as object) ?? {}), phase: 'Terminating' };
   if (dryRun) return { object: next, removed: false };
+  checkUnchanged(ctx, rt, old);
   next.metadata.resourceVersion = String(ctx.store.nextResourceVersion());
   const durable = ctx.store.write(rt.storageKey, next);
   const uid = next.metadata.uid ?? '';

@@ -141,3 +141,34 @@ export const expired = (message: string): StatusError => new StatusError(410, 'E
 export const unauthorized = (): StatusError => new StatusError(401, 'Unauthorized', 'Unauthorized');
 
 export const internal = (message: string): StatusError => new StatusError(500, 'InternalError', message);
+
+/**
+ * The stored object changed while a request was being processed (admission plugins may yield):
+ * handlers without a resourceVersion precondition retry from the new state, as the real
+ * server's GuaranteedUpdate does; the rest answer 409 Conflict.
+ */
+export class StaleReadError extends StatusError {
+  constructor(ref: ResourceRef, name: string) {
+    super(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(ref)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      {
+        name,
+        group: ref.group,
+        kind: ref.resource,
+      },
+    );
+  }
+}
+
+/** Runs `attempt` again (a few times) when it lost a race with another writer. */
+export async function retryOnStale<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof StaleReadError) || i >= 4) throw error;
+    }
+  }
+}

@@ -84,7 +84,9 @@ export async function collectGarbage(ctx: ApiContext, uid: string): Promise<void
     const finalizers = owner.metadata.finalizers ?? [];
     if (finalizers.includes('orphan')) {
       for (const d of dependents) {
-        const next = clone(d.stored!.obj);
+        const current = ctx.store.get(d.key, d.namespace, d.name)?.obj;
+        if (!current) continue;
+        const next = clone(current);
         next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
         if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
         await rewrite(ctx, d.key, next);
@@ -118,7 +120,9 @@ export async function collectGarbage(ctx: ApiContext, uid: string): Promise<void
         await deleteObject(ctx, drt, d.namespace, d.name, { propagationPolicy: 'Background', dryRun: false });
       }
     } else {
-      const next = clone(dependent);
+      const current = ctx.store.get(d.key, d.namespace, d.name)?.obj;
+      if (!current) continue;
+      const next = clone(current);
       next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
       await rewrite(ctx, d.key, next);
     }
@@ -130,7 +134,6 @@ export async function finishNamespace(ctx: ApiContext, namespace: string): Promi
   const nsRt = typeFor(ctx, 'namespaces');
   const stored = ctx.store.get('namespaces', '', namespace);
   if (!nsRt || !stored?.obj.metadata.deletionTimestamp) return;
-  let remaining = 0;
   const keys = new Set(
     ctx.registry
       .all()
@@ -140,7 +143,6 @@ export async function finishNamespace(ctx: ApiContext, namespace: string): Promi
   for (const key of keys) {
     const rt = typeFor(ctx, key)!;
     for (const object of ctx.store.list(key, namespace)) {
-      remaining++;
       if (object.obj.metadata.deletionTimestamp) continue;
       await deleteObject(ctx, rt, namespace, object.obj.metadata.name ?? '', {
         propagationPolicy: 'Background',
@@ -149,7 +151,7 @@ export async function finishNamespace(ctx: ApiContext, namespace: string): Promi
     }
   }
   const left = [...keys].reduce((n, key) => n + ctx.store.list(key, namespace).length, 0);
-  if (left > 0 || remaining < 0) return;
+  if (left > 0) return;
   const current = ctx.store.get('namespaces', '', namespace)?.obj;
   if (!current) return;
   if ((current.metadata.finalizers ?? []).length > 0) {

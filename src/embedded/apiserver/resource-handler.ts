@@ -5,6 +5,7 @@ import type { KubeObject } from './admission.ts';
 import { timestamp, type ApiContext } from './api-context.ts';
 import { deleteObject, parseDeleteOptions } from './delete.ts';
 import {
+  retryOnStale,
   alreadyExists,
   badRequest,
   invalid,
@@ -27,6 +28,7 @@ import {
   type ApiRequest,
 } from './request.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
+import { objectKey } from './object-locks.ts';
 import { fromScale, toScale } from './scale.ts';
 import { recordUpdate, serverSideApply } from './server-side-apply.ts';
 import { serveWatch } from './watch.ts';
@@ -315,6 +317,11 @@ async function scale(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
   send(r, 200, JSON.stringify(toScale(spec, result.object)), result.warnings);
 }
 
+/** One writer at a time per object; a write that still lost a race is redone from the new state. */
+function exclusive(ctx: ApiContext, route: ResourceRoute, work: () => Promise<void>): Promise<void> {
+  return ctx.locks.run(objectKey(route.rt.storageKey, route.namespace, route.name), () => retryOnStale(work));
+}
+
 export async function handleResource(
   ctx: ApiContext,
   route: ResourceRoute,
@@ -323,14 +330,14 @@ export async function handleResource(
 ): Promise<void> {
   const { rt } = route;
   if (route.subresource !== undefined) {
-    if (route.subresource === 'scale') return scale(ctx, route, req, r);
+    if (route.subresource === 'scale') return exclusive(ctx, route, () => scale(ctx, route, req, r));
     if (route.subresource !== 'status' || !rt.status) throw notFoundPath();
     if (req.method === 'GET') {
       send(r, 200, objectBody(rt, storedOrThrow(ctx, route), { as: 'object' }, ctx.store.resourceVersion));
       return;
     }
-    if (req.method === 'PUT') return update(ctx, route, req, r);
-    if (req.method === 'PATCH') return patch(ctx, route, req, r);
+    if (req.method === 'PUT') return exclusive(ctx, route, () => update(ctx, route, req, r));
+    if (req.method === 'PATCH') return exclusive(ctx, route, () => patch(ctx, route, req, r));
     throw methodNotAllowed(req.method);
   }
   if (route.name === undefined) {
@@ -390,9 +397,9 @@ export async function handleResource(
       return;
     }
     case 'PUT':
-      return update(ctx, route, req, r);
+      return exclusive(ctx, route, () => update(ctx, route, req, r));
     case 'PATCH':
-      return patch(ctx, route, req, r);
+      return exclusive(ctx, route, () => patch(ctx, route, req, r));
     case 'DELETE':
       return remove(ctx, route, req, r);
     default:

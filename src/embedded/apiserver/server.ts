@@ -30,6 +30,7 @@ import { handleResource } from './resource-handler.ts';
 import { resolveRoute, type Route } from './route.ts';
 import { builtinCrdsFor, openApiV3Document, openApiV3Paths } from './schema-adapter.ts';
 import { ObjectStore } from './store.ts';
+import { ObjectLocks } from './object-locks.ts';
 import { persist } from './write-pipeline.ts';
 
 export interface ApiServerOptions {
@@ -162,6 +163,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     registry,
     admission,
     now: options.now ?? (() => new Date()),
+    locks: new ObjectLocks(),
     enqueueGc: (uid) => queues.gc?.enqueue(uid),
     enqueueNamespace: (ns) => queues.ns?.enqueue(ns),
   };

@@ -9,7 +9,16 @@ import { isDeepStrictEqual } from 'node:util';
 import type { AdmissionCause, AdmissionRequest, KubeObject } from './admission.ts';
 import { timestamp, type ApiContext } from './api-context.ts';
 import { crdResourceKey, namespaceResourceKey } from './builtin-kinds.ts';
-import { badRequest, conflict, forbidden, invalid, notFound, StatusError } from './errors.ts';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  StaleReadError,
+  StatusError,
+} from './errors.ts';
 import { validateBuiltinFields, validateObjectMeta } from './object-meta.ts';
 import { crdSpec, ResourceRegistry } from './registry.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
@@ -344,6 +353,11 @@ export async function persist(
       warnings,
       created: !old,
     };
+  }
+  const current = ctx.store.get(rt.storageKey, next.metadata.namespace ?? '', name)?.obj;
+  if (current !== old) {
+    if (!old) throw alreadyExists(refOf(rt), name);
+    throw new StaleReadError(refOf(rt), name);
   }
   if (old && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
     await removeObject(ctx, rt, next);

@@ -244,6 +244,23 @@ describe('API semantics', () => {
     }
   });
 
+  it('loses no concurrent patch while admission plugins yield', async () => {
+    server.admission.mutating.push({
+      name: 'slow',
+      admit: async () => (await new Promise((r) => setTimeout(r, 5)), { allowed: true }),
+    });
+    try {
+      await send('POST', cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raced' } });
+      const patches = Array.from({ length: 20 }, (_, i) =>
+        send('PATCH', `${cms}/raced`, { data: { [`k${i}`]: String(i) } }, merge),
+      );
+      expect((await Promise.all(patches)).map((p) => p.status)).toEqual(Array(20).fill(200));
+      expect(Object.keys((await send('GET', `${cms}/raced`)).body.data ?? {})).toHaveLength(20);
+    } finally {
+      server.admission.mutating.length = 0;
+    }
+  });
+
   it('does nothing on dryRun=All', async () => {
     const dry = await send('POST', `${cms}?dryRun=All`, {
       apiVersion: 'v1',
