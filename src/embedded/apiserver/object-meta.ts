@@ -104,7 +104,7 @@ export function validateObjectMeta(obj: KubeObject, labelOnlyName: boolean): Adm
         causes.push({
           reason: 'FieldValueTooLong',
           field: 'metadata.annotations',
-          message: `Too long: may not be more than ${maxAnnotationBytes} bytes`,
+          message: `Too long: must have at most ${maxAnnotationBytes} bytes`,
         });
       }
     }
