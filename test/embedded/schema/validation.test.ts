@@ -31,6 +31,13 @@ function errorsOf(result: SchemaCheckResult) {
 }
 
 const strict = { fieldValidation: 'Strict' as const };
+/** What kube-apiserver adds when blocking schema errors keep it from evaluating CEL rules. */
+const rulesNotChecked = {
+  reason: 'FieldValueInvalid',
+  field: '<nil>',
+  message:
+    'Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
 const cluster = () => structuredClone(template('simple-cluster.yaml', 'Cluster'));
 
 describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', () => {
@@ -59,13 +66,15 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
     expect(result.code).toBe(422);
     expect(result.causes).toEqual([
       {
-        reason: 'FieldValueInvalid',
+        reason: 'FieldValueTypeInvalid',
         field: 'spec.paused',
         message: 'Invalid value: "string": spec.paused in body must be of type boolean: "string"',
       },
+      // The Cluster CRD has CEL rules; a type error keeps kube-apiserver from running them.
+      rulesNotChecked,
     ]);
     expect(result.message).toBe(
-      'spec.paused: Invalid value: "string": spec.paused in body must be of type boolean: "string"',
+      '[spec.paused: Invalid value: "string": spec.paused in body must be of type boolean: "string", <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation]',
     );
   });
 
@@ -81,15 +90,16 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
     (long.spec as { topology: { classRef: { name: string } } }).topology.classRef.name = 'a'.repeat(254);
     const result = errorsOf(compiled('Cluster').check(object, strict));
     expect(result.causes).toEqual([
-      { reason: 'FieldValueRequired', field: 'spec.topology.version', message: 'Required value' },
       {
         reason: 'FieldValueInvalid',
         field: 'spec.topology.classRef.name',
         message: `Invalid value: "Bad_Name": spec.topology.classRef.name in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'`,
       },
+      { reason: 'FieldValueRequired', field: 'spec.topology.version', message: 'Required value' },
+      rulesNotChecked,
     ]);
     expect(result.message).toMatch(
-      /^\[spec\.topology\.version: Required value, spec\.topology\.classRef\.name: /,
+      /^\[spec\.topology\.classRef\.name: Invalid value: "Bad_Name": .*, spec\.topology\.version: Required value, <nil>: /,
     );
     const tooLong = errorsOf(compiled('Cluster').check(long, strict));
     expect(tooLong.causes).toContainEqual({
@@ -113,6 +123,7 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
         field: 'spec.drain.behavior',
         message: 'Unsupported value: "Later": supported values: "Drain", "Skip", "WaitCompleted"',
       },
+      rulesNotChecked,
     ]);
   });
 
@@ -135,7 +146,7 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
       {
         reason: 'FieldValueDuplicate',
         field: 'spec.topology.workers.machineDeployments[1]',
-        message: 'Duplicate value: map[string]interface {}{"name":"md-0"}',
+        message: 'Duplicate value: {"name":"md-0"}',
       },
     ]);
   });
@@ -164,7 +175,7 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
       const result = errorsOf(compiled('Cluster').check(withUnknown(), strict));
       expect(result.code).toBe(400);
       expect(result.message).toBe(
-        'strict decoding error: unknown field "metadata.colour", unknown field "spec.replicas"',
+        'Cluster in version "v1beta2" cannot be handled as a Cluster: strict decoding error: unknown field "metadata.colour", unknown field "spec.replicas"',
       );
     });
 
@@ -197,7 +208,7 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
       };
       const result = errorsOf(compiled('Cluster').check(object, strict));
       expect(result.message).toBe(
-        'strict decoding error: unknown field "spec.topology.workers.machineDeployments[0].colour"',
+        'Cluster in version "v1beta2" cannot be handled as a Cluster: strict decoding error: unknown field "spec.topology.workers.machineDeployments[0].colour"',
       );
     });
 
@@ -361,8 +372,8 @@ describe('embedded resources', () => {
     });
     const missing = version.check(wrapper({ data: {} }), strict);
     expect(missing.ok ? [] : missing.causes.map((c) => `${c.field}: ${c.message}`)).toEqual([
-      'spec.template.apiVersion: Required value: must not be empty',
-      'spec.template.kind: Required value: must not be empty',
+      'spec.template.apiVersion: Required value',
+      'spec.template.kind: Required value',
     ]);
   });
 });

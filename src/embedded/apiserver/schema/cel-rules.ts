@@ -101,7 +101,7 @@ export function evaluateRule(compiled: CompiledRule, self: unknown, oldSelf: unk
   if (isCelError(result)) {
     return {
       ok: false,
-      message: `${result.message} evaluating rule: ${ruleErrorString(compiled.rule)}`,
+      message: `${celErrorText(result.message)} evaluating rule: ${ruleErrorString(compiled.rule)}`,
       evaluationError: true,
     };
   }
@@ -120,4 +120,9 @@ function failureMessage(compiled: CompiledRule, bindings: { self: unknown; oldSe
 /** How kube-apiserver names a rule in messages: its message if it has one, else its expression. */
 function ruleErrorString(rule: ValidationRule): string {
   return rule.message?.trim() || rule.rule.trim();
+}
+
+/** cel-go's wording for the runtime errors users see most. */
+function celErrorText(message: string): string {
+  return message.replace(/^field not found: /, 'no such key: ');
 }

@@ -135,7 +135,7 @@ export function compileCrd(crd: KubeObject): { versions: CompiledCrdVersion[]; e
       kind,
       plural,
       namespaced: spec.scope === 'Namespaced',
-      check: (object, options) => checkAgainstSchema(root, object, options),
+      check: (object, options) => checkAgainstSchema({ kind, version, root }, object, options),
     });
   }
   return { versions, errors };

@@ -33,6 +33,8 @@ export interface CompiledNode {
   rules: CompiledRule[];
   /** True when this node or a descendant has a default: defaulting skips subtrees without. */
   hasDefaults: boolean;
+  /** True when this node or a descendant has CEL rules: the CEL pass skips subtrees without. */
+  hasRules: boolean;
 }
 
 export interface CompileContext {
@@ -78,9 +80,10 @@ export function compileNode(props: SchemaProps, path: string, context: CompileCo
     not: props.not ? compileNode(props.not, path, context) : undefined,
     rules,
     hasDefaults: false,
+    hasRules: false,
   };
-  node.hasDefaults =
-    node.defaults.length > 0 ||
-    [...(properties?.values() ?? []), additional, items].some((child) => child?.hasDefaults === true);
+  const children = [...(properties?.values() ?? []), additional, items];
+  node.hasDefaults = node.defaults.length > 0 || children.some((child) => child?.hasDefaults === true);
+  node.hasRules = rules.length > 0 || children.some((child) => child?.hasRules === true);
   return node;
 }

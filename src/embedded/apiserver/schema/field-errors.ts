@@ -21,29 +21,40 @@ const reasons: Record<FieldErrorType, string> = {
   Forbidden: 'FieldValueForbidden',
 };
 
+/** Errors after which kube-apiserver does not run CEL rules (the object is too broken to evaluate). */
+export const blockingReasons = new Set([
+  'FieldValueNotSupported',
+  'FieldValueRequired',
+  'FieldValueTooLong',
+  'FieldValueTooMany',
+  'FieldValueTypeInvalid',
+]);
+
 const withoutValue = new Set<FieldErrorType>(['Required value', 'Forbidden', 'Too long']);
 
-/** Renders a value like Go's field.Error does (`%q` for strings, `%#v` for maps and slices). */
-export function goValue(value: unknown): string {
-  if (value === null || value === undefined) return '"null"';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return String(value);
-  return goSyntax(value);
-}
-
-function goSyntax(value: unknown): string {
-  if (value === null || value === undefined) return 'interface {}(nil)';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(', ')}}`;
+/** Sorted keys, as Go's json.Marshal writes the maps of an unstructured object. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
   if (isRecord(value)) {
     const entries = Object.keys(value)
       .sort()
-      .map((key) => `${JSON.stringify(key)}:${goSyntax(value[key])}`);
-    return `map[string]interface {}{${entries.join(', ')}}`;
+      .map((key) => `${JSON.stringify(key)}:${sortedJson(value[key])}`);
+    return `{${entries.join(',')}}`;
   }
-  return String(value);
+  return JSON.stringify(value) ?? 'null';
 }
+
+/** Renders a value like field.Error does (`%q` for strings, JSON for maps and lists). */
+export function goValue(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return sortedJson(value);
+}
+
+/** Passed as the value when an error must not show one (CEL errors on objects and lists do that). */
+export const omitValue = Symbol('omitValue');
 
 export function fieldError(
   type: FieldErrorType,
@@ -52,12 +63,18 @@ export function fieldError(
   value?: unknown,
 ): AdmissionCause {
   let message: string = type;
-  if (!withoutValue.has(type)) message += `: ${goValue(value)}`;
+  if (!withoutValue.has(type) && value !== omitValue) message += `: ${goValue(value)}`;
   if (detail) message += `: ${detail}`;
   return { reason: reasons[type], message, field };
 }
 
 export const required = (field: string): AdmissionCause => fieldError('Required value', field, '');
+
+/** A type mismatch: shown as `Invalid value`, reported with its own reason. */
+export const typeInvalid = (field: string, actual: unknown, detail: string): AdmissionCause => ({
+  ...fieldError('Invalid value', field, detail, actual),
+  reason: 'FieldValueTypeInvalid',
+});
 
 export const invalid = (field: string, value: unknown, detail: string): AdmissionCause =>
   fieldError('Invalid value', field, detail, value);

@@ -1,7 +1,7 @@
 import type { AdmissionCause } from '../admission.ts';
 import type { ValueCheck } from './compiled-node.ts';
 import { deepEqual } from './deep-equal.ts';
-import { invalid, notSupported, tooLong, tooMany } from './field-errors.ts';
+import { invalid, notSupported, tooLong, tooMany, typeInvalid } from './field-errors.ts';
 import { compileGoRegex } from './go-regex.ts';
 import { isRecord } from './schema-props.ts';
 import type { SchemaProps } from './schema-props.ts';
@@ -37,7 +37,7 @@ function stringChecks(props: SchemaProps): ValueCheck[] {
     checks.push((v, path, errors) => {
       if (typeof v === 'string' && !format(v)) {
         errors.push(
-          invalid(path, v, `${path} in body must be of type ${props.format}: ${JSON.stringify(v)}`),
+          typeInvalid(path, v, `${path} in body must be of type ${props.format}: ${JSON.stringify(v)}`),
         );
       }
     });
@@ -61,16 +61,17 @@ function numberChecks(props: SchemaProps): ValueCheck[] {
   return [
     (v, path, errors) => {
       if (typeof v !== 'number') return;
-      if (minimum !== undefined && (exclusiveMinimum ? v <= minimum : v < minimum)) {
-        const relation = exclusiveMinimum ? 'greater than' : 'greater than or equal to';
-        errors.push(invalid(path, v, `${path} in body should be ${relation} ${minimum}`));
+      // go-openapi's order: multipleOf, maximum, minimum.
+      if (multipleOf !== undefined && multipleOf > 0 && !Number.isInteger(v / multipleOf)) {
+        errors.push(invalid(path, v, `${path} in body should be a multiple of ${multipleOf}`));
       }
       if (maximum !== undefined && (exclusiveMaximum ? v >= maximum : v > maximum)) {
         const relation = exclusiveMaximum ? 'less than' : 'less than or equal to';
         errors.push(invalid(path, v, `${path} in body should be ${relation} ${maximum}`));
       }
-      if (multipleOf !== undefined && multipleOf > 0 && !Number.isInteger(v / multipleOf)) {
-        errors.push(invalid(path, v, `${path} in body should be a multiple of ${multipleOf}`));
+      if (minimum !== undefined && (exclusiveMinimum ? v <= minimum : v < minimum)) {
+        const relation = exclusiveMinimum ? 'greater than' : 'greater than or equal to';
+        errors.push(invalid(path, v, `${path} in body should be ${relation} ${minimum}`));
       }
     },
   ];
@@ -84,7 +85,7 @@ function arrayChecks(props: SchemaProps): ValueCheck[] {
       if (!Array.isArray(v)) return;
       if (maxItems !== undefined && v.length > maxItems) errors.push(tooMany(path, v.length, maxItems));
       if (minItems !== undefined && v.length < minItems) {
-        errors.push(invalid(path, v, `${path} in body should have at least ${minItems} items`));
+        errors.push(invalid(path, v.length, `${path} in body should have at least ${minItems} items`));
       }
       if (uniqueItems && v.some((item, i) => v.findIndex((other) => deepEqual(item, other)) !== i)) {
         errors.push(invalid(path, v, `${path} in body shouldn't contain duplicates`));
@@ -103,7 +104,7 @@ function objectChecks(props: SchemaProps): ValueCheck[] {
       if (maxProperties !== undefined && count > maxProperties)
         errors.push(tooMany(path, count, maxProperties));
       if (minProperties !== undefined && count < minProperties) {
-        errors.push(invalid(path, v, `${path} in body should have at least ${minProperties} properties`));
+        errors.push(invalid(path, count, `${path} in body should have at least ${minProperties} properties`));
       }
     },
   ];
@@ -124,11 +125,12 @@ function enumCheck(props: SchemaProps): ValueCheck[] {
 
 /** The value-level checks of one schema node (type and nesting are handled by the walker). */
 export function compileValueChecks(props: SchemaProps): ValueCheck[] {
+  // go-openapi's validator order: string, format, number, slice, enum, object.
   return [
-    ...enumCheck(props),
     ...stringChecks(props),
     ...numberChecks(props),
     ...arrayChecks(props),
+    ...enumCheck(props),
     ...objectChecks(props),
   ];
 }
