@@ -261,6 +261,30 @@ describe('API semantics', () => {
     }
   });
 
+  it('starts a watch without resourceVersion with the current state and ends it after timeoutSeconds', async () => {
+    await send('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'watched-ns' },
+    });
+    await send('POST', '/api/v1/namespaces/watched-ns/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'one' },
+    });
+    const started = Date.now();
+    const res = await server.client.send(
+      'GET',
+      '/api/v1/namespaces/watched-ns/configmaps?watch=1&timeoutSeconds=1',
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const events = res.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; object: Obj });
+    expect(events.map((e) => `${e.type}:${e.object.metadata.name}`)).toEqual(['ADDED:one']);
+  });
+
   it('does nothing on dryRun=All', async () => {
     const dry = await send('POST', `${cms}?dryRun=All`, {
       apiVersion: 'v1',
