@@ -21,7 +21,7 @@ import {
   groupVersions,
   serverVersion,
 } from './discovery.ts';
-import { notFoundPath, unauthorized, methodNotAllowed } from './errors.ts';
+import { notFoundPath, unauthorized, methodNotAllowed, StatusError } from './errors.ts';
 import { collectGarbage, finishNamespace, WorkQueue } from './gc.ts';
 import { readBody, sendError, sendJson } from './http-io.ts';
 import { ResourceRegistry } from './registry.ts';
@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   historySize?: number;
   /** Injected clock (tests). */
   now?: () => Date;
+  /** Where unexpected errors (answered with a bare 500 Status) are reported; default stderr. */
+  onInternalError?: (description: string) => void;
 }
 
 export interface ApiServer {
@@ -172,6 +174,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   await seed(ctx, options.capiApi ?? 'v1beta2');
   resumeBackgroundWork(ctx);
 
+  const reportInternalError = (method: string | undefined, url: string | undefined, error: unknown) =>
+    (options.onInternalError ?? ((d) => process.stderr.write(`embedded api server: ${d}\n`)))(
+      `${method} ${url?.split('?')[0]}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   let serverAddress = '';
   const sockets = new Set<Socket>();
   const server: Server = createServer({ key: credentials.keyPem, cert: credentials.certPem }, (req, res) => {
@@ -201,6 +207,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (route.type !== 'notFound' && method !== 'GET') throw methodNotAllowed(method);
         sendJson(res, 200, discoveryBody(ctx, route, serverAddress));
       } catch (error) {
+        if (!(error instanceof StatusError)) reportInternalError(req.method, req.url, error);
         sendError(res, error);
       }
     })();
