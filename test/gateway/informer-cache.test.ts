@@ -115,14 +115,21 @@ describe('informer caches', () => {
       },
     };
     transport.put(acme);
+    const { cache, connection, reader } = start(transport);
+    expect(await connection.whenSynced(2000)).toBe(true);
+    expect(reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!)).toBeNull();
+    transport.installCrd({
+      group: 'infrastructure.acme.example',
+      kind: 'AcmeCluster',
+      plural: 'acmeclusters',
+      version: 'v1alpha1',
+    });
     transport.put({
       apiVersion: 'infrastructure.acme.example/v1alpha1',
       kind: 'AcmeCluster',
       metadata: { name: 'x', namespace: 'ns', uid: 'ax' },
       status: { ready: true },
     });
-    const { cache, connection, reader } = start(transport);
-    expect(await connection.whenSynced(2000)).toBe(true);
     await eventually(
       async () =>
         cache.store({ group: 'infrastructure.acme.example', kind: 'AcmeCluster' })?.size === 1

@@ -36,24 +36,30 @@ export class FakeTransport implements KubeTransport {
   down = false;
   requests = { list: 0, get: 0, watch: 0 };
 
-  constructor(private readonly kinds: FakeKind[]) {
-    for (const k of kinds) {
-      this.put({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: {
-          name: `${k.plural}.${k.group}`,
-          uid: `crd-${k.plural}`,
-          labels: k.contract ? { 'cluster.x-k8s.io/v1beta2': k.contract } : {},
-        },
-        spec: {
-          group: k.group,
-          names: { kind: k.kind, plural: k.plural },
-          scope: 'Namespaced',
-          versions: [{ name: k.version, served: true, storage: true }],
-        },
-      });
-    }
+  private readonly kinds: FakeKind[] = [];
+
+  constructor(kinds: FakeKind[]) {
+    for (const k of kinds) this.installCrd(k);
+  }
+
+  /** Installs a CRD (as `kubectl apply` of a provider's CRDs would), telling CRD watchers. */
+  installCrd(k: FakeKind): void {
+    if (!this.kinds.includes(k)) this.kinds.push(k);
+    this.put({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {
+        name: `${k.plural}.${k.group}`,
+        uid: `crd-${k.plural}`,
+        labels: k.contract ? { 'cluster.x-k8s.io/v1beta2': k.contract } : {},
+      },
+      spec: {
+        group: k.group,
+        names: { kind: k.kind, plural: k.plural },
+        scope: 'Namespaced',
+        versions: [{ name: k.version, served: true, storage: true }],
+      },
+    });
   }
 
   private keyOf(target: Pick<ResourceTarget, 'group' | 'plural'>): string {
