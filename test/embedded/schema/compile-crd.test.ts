@@ -92,13 +92,40 @@ describe('compileCrd rejects invalid CRDs like kube-apiserver', () => {
     );
   });
 
-  it('requires a structural schema with types', () => {
+  it('requires a structural schema with types, at spec.validation when all versions share it', () => {
     const { errors } = compileCrd(
       crd({}, { schema: { openAPIV3Schema: { type: 'object', properties: { spec: { properties: {} } } } } }),
     );
-    expect(errors).toContainEqual(
-      expect.objectContaining({ field: 'spec.versions[0].schema.openAPIV3Schema.properties[spec].type' }),
+    expect(errors).toEqual([
+      {
+        reason: 'FieldValueRequired',
+        field: 'spec.validation.openAPIV3Schema.properties[spec].type',
+        message: 'Required value: must not be empty for specified object fields',
+      },
+    ]);
+  });
+
+  it('forbids uniqueItems and patterns that are not RE2', () => {
+    const { errors } = compileCrd(
+      crd(
+        {},
+        {
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                list: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+                name: { type: 'string', pattern: '(?<=x)a' },
+              },
+            },
+          },
+        },
+      ),
     );
+    expect(errors.map((e) => `${e.field}: ${e.message}`)).toEqual([
+      'spec.validation.openAPIV3Schema.properties[list].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic',
+      'spec.validation.openAPIV3Schema.properties[name].pattern: Invalid value: "(?<=x)a": must be a valid regular expression, but isn\'t: error parsing regexp: invalid named capture: `(?<=x)a`',
+    ]);
   });
 
   it('requires the name to be plural.group', () => {

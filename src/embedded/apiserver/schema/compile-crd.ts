@@ -1,7 +1,7 @@
 import type { AdmissionCause, KubeObject } from '../admission.ts';
 import type { UnsupportedRule } from './cel-rules.ts';
 import { compileNode } from './compiled-node.ts';
-import { invalid, required } from './field-errors.ts';
+import { fieldError, invalid, notSupported, required } from './field-errors.ts';
 import { compileGoRegex } from './go-regex.ts';
 import { isRecord } from './schema-props.ts';
 import type { SchemaProps } from './schema-props.ts';
@@ -29,31 +29,55 @@ function structuralErrors(
   props: SchemaProps,
   path: string,
   errors: AdmissionCause[],
-  inJunctor: boolean,
+  context: { inJunctor: boolean; what: 'object fields' | 'array items' | 'root' },
 ): void {
   const preserves =
     props['x-kubernetes-preserve-unknown-fields'] === true || props['x-kubernetes-int-or-string'];
-  if (!inJunctor && !props.type && !preserves) {
-    errors.push(required(`${path}.type`));
+  if (!context.inJunctor && context.what !== 'root' && !props.type && !preserves) {
+    errors.push(
+      fieldError('Required value', `${path}.type`, `must not be empty for specified ${context.what}`),
+    );
   }
-  if (props.pattern !== undefined && compileGoRegex(props.pattern) instanceof Error) {
-    errors.push(invalid(`${path}.pattern`, props.pattern, 'must be a valid regular expression'));
+  if (props.uniqueItems === true) {
+    errors.push(
+      fieldError(
+        'Forbidden',
+        `${path}.uniqueItems`,
+        'uniqueItems cannot be set to true since the runtime complexity becomes quadratic',
+      ),
+    );
   }
+  const pattern = props.pattern === undefined ? undefined : compileGoRegex(props.pattern);
+  if (pattern instanceof Error) {
+    const detail = `must be a valid regular expression, but isn't: ${pattern.message}`;
+    errors.push(invalid(`${path}.pattern`, props.pattern, detail));
+  }
+  const field = { ...context, what: 'object fields' as const };
   for (const [key, child] of Object.entries(props.properties ?? {})) {
-    structuralErrors(child, `${path}.properties[${key}]`, errors, inJunctor);
+    structuralErrors(child, `${path}.properties[${key}]`, errors, field);
   }
-  if (props.items) structuralErrors(props.items, `${path}.items`, errors, inJunctor);
+  if (props.items)
+    structuralErrors(props.items, `${path}.items`, errors, { ...context, what: 'array items' });
   if (isRecord(props.additionalProperties)) {
     structuralErrors(
       props.additionalProperties as SchemaProps,
       `${path}.additionalProperties`,
       errors,
-      inJunctor,
+      field,
     );
   }
   for (const junctor of ['allOf', 'anyOf', 'oneOf'] as const) {
-    props[junctor]?.forEach((s, i) => structuralErrors(s, `${path}.${junctor}[${i}]`, errors, true));
+    props[junctor]?.forEach((s, i) =>
+      structuralErrors(s, `${path}.${junctor}[${i}]`, errors, { inJunctor: true, what: 'object fields' }),
+    );
   }
+}
+
+/** kube-apiserver reports schema errors at spec.validation when every version has the same schema. */
+function schemaPath(versions: unknown[], index: number): string {
+  const schemas = versions.map((v) => JSON.stringify(isRecord(v) && isRecord(v.schema) ? v.schema : null));
+  const shared = schemas.every((s) => s === schemas[0]);
+  return shared ? 'spec.validation.openAPIV3Schema' : `spec.versions[${index}].schema.openAPIV3Schema`;
 }
 
 function versionErrors(versions: unknown[]): AdmissionCause[] {
@@ -62,9 +86,10 @@ function versionErrors(versions: unknown[]): AdmissionCause[] {
   const storage = versions.filter((v) => isRecord(v) && v.storage === true).length;
   if (versions.length > 0 && storage !== 1) {
     errors.push(
-      invalid('spec.versions', versions.length, 'must have exactly one version marked as storage version'),
+      invalid('spec.versions', versions, 'must have exactly one version marked as storage version'),
     );
   }
+  const reported = new Set<string>();
   versions.forEach((v, i) => {
     const path = `spec.versions[${i}]`;
     if (!isRecord(v) || !str(v.name)) errors.push(required(`${path}.name`));
@@ -73,11 +98,13 @@ function versionErrors(versions: unknown[]): AdmissionCause[] {
       errors.push(required(`${path}.schema.openAPIV3Schema`));
       return;
     }
-    const rootPath = `${path}.schema.openAPIV3Schema`;
+    const rootPath = schemaPath(versions, i);
+    if (reported.has(rootPath)) return;
+    reported.add(rootPath);
     if (schema.type !== 'object') {
       errors.push(invalid(`${rootPath}.type`, schema.type ?? '', 'must be object at the root'));
     }
-    structuralErrors(schema as SchemaProps, rootPath, errors, false);
+    structuralErrors(schema as SchemaProps, rootPath, errors, { inJunctor: false, what: 'root' });
   });
   return errors;
 }
@@ -88,8 +115,13 @@ function specErrors(
   names: Record<string, unknown>,
 ): AdmissionCause[] {
   const errors: AdmissionCause[] = [];
-  const group = str(spec.group);
+  const group = str(spec.group) ?? '';
   const plural = str(names.plural);
+  if (plural && crd.metadata.name !== `${plural}.${group}`) {
+    errors.push(
+      invalid('metadata.name', crd.metadata.name ?? '', `must be spec.names.plural+"."+spec.group`),
+    );
+  }
   if (!group) errors.push(required('spec.group'));
   else if (!group.includes('.'))
     errors.push(invalid('spec.group', group, 'should be a domain with at least one dot'));
@@ -99,12 +131,7 @@ function specErrors(
     errors.push(
       spec.scope === undefined
         ? required('spec.scope')
-        : invalid('spec.scope', spec.scope, 'should be either Cluster or Namespaced'),
-    );
-  }
-  if (group && plural && crd.metadata.name !== `${plural}.${group}`) {
-    errors.push(
-      invalid('metadata.name', crd.metadata.name ?? '', `must be spec.names.plural+"."+spec.group`),
+        : notSupported('spec.scope', spec.scope, ['Cluster', 'Namespaced']),
     );
   }
   return [...errors, ...versionErrors(Array.isArray(spec.versions) ? spec.versions : [])];
