@@ -70,7 +70,7 @@ export async function patchTo(
     subresource,
   );
   if (result.ok) ctx.cache.informer(type).remember(result.value);
-  else if (result.code !== 409) {
+  else if (result.code !== 409 && result.code !== 404) {
     ctx.log('patch failed', {
       kind: type.kind,
       name: current.metadata.name,

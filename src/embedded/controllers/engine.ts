@@ -25,7 +25,7 @@ import { reconcileMachineSet } from './machine-set-controller.ts';
 import { reconcileMachine } from './machine-controller.ts';
 import { readObjectRef } from './machine-factory.ts';
 import { ObjectCache, resolveFromCrd } from './object-cache.ts';
-import { stringField } from './object-fields.ts';
+import { field, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import { classKeyOf } from './topology-reconciler.ts';
 import { type ReconcileResult, WorkQueue } from './work-queue.ts';
@@ -170,6 +170,29 @@ export function startEngine(options: EngineOptions): Engine {
     }
   };
 
+  /** Pausing, resuming or deleting a Cluster concerns every object of it: fan out only then. */
+  const clusterSpecSeen = new Map<string, string>();
+  const fanOutOnClusterSpecChange = (cluster: KubeObject): void => {
+    const uid = cluster.metadata.uid ?? '';
+    const signature = `${String(field(cluster, 'spec.paused'))}|${cluster.metadata.annotations?.['cluster.x-k8s.io/paused'] ?? ''}|${cluster.metadata.deletionTimestamp ?? ''}`;
+    const previous = clusterSpecSeen.get(uid);
+    clusterSpecSeen.set(uid, signature);
+    if (previous === undefined || previous === signature) return;
+    const namespace = cluster.metadata.namespace;
+    const name = cluster.metadata.name ?? '';
+    for (const md of cache.informer(TYPES.machineDeployment).byCluster(namespace, name))
+      enqueueObject('md', md);
+    for (const ms of cache.informer(TYPES.machineSet).byCluster(namespace, name)) enqueueObject('ms', ms);
+    for (const mhc of cache.informer(TYPES.machineHealthCheck).byCluster(namespace, name))
+      enqueueObject('mhc', mhc);
+    for (const machine of cache.informer(TYPES.machine).byCluster(namespace, name)) {
+      enqueueObject('machine', machine);
+      enqueueMachineChildren(machine);
+    }
+    for (const informer of [cache.informer(TYPES.kubeadmControlPlane)])
+      for (const kcp of informer.byCluster(namespace, name)) enqueueObject('kcp', kcp);
+  };
+
   function route(type: ResourceType, _event: InformerEvent, object: KubeObject): void {
     const namespace = object.metadata.namespace;
     if (type.group === TYPES.customResourceDefinition.group) {
@@ -183,6 +206,7 @@ export function startEngine(options: EngineOptions): Engine {
       case 'cluster.x-k8s.io/Cluster':
         enqueueObject('cluster', object);
         enqueueClusterDependents(object);
+        fanOutOnClusterSpecChange(object);
         return;
       case 'cluster.x-k8s.io/ClusterClass':
         enqueueObject('clusterclass', object);

@@ -40,6 +40,8 @@ export class Informer {
   private backoffMs = 100;
   private syncedFlag = false;
   private readonly syncWaiters: Array<() => void> = [];
+  /** uids seen deleted: a late write response must not bring them back. */
+  private readonly tombstones = new Set<string>();
 
   constructor(
     private readonly client: KubeClient,
@@ -89,7 +91,9 @@ export class Informer {
   remember(object: KubeObject): void {
     object.apiVersion ??= `${this.type.group}/${this.type.version}`;
     object.kind ??= this.type.kind;
-    this.apply('MODIFIED', object);
+    const gone =
+      object.metadata.deletionTimestamp !== undefined && (object.metadata.finalizers ?? []).length === 0;
+    this.apply(gone ? 'DELETED' : 'MODIFIED', object);
   }
 
   forget(object: KubeObject): void {
@@ -123,12 +127,14 @@ export class Informer {
     const key = this.keyOf(object);
     const current = this.store.get(key);
     if (event === 'DELETED') {
+      if (object.metadata.uid) this.rememberTombstone(object.metadata.uid);
       if (!current) return;
       this.store.delete(key);
       this.unindex(key, current);
       this.emit('delete', current);
       return;
     }
+    if (object.metadata.uid && this.tombstones.has(object.metadata.uid)) return;
     if (!isNewer(object, current)) return;
     if (
       current &&
@@ -144,6 +150,14 @@ export class Informer {
       keys.add(key);
     }
     this.emit(current ? 'update' : 'add', object);
+  }
+
+  private rememberTombstone(uid: string): void {
+    this.tombstones.add(uid);
+    if (this.tombstones.size > 10_000) {
+      const oldest = this.tombstones.values().next().value;
+      if (oldest !== undefined) this.tombstones.delete(oldest);
+    }
   }
 
   private emit(event: InformerEvent, object: KubeObject): void {

@@ -8,7 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../../../src/embedded/cluster.ts';
 import { type KubectlResult, runKubectl } from '../../support/embedded-cluster.ts';
 
@@ -124,7 +130,7 @@ export async function startEngineHarness(options: {
     async patch(resource, namespace, name, patch) {
       await custom.patchNamespacedCustomObject(
         { ...resource, namespace, name, body: patch },
-        { middleware: [], middlewareMergeStrategy: 'append' },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     },
     async secrets(namespace) {

@@ -38,7 +38,7 @@ function selectorMatches(object: KubeObject): boolean {
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
-function defaultReplicaSetLike(object: KubeObject, ownLabel: string): void {
+function defaultReplicaSetLike(object: KubeObject, ownLabel: string | undefined): void {
   const clusterName = stringField(object, 'spec.clusterName');
   const name = object.metadata.name;
   addLabel(object, 'metadata.labels', LABELS.clusterName, clusterName);
@@ -46,7 +46,7 @@ function defaultReplicaSetLike(object: KubeObject, ownLabel: string): void {
   if (!isRecord(recordField(object, 'spec.selector'))) setField(object, 'spec.selector', {});
   for (const path of ['spec.selector.matchLabels', 'spec.template.metadata.labels']) {
     addLabel(object, path, LABELS.clusterName, clusterName);
-    addLabel(object, path, ownLabel, name);
+    if (ownLabel) addLabel(object, path, ownLabel, name);
   }
   if (stringField(object, 'spec.template.spec.clusterName') === undefined && clusterName) {
     setField(object, 'spec.template.spec.clusterName', clusterName);
@@ -60,7 +60,8 @@ function defaultObject(request: AdmissionRequest, object: KubeObject): void {
       defaultReplicaSetLike(object, LABELS.deploymentName);
       return;
     case 'machinesets':
-      defaultReplicaSetLike(object, LABELS.setName);
+      // MachineSets get only the cluster name; the deployment's controller adds the rest.
+      defaultReplicaSetLike(object, undefined);
       return;
     case 'machines':
       addLabel(object, 'metadata.labels', LABELS.clusterName, stringField(object, 'spec.clusterName'));
