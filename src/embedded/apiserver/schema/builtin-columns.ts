@@ -34,6 +34,12 @@ function involvedObject(o: KubeObject): string {
   return kind ? `${kind}/${objectName}` : objectName;
 }
 
+function eventSource(o: KubeObject): string {
+  const component = field(o, 'source', 'component') ?? o.reportingComponent ?? '';
+  const host = field(o, 'source', 'host');
+  return host ? `${String(component)}, ${String(host)}` : String(component);
+}
+
 const columnsByKind: Record<string, BuiltinColumn[]> = {
   Namespace: [name, column('Status', 'string', (o) => field(o, 'status', 'phase') ?? 'Active'), ageColumn],
   Secret: [
@@ -51,7 +57,16 @@ const columnsByKind: Record<string, BuiltinColumn[]> = {
     column('Type', 'string', (o) => o.type ?? ''),
     column('Reason', 'string', (o) => o.reason ?? ''),
     column('Object', 'string', involvedObject),
+    column('Subobject', 'string', (o) => field(o, 'involvedObject', 'fieldPath') ?? '', '', 1),
+    column('Source', 'string', eventSource, '', 1),
     column('Message', 'string', (o) => String(o.message ?? '').trim()),
+    column(
+      'First Seen',
+      'string',
+      (o, now) => age(o.firstTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp, now),
+      '',
+      1,
+    ),
     column('Count', 'string', (o) => o.count ?? 1, '', 1),
     { ...name, definition: { ...name.definition, priority: 1 } },
   ],
