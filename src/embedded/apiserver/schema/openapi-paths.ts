@@ -137,7 +137,21 @@ function itemOperations(r: PublishedResource, suffix: '' | 'Status' | 'Scale'): 
     suffix === '' ? `the specified ${r.kind}` : `${suffix.toLowerCase()} of the specified ${r.kind}`;
   const body = { content: json(schemaName), required: true };
   const ops: Record<string, Operation> = {
-    get: operation(r, 'read', 'get', suffix, gvk, { description: `read ${what}`, responses: ok(schemaName) }),
+    get: operation(r, 'read', 'get', suffix, gvk, {
+      description: `read ${what}`,
+      // Custom resources take resourceVersion on reads; built-in kinds do not publish it.
+      ...(r.strategicMerge
+        ? {}
+        : {
+            parameters: [
+              query(
+                'resourceVersion',
+                'resourceVersion sets a constraint on what resource versions a request may be served from.',
+              ),
+            ],
+          }),
+      responses: ok(schemaName),
+    }),
     put: operation(r, 'replace', 'put', suffix, gvk, {
       description: `replace ${what}`,
       parameters: writeParams,
@@ -148,7 +162,7 @@ function itemOperations(r: PublishedResource, suffix: '' | 'Status' | 'Scale'): 
       description: `partially update ${what}`,
       parameters: [...writeParams, query('force', 'Force is going to "force" Apply requests.', 'boolean')],
       requestBody: patchBody(r),
-      responses: ok(schemaName, ['200', '201']),
+      responses: ok(schemaName, r.strategicMerge ? ['200', '201'] : ['200']),
     }),
   };
   if (suffix === '') {
