@@ -114,12 +114,16 @@ export class ObjectStore {
   }
 
   /** Replays a write-ahead log into an empty store, then compacts and attaches it. */
-  static async open(path: string | undefined, historySize: number): Promise<ObjectStore> {
+  static async open(
+    path: string | undefined,
+    historySize: number,
+    compactionFloorBytes?: number,
+  ): Promise<ObjectStore> {
     const store = new ObjectStore({ historySize });
     if (!path) return store;
     for (const record of await WriteAheadLog.replay(path)) store.applyRecord(record);
     store.oldestWatchable = store.rv;
-    store.wal = await WriteAheadLog.compactAndOpen(path, store.snapshotRecords());
+    store.wal = await WriteAheadLog.compactAndOpen(path, store.snapshotRecords(), compactionFloorBytes);
     return store;
   }
 
@@ -198,7 +202,7 @@ export class ObjectStore {
       object: this.get(key, obj.metadata.namespace ?? '', obj.metadata.name ?? '') as StoredObject,
       ...(previous ? { previous } : {}),
     });
-    return this.wal ? this.wal.append({ v: rv, k: key, o: obj }) : Promise.resolve();
+    return this.appendToLog({ v: rv, k: key, o: obj });
   }
 
   /** Removes an object; `final` is the object as last seen, carrying the deletion's resourceVersion. */
@@ -208,7 +212,15 @@ export class ObjectStore {
     if (!this.remove(key, namespace, name)) return Promise.resolve();
     const rv = Number(final.metadata.resourceVersion);
     this.record({ rv, key, type: 'DELETED', object: new StoredObject(final) });
-    return this.wal ? this.wal.append({ v: rv, k: key, d: [namespace, name] }) : Promise.resolve();
+    return this.appendToLog({ v: rv, k: key, d: [namespace, name] });
+  }
+
+  private appendToLog(record: WalRecord): Promise<void> {
+    if (!this.wal) return Promise.resolve();
+    const durable = this.wal.append(record);
+    // The snapshot is taken in this tick, so it holds exactly the state every appended record built.
+    if (this.wal.needsCompaction) void this.wal.compact([...this.snapshotRecords()]);
+    return durable;
   }
 
   private put(key: string, obj: KubeObject): WatchEventType {
