@@ -179,6 +179,22 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
       );
     });
 
+    it('in metadata of the wrong JSON type are a 400 decoding error, as Go decoding reports them', () => {
+      const object = cluster();
+      object.metadata.labels = { team: 7 } as unknown as Record<string, string>;
+      const result = errorsOf(compiled('Cluster').check(object, strict));
+      expect(result.code).toBe(400);
+      expect(result.message).toBe(
+        'Cluster in version "v1beta2" cannot be handled as a Cluster: json: cannot unmarshal number into Go struct field ObjectMeta.labels of type string',
+      );
+      const nulls = cluster();
+      nulls.metadata.annotations = { note: null } as unknown as Record<string, string>;
+      expect(compiled('Cluster').check(nulls, strict)).toMatchObject({
+        ok: true,
+        object: { metadata: { annotations: { note: '' } } },
+      });
+    });
+
     it('are dropped with a warning each under Warn', () => {
       const result = compiled('Cluster').check(withUnknown(), { fieldValidation: 'Warn' });
       expect(result).toMatchObject({

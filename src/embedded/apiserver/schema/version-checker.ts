@@ -3,6 +3,7 @@ import { applyDefaults } from './apply-defaults.ts';
 import { CelValidator } from './cel-validator.ts';
 import type { CompiledNode } from './compiled-node.ts';
 import { aggregateMessage, blockingReasons } from './field-errors.ts';
+import { objectMetaDecodeError } from './object-meta.ts';
 import { prune } from './prune.ts';
 import type { SchemaCheckOptions, SchemaCheckResult } from './types.ts';
 import { SchemaValidator } from './validate-node.ts';
@@ -32,6 +33,15 @@ export function checkAgainstSchema(
   options: SchemaCheckOptions,
 ): SchemaCheckResult {
   const { kind, version, root } = target;
+  const undecodable = objectMetaDecodeError(object.metadata);
+  if (undecodable !== undefined) {
+    return {
+      ok: false,
+      code: 400,
+      message: `${kind} in version "${version}" cannot be handled as a ${kind}: ${undecodable}`,
+      causes: [],
+    };
+  }
   const copy = structuredClone(object);
   const pruned: string[] = [];
   prune(copy, root, '', pruned, true);
