@@ -5,6 +5,7 @@
 import { startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
+import { installDemo } from './demo/install-demo.ts';
 
 export interface FaultOptions {
   /** Fraction (0-1) of machines whose infrastructure provisioning fails. */
@@ -59,6 +60,10 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   server.admission.mutating.push(...webhooks.mutating);
   server.admission.validating.push(...webhooks.validating);
   await engine.ready;
+  if (options.demo) {
+    const demo = await installDemo(server.kubeconfigPath);
+    if (!demo.ok) console.warn(`capi-gateway: the demo fleet was not installed: ${demo.message}`);
+  }
   return {
     url: server.url,
     kubeconfigPath: server.kubeconfigPath,
