@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [-- SCENARIO… [--clusters N] [--runs N]]`: runs the named scenarios (all
+ * without a name). Benchmarks need `--expose-gc` for heap figures, so the runner re-executes
+ * itself with it when started without.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultFleetQueryOptions, printFleetQuery, runFleetQuery } from './fleet-query.ts';
+
+interface Flags {
+  clusters?: string;
+  runs?: string;
+}
+
+const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
+  'fleet-query': async (flags) => {
+    const log = (line: string) => console.log(line);
+    const report = await runFleetQuery({
+      clusters: flags.clusters ? Number(flags.clusters) : defaultFleetQueryOptions.clusters,
+      runs: flags.runs ? Number(flags.runs) : defaultFleetQueryOptions.runs,
+      log,
+    });
+    printFleetQuery(report, log);
+  },
+};
+
+function positiveInteger(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !(Number.isInteger(Number(value)) && Number(value) > 0))
+    throw new Error(`--${name} must be a positive integer, got '${value}'`);
+  return value;
+}
+
+async function main(): Promise<number> {
+  if (!(globalThis as { gc?: unknown }).gc) {
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', self, ...process.argv.slice(2)],
+      { stdio: 'inherit' },
+    );
+    return child.status ?? 1;
+  }
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { clusters: { type: 'string' }, runs: { type: 'string' } },
+  });
+  const flags: Flags = {
+    clusters: positiveInteger('clusters', values.clusters),
+    runs: positiveInteger('runs', values.runs),
+  };
+  const names = positionals.length > 0 ? positionals : Object.keys(scenarios);
+  const unknown = names.filter((n) => !(n in scenarios));
+  if (unknown.length > 0) {
+    console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+    return 2;
+  }
+  for (const name of names) await scenarios[name]!(flags);
+  return 0;
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return 1;
+});
