@@ -1,3 +1,4 @@
+import { encodeGlobalId } from '../../resolvers/global-id.ts';
 import { typeNameOf } from '../type-names.ts';
 import { ConditionRef, CapiObjectRef, ManagementClusterRef } from '../refs.ts';
 
@@ -5,6 +6,7 @@ CapiObjectRef.implement({
   resolveType: typeNameOf,
   description: 'Fields every Cluster API object has, whatever its kind and API version.',
   fields: (t) => ({
+    id: t.id({ description: 'The global ID (as for `node`).', resolve: (v) => encodeGlobalId(v.address) }),
     name: t.string({ resolve: (v) => v.address.name }),
     namespace: t.string({ resolve: (v) => v.address.namespace }),
     kind: t.string({ resolve: (v) => v.address.kind }),

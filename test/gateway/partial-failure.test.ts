@@ -83,6 +83,12 @@ describe('a management cluster that goes away', () => {
     expect(before.errors).toBeUndefined();
     expect(before.data!.clusters.totalCount).toBe(2);
     expect(before.data!.beta.__typename).toBe('Cluster');
+    const betaId = (
+      await gql<{ cluster: { id: string } }>(
+        app.url,
+        '{ cluster(managementCluster: "beta", namespace: "default", name: "b-1") { ... on Cluster { id } } }',
+      )
+    ).data!.cluster.id;
 
     await beta!.stop();
     beta = undefined;
@@ -120,6 +126,16 @@ describe('a management cluster that goes away', () => {
       ]),
     );
 
+    const node = await gql(app.url, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId });
+    expect(node.data).toEqual({ node: null });
+    expect(node.errors).toEqual([
+      expect.objectContaining({
+        path: ['node'],
+        message: expect.stringMatching(/^management cluster 'beta' is unavailable/),
+        extensions: expect.objectContaining({ code: 'MANAGEMENT_CLUSTER_UNAVAILABLE' }),
+      }),
+    ]);
+
     beta = await startBeta(betaDir, betaPort);
     const back = await eventually(
       async () => {
@@ -133,5 +149,8 @@ describe('a management cluster that goes away', () => {
       true,
     );
     expect(back.data!.beta.__typename).toBe('Cluster');
+    expect((await gql(app.url, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId })).data).toEqual({
+      node: { id: betaId },
+    });
   });
 });
