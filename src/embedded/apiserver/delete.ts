@@ -33,6 +33,9 @@ export interface DeleteResult {
   removed: boolean;
 }
 
+/** Like the real server's NamespaceLifecycle admission: these are never deleted. */
+const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
 const policies = new Set(['Background', 'Foreground', 'Orphan']);
 
 /** Reads DeleteOptions from the body and query, as kubectl and client-go send them. */
@@ -136,6 +139,13 @@ async function attemptDelete(
   const finalizers = [...(old.metadata.finalizers ?? [])];
   const policy = options.propagationPolicy ?? 'Background';
   if (rt.storageKey === namespaceResourceKey) {
+    if (immortalNamespaces.has(name)) {
+      throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+        name,
+        group: '',
+        kind: 'namespaces',
+      });
+    }
     // Namespaces always finish through the namespace controller (Terminating, then emptied).
     return markForDeletion(ctx, rt, old, finalizers, options.dryRun);
   }
