@@ -251,6 +251,13 @@ const cases: Case[] = [
   { name: 'scale on a kind without it', method: 'GET', path: `${cms}/existing/scale`, code: 404 },
   { name: 'status on a kind without it', method: 'GET', path: `${cms}/existing/status`, code: 404 },
   {
+    name: 'deleting the default namespace',
+    method: 'DELETE',
+    path: '/api/v1/namespaces/default',
+    code: 403,
+    reason: 'Forbidden',
+  },
+  {
     name: 'delete precondition mismatch',
     method: 'DELETE',
     path: `${cms}/existing`,
