@@ -1,3 +1,4 @@
+import { cloneJson } from './clone-json.ts';
 import type { CompiledNode } from './compiled-node.ts';
 import { isRecord } from './schema-props.ts';
 
@@ -16,7 +17,7 @@ export function applyDefaults(value: unknown, node: CompiledNode, resourceRoot: 
   if (!isRecord(value)) return;
   for (const { key, value: defaultValue, nullable } of node.defaults) {
     const current = value[key];
-    if (current === undefined || (current === null && !nullable)) value[key] = structuredClone(defaultValue);
+    if (current === undefined || (current === null && !nullable)) value[key] = cloneJson(defaultValue);
   }
   for (const key of Object.keys(value)) {
     if (resourceRoot && key === 'metadata') continue;

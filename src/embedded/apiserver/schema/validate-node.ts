@@ -68,30 +68,42 @@ export class SchemaValidator {
     }
   }
 
+  // Loops rather than callbacks: this runs for every list of every write.
   private validateList(value: unknown[], node: CompiledNode, path: string, old: unknown): void {
-    if (node.listType === 'set') {
-      value.forEach((item, i) => {
-        if (value.findIndex((other) => deepEqual(item, other)) !== i)
-          this.listErrors.push(duplicate(`${path}[${i}]`, item));
-      });
-    } else if (node.listType === 'map' && node.listMapKeys.length > 0) {
-      const seen = new Set<string>();
-      value.forEach((item, i) => {
-        const key = listMapKey(item, node.listMapKeys);
-        if (seen.has(key) && isRecord(item)) {
-          const keyObject = Object.fromEntries(
-            node.listMapKeys.filter((k) => k in item).map((k) => [k, item[k]]),
-          );
-          this.listErrors.push(duplicate(`${path}[${i}]`, keyObject));
-        }
-        seen.add(key);
-      });
-    }
+    if (node.listType === 'set') this.setDuplicates(value, path);
+    else if (node.listType === 'map' && node.listMapKeys.length > 0)
+      this.mapKeyDuplicates(value, node.listMapKeys, path);
     const items = node.items;
     if (items === undefined) return;
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
       this.validate(item, items, `${path}[${i}]`, correlatedItem(node, item, old), items.embeddedResource);
-    });
+    }
+  }
+
+  private setDuplicates(value: unknown[], path: string): void {
+    for (let i = 1; i < value.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (deepEqual(value[i], value[j])) {
+          this.listErrors.push(duplicate(`${path}[${i}]`, value[i]));
+          break;
+        }
+      }
+    }
+  }
+
+  private mapKeyDuplicates(value: unknown[], keys: string[], path: string): void {
+    const seen = new Set<string>();
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const key = listMapKey(item, keys);
+      if (seen.has(key) && isRecord(item)) {
+        const keyObject: Record<string, unknown> = {};
+        for (const k of keys) if (k in item) keyObject[k] = item[k];
+        this.listErrors.push(duplicate(`${path}[${i}]`, keyObject));
+      }
+      seen.add(key);
+    }
   }
 
   /**
@@ -99,41 +111,60 @@ export class SchemaValidator {
    * of the alternative that came closest (anyOf/oneOf) or of every failing one (allOf).
    */
   private validateJunctors(value: unknown, node: CompiledNode, path: string): void {
-    const failures = (schemas: CompiledNode[]) =>
-      schemas.map((schema) => {
-        const sub = new SchemaValidator();
-        sub.validate(value, schema, path, undefined, false);
-        return [...sub.errors, ...sub.listErrors];
-      });
-    const summary = (text: string) => invalid('<nil>', '', `${JSON.stringify(path)} ${text}`);
-    const closest = (results: AdmissionCause[][]) =>
-      results.reduce((best, errors) => (errors.length < best.length ? errors : best));
     if (node.allOf.length > 0) {
-      const errors = failures(node.allOf).flat();
-      if (errors.length > 0) this.errors.push(summary('must validate all the schemas (allOf)'), ...errors);
+      const errors = alternativeErrors(value, node.allOf, path).flat();
+      if (errors.length > 0)
+        this.errors.push(junctorSummary(path, 'must validate all the schemas (allOf)'), ...errors);
     }
     if (node.anyOf.length > 0) {
-      const results = failures(node.anyOf);
-      if (results.every((errors) => errors.length > 0)) {
-        this.errors.push(summary('must validate at least one schema (anyOf)'), ...closest(results));
+      const results = alternativeErrors(value, node.anyOf, path);
+      if (results.every(isNotEmpty)) {
+        this.errors.push(
+          junctorSummary(path, 'must validate at least one schema (anyOf)'),
+          ...closest(results),
+        );
       }
     }
     if (node.oneOf.length > 0) {
-      const results = failures(node.oneOf);
-      const passing = results.filter((errors) => errors.length === 0).length;
+      const results = alternativeErrors(value, node.oneOf, path);
+      const passing = results.length - results.filter(isNotEmpty).length;
       if (passing === 0) {
-        this.errors.push(
-          summary('must validate one and only one schema (oneOf). Found none valid'),
-          ...closest(results),
+        const summary = junctorSummary(
+          path,
+          'must validate one and only one schema (oneOf). Found none valid',
         );
+        this.errors.push(summary, ...closest(results));
       } else if (passing > 1) {
-        this.errors.push(
-          summary(`must validate one and only one schema (oneOf). Found ${passing} valid alternatives`),
-        );
+        const summary = `must validate one and only one schema (oneOf). Found ${passing} valid alternatives`;
+        this.errors.push(junctorSummary(path, summary));
       }
     }
-    if (node.not !== undefined && failures([node.not])[0]?.length === 0) {
-      this.errors.push(summary('must not validate the schema (not)'));
+    if (node.not !== undefined && alternativeErrors(value, [node.not], path)[0]?.length === 0) {
+      this.errors.push(junctorSummary(path, 'must not validate the schema (not)'));
     }
   }
+}
+
+/*
+ * go-openapi's junctor errors: a summary at the `<nil>` field quoting the path, then the errors
+ * of the alternative that came closest (anyOf/oneOf) or of every failing one (allOf).
+ */
+function alternativeErrors(value: unknown, schemas: CompiledNode[], path: string): AdmissionCause[][] {
+  return schemas.map((schema) => {
+    const sub = new SchemaValidator();
+    sub.validate(value, schema, path, undefined, false);
+    return [...sub.errors, ...sub.listErrors];
+  });
+}
+
+function junctorSummary(path: string, text: string): AdmissionCause {
+  return invalid('<nil>', '', `${JSON.stringify(path)} ${text}`);
+}
+
+function closest(results: AdmissionCause[][]): AdmissionCause[] {
+  return results.reduce((best, errors) => (errors.length < best.length ? errors : best));
+}
+
+function isNotEmpty(errors: AdmissionCause[]): boolean {
+  return errors.length > 0;
 }

@@ -1,5 +1,6 @@
 import type { AdmissionCause, KubeObject } from '../admission.ts';
 import { applyDefaults } from './apply-defaults.ts';
+import { cloneJson } from './clone-json.ts';
 import { CelValidator } from './cel-validator.ts';
 import type { CompiledNode } from './compiled-node.ts';
 import { aggregateMessage, blockingReasons } from './field-errors.ts';
@@ -42,7 +43,7 @@ export function checkAgainstSchema(
       causes: [],
     };
   }
-  const copy = structuredClone(object);
+  const copy = cloneJson(object);
   const pruned: string[] = [];
   prune(copy, root, '', pruned, true);
   const unknown = pruned.map((path) => `unknown field "${path}"`);
