@@ -22,8 +22,15 @@ export async function runServe(opts: ServeCliOptions): Promise<void> {
       managementClusters.push({ name: mc.name, kubeconfigPath: mc.kubeconfig, context: mc.context });
     }
   }
-  const app = await buildApp({ host: opts.host, port: opts.port, managementClusters });
-  await app.start();
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ host: opts.host, port: opts.port, managementClusters });
+    await app.start();
+  } catch (err) {
+    process.stderr.write(`cannot start the gateway: ${(err as Error).message}\n`);
+    await embedded?.stop();
+    process.exit(2);
+  }
   process.stdout.write(`GraphQL: ${app.url} (GraphiQL in a browser)\n`);
   onShutdown(async () => {
     await app.stop();
