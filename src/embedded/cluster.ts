@@ -44,11 +44,10 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     ephemeral: options.ephemeral,
     capiApi: options.capiApi,
   });
-  // Issue 3 — the simulated engine starts here: register CAPI's webhook rules into
-  // `server.admission`, then (when `options.controllers !== false`) start the controllers
-  // against `server.url` with `server.caPem` / `server.token`, and the demo fleet when
-  // `options.demo`. Stop them before the server in `stop` below.
-  if (options.controllers === false) {
+  // The simulated engine talks to the server over HTTPS with the written kubeconfig, like any
+  // controller; CAPI's webhook rules join the admission chain, reading the engine's caches.
+  // The engine speaks CAPI v1beta2 (what v1.14 stores); a legacy v1beta1 server runs without it.
+  if (options.controllers === false || options.capiApi === 'v1beta1') {
     return { url: server.url, kubeconfigPath: server.kubeconfigPath, stop: () => server.stop() };
   }
   const engine = startEngine({
