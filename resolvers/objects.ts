@@ -144,12 +144,18 @@ export function clusterOf(ctx: GatewayContext, view: CapiView, depth = 0): Maybe
   });
 }
 
-/** The controlling owner; for infra / bootstrap objects without one, the Machine that references them. */
+/** The controlling owner; for infra / bootstrap objects without one, the Machine (or MachinePool) that references them. */
 export function ownerOf(ctx: GatewayContext, view: CapiView): MaybePromise<CapiView | null> {
   return chain(ctx.reader.owner(view), (owner) => {
     if (owner || view.viewKind !== 'ProviderObject') return owner;
-    const kind = view.role === 'InfrastructureMachinePool' ? 'MachinePool' : 'Machine';
-    return chain(ctx.reader.referrers(view, kind), (referrers) => referrers[0] ?? null);
+    if (view.role === 'InfrastructureMachinePool') {
+      return chain(ctx.reader.referrers(view, 'MachinePool'), (referrers) => referrers[0] ?? null);
+    }
+    return chain(
+      ctx.reader.referrers(view, 'Machine'),
+      (machines) =>
+        machines[0] ?? chain(ctx.reader.referrers(view, 'MachinePool'), (pools) => pools[0] ?? null),
+    );
   });
 }
 
