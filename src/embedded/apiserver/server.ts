@@ -172,6 +172,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   queues.gc = new WorkQueue((uid) => collectGarbage(ctx, uid));
   queues.ns = new WorkQueue((ns) => finishNamespace(ctx, ns));
   await seed(ctx, options.capiApi ?? 'v1beta2');
+  store.startWatchHistory();
   resumeBackgroundWork(ctx);
 
   const reportInternalError = (method: string | undefined, url: string | undefined, error: unknown) =>

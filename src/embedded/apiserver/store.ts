@@ -145,6 +145,14 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Watches cannot resume from before this point — like the real server, whose watch cache starts
+   * at the resourceVersion it read when it started: called once start-up writes are done.
+   */
+  startWatchHistory(): void {
+    this.oldestWatchable = Math.max(this.oldestWatchable, this.rv);
+  }
+
   get resourceVersion(): number {
     return this.rv;
   }
