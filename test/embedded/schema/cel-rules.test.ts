@@ -218,6 +218,24 @@ describe('CEL rule semantics', () => {
     ]);
   });
 
+  it('shows rules at the root only the name and generateName of metadata', () => {
+    const crd = widgetCrd({ type: 'object' });
+    const schema = (crd.spec as { versions: Array<{ schema: { openAPIV3Schema: Record<string, unknown> } }> })
+      .versions[0]!.schema.openAPIV3Schema;
+    schema['x-kubernetes-validations'] = [
+      { rule: "self.metadata.name.startsWith('w')", message: 'name must start with w' },
+      { rule: '!has(self.metadata.labels)', message: 'labels are not visible' },
+    ];
+    const v = compileCrd(crd).versions[0]!;
+    const object = widget({});
+    object.metadata.labels = { a: 'b' };
+    expect(v.check(object, strict).ok).toBe(true);
+    object.metadata.name = 'x';
+    expect(causes(v.check(object, strict))).toEqual([
+      { reason: 'FieldValueInvalid', field: '<nil>', message: 'Invalid value: name must start with w' },
+    ]);
+  });
+
   it('skips a rule the library cannot compile, and records it once', () => {
     const rule = "quantity(self).isGreaterThan(quantity('1Gi'))";
     const spec = {

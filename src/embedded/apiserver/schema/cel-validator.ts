@@ -20,7 +20,8 @@ export class CelValidator {
   validate(value: unknown, node: CompiledNode, path: string, old: unknown, resourceRoot: boolean): void {
     if (!node.hasRules || value === null || value === undefined) return;
     if (old !== undefined && deepEqual(value, old)) return;
-    if (node.rules.length > 0) this.evaluate(value, node, path, old);
+    if (node.rules.length > 0)
+      this.evaluate(resourceRoot ? celRoot(value) : value, node, path, resourceRoot ? celRoot(old) : old);
     if (Array.isArray(value)) {
       const items = node.items;
       if (items === undefined) return;
@@ -49,7 +50,7 @@ export class CelValidator {
       if (outcome.ok) continue;
       if (outcome.evaluationError) {
         // Runtime errors ignore the rule's reason and fieldPath and show the value's type.
-        this.errors.push(invalid(path, node.type ?? jsonType(value), outcome.message));
+        this.errors.push(invalid(path || nilPath, node.type ?? jsonType(value), outcome.message));
         continue;
       }
       // kube-apiserver shows scalar values and omits objects and lists.
@@ -60,8 +61,22 @@ export class CelValidator {
   }
 }
 
+/** At the root, rules see only `metadata.name` and `metadata.generateName`, as in kube-apiserver. */
+function celRoot(value: unknown): unknown {
+  if (!isRecord(value) || !isRecord(value.metadata)) return value;
+  const { name, generateName } = value.metadata;
+  const metadata = {
+    ...(name !== undefined ? { name } : {}),
+    ...(generateName !== undefined ? { generateName } : {}),
+  };
+  return { ...value, metadata };
+}
+
+/** How a Go field.Path prints when it is nil: the root of the object. */
+const nilPath = '<nil>';
+
 function withFieldPath(path: string, fieldPath: string | undefined): string {
-  if (!fieldPath) return path;
+  if (!fieldPath) return path || nilPath;
   const relative = fieldPath.replace(/^\./, '');
   if (!path) return relative;
   return relative.startsWith('[') ? `${path}${relative}` : `${path}.${relative}`;

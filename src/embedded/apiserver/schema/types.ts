@@ -28,7 +28,11 @@ export type SchemaCheckResult =
     }
   | {
       ok: false;
-      /** 400 BadRequest for unknown fields under Strict; 422 Invalid for schema/CEL violations. */
+      /**
+       * 400 BadRequest for unknown fields under Strict and for a `metadata` Go could not decode (the
+       * message is complete: `Kind in version "v" cannot be handled as a Kind: …`); 422 Invalid for
+       * schema/CEL violations (`message` is the aggregate of the causes, without the `Kind "name" is invalid: ` prefix).
+       */
       code: 400 | 422;
       message: string;
       causes: AdmissionCause[];
