@@ -207,6 +207,17 @@ describe.skipIf(!haveCapiData)('validating objects against the real CAPI CRDs', 
       }
     });
 
+    it('inside ownerReferences are unknown fields too', () => {
+      const object = cluster();
+      object.metadata.ownerReferences = [
+        { apiVersion: 'v1', kind: 'Namespace', name: 'n', uid: 'u', colour: 'red' } as never,
+      ];
+      const result = errorsOf(compiled('Cluster').check(object, strict));
+      expect(result.message).toBe(
+        'Cluster in version "v1beta2" cannot be handled as a Cluster: strict decoding error: unknown field "metadata.ownerReferences[0].colour"',
+      );
+    });
+
     it('are dropped silently under Ignore', () => {
       const result = compiled('Cluster').check(withUnknown(), { fieldValidation: 'Ignore' });
       expect(result).toMatchObject({ ok: true, warnings: [] });

@@ -19,6 +19,19 @@ export const objectMetaFields = new Set([
   'managedFields',
 ]);
 
+const listItemFields: Record<string, Set<string>> = {
+  ownerReferences: new Set(['apiVersion', 'kind', 'name', 'uid', 'controller', 'blockOwnerDeletion']),
+  managedFields: new Set([
+    'manager',
+    'operation',
+    'apiVersion',
+    'time',
+    'fieldsType',
+    'fieldsV1',
+    'subresource',
+  ]),
+};
+
 /** Drops unknown ObjectMeta fields, recording their paths (they are unknown fields for fieldValidation). */
 export function pruneObjectMeta(metadata: unknown, path: string, pruned: string[]): void {
   if (!isRecord(metadata)) return;
@@ -30,6 +43,18 @@ export function pruneObjectMeta(metadata: unknown, path: string, pruned: string[
       // Go decodes null into an empty field, which is then omitted.
       delete metadata[key];
     }
+  }
+  for (const [key, known] of Object.entries(listItemFields)) {
+    const list = metadata[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      if (!isRecord(item)) return;
+      for (const field of Object.keys(item)) {
+        if (known.has(field)) continue;
+        delete item[field];
+        pruned.push(`${path}.${key}[${i}].${field}`);
+      }
+    });
   }
   for (const key of ['labels', 'annotations']) {
     const map = metadata[key];
