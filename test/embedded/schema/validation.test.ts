@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
-import { compileCrd } from '../../../src/embedded/apiserver/schema/index.ts';
+import { builtinCrds, compileCrd } from '../../../src/embedded/apiserver/schema/index.ts';
 import type { SchemaCheckResult } from '../../../src/embedded/apiserver/schema/index.ts';
 import { capiDir, compiled, haveCapiData, template } from './capi-data.ts';
 
@@ -402,5 +402,24 @@ describe('embedded resources', () => {
       'spec.template.apiVersion: Required value',
       'spec.template.kind: Required value',
     ]);
+  });
+});
+
+describe('bad input', () => {
+  it('answers 400 for absurdly deep nesting instead of throwing', () => {
+    const version = compileCrd(builtinCrds[0]!).versions[0]!;
+    const depth = 20_000;
+    const spec = JSON.parse('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)) as unknown;
+    const object: KubeObject = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name: 'x' },
+      spec,
+    };
+    expect(version.check(object, strict)).toMatchObject({
+      ok: false,
+      code: 400,
+      message: 'Cluster in version "v1beta2" cannot be handled as a Cluster: json: exceeded max depth',
+    });
   });
 });

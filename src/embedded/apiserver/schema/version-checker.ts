@@ -33,6 +33,22 @@ export function checkAgainstSchema(
   object: KubeObject,
   options: SchemaCheckOptions,
 ): SchemaCheckResult {
+  try {
+    return checkObject(target, object, options);
+  } catch (error) {
+    // Absurdly deep nesting exhausts the stack of the recursive walks: a bad request, not a crash.
+    if (!(error instanceof RangeError)) throw error;
+    const { kind, version } = target;
+    const message = `${kind} in version "${version}" cannot be handled as a ${kind}: json: exceeded max depth`;
+    return { ok: false, code: 400, message, causes: [] };
+  }
+}
+
+function checkObject(
+  target: CheckTarget,
+  object: KubeObject,
+  options: SchemaCheckOptions,
+): SchemaCheckResult {
   const { kind, version, root } = target;
   const undecodable = objectMetaDecodeError(object.metadata);
   if (undecodable !== undefined) {
