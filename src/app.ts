@@ -23,6 +23,8 @@ export interface ResolvedManagementCluster {
 
 export interface GatewayOptions {
   managementClusters: ResolvedManagementCluster[];
+  /** Use these caches instead of connecting to `managementClusters` (benchmarks, fakes). */
+  fleet?: Fleet;
   connection?: ConnectionOptions;
   /** Compile queries with graphql-jit (default true). */
   jit?: boolean;
@@ -39,7 +41,9 @@ export interface Gateway {
 }
 
 export function buildGateway(options: GatewayOptions): Gateway {
-  const fleet = createFleet(options.managementClusters, options.connection);
+  const fleet = options.fleet
+    ? { ok: true as const, value: options.fleet }
+    : createFleet(options.managementClusters, options.connection);
   if (!fleet.ok) throw new Error(fleet.error.message);
   const schema = buildGatewaySchema();
   const context = (): GatewayContext => createGatewayContext(fleet.value.reader);

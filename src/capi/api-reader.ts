@@ -63,6 +63,13 @@ const getKeyOf = (k: GetKey): string => `${k.mc}|${groupKindKey(k.gk)}|${k.names
 /** Set-based selectors stay well below URL limits with this many values. */
 const maxValuesPerSelector = 100;
 
+/**
+ * Requests one reader has in flight at most: a batch of thousands of GETs (an infra machine
+ * per Machine of a large fleet) otherwise opens thousands of connections at once, and the
+ * server resets them.
+ */
+const maxRequestsInFlight = 32;
+
 function byName(a: CapiView, b: CapiView): number {
   return a.address.name < b.address.name ? -1 : a.address.name > b.address.name ? 1 : 0;
 }
@@ -79,6 +86,8 @@ export class ApiFleetReader implements FleetReader {
   private readonly crds: DataLoader<string, Map<string, CrdInfo>>;
   private readonly lists: DataLoader<ListKey, readonly CapiView[], string>;
   private readonly gets: DataLoader<GetKey, CapiView | null, string>;
+  private inFlight = 0;
+  private readonly queued: Array<() => void> = [];
 
   constructor(sources: Iterable<ApiSource>) {
     this.sources = new Map([...sources].map((s) => [s.name, s]));
@@ -97,6 +106,8 @@ export class ApiFleetReader implements FleetReader {
 
   /** Runs an API call; a failure is remembered for the management cluster's status and rethrown scrubbed. */
   private async call<T>(mc: string, what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= maxRequestsInFlight) await new Promise<void>((resolve) => this.queued.push(resolve));
+    this.inFlight++;
     try {
       return await fn();
     } catch (err) {
@@ -104,6 +115,9 @@ export class ApiFleetReader implements FleetReader {
       if (error.code === 'NOT_FOUND') throw Object.assign(new Error(error.message), { notFound: true });
       this.failures.set(mc, error.message);
       throw new Error(error.message);
+    } finally {
+      this.inFlight--;
+      this.queued.shift()?.();
     }
   }
 

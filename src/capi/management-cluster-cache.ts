@@ -96,7 +96,8 @@ export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
  */
 export class ManagementClusterCache {
   private readonly roles = new Map<string, KindRole>();
-  private readonly stores = new Map<string, ViewStore>();
+  /** group → kind → store: looked up per field with the strings refs already hold. */
+  private readonly stores = new Map<string, Map<string, ViewStore>>();
 
   constructor(readonly connection: ManagementClusterConnection) {
     for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
@@ -120,12 +121,13 @@ export class ManagementClusterCache {
   }
 
   store(gk: GroupKind): ViewStore | undefined {
-    return this.stores.get(groupKindKey(gk));
+    return this.stores.get(gk.group)?.get(gk.kind);
   }
 
-  /** Every store with its GroupKind (for lookups by uid across kinds). */
-  allStores(): IterableIterator<[string, ViewStore]> {
-    return this.stores.entries();
+  /** Every store with its GroupKind key (`Kind.group`). */
+  *allStores(): IterableIterator<[string, ViewStore]> {
+    for (const [group, kinds] of this.stores)
+      for (const [kind, store] of kinds) yield [groupKindKey({ group, kind }), store];
   }
 
   private ensureKind(gk: GroupKind, role: KindRole): void {
@@ -140,7 +142,9 @@ export class ManagementClusterCache {
       order: byName,
       onUpsert: (view) => this.discoverReferencedKinds(view),
     };
-    this.stores.set(key, this.connection.watch(gk, spec).store);
+    let kinds = this.stores.get(gk.group);
+    if (!kinds) this.stores.set(gk.group, (kinds = new Map()));
+    kinds.set(gk.kind, this.connection.watch(gk, spec).store);
   }
 
   /** Refs name kinds the cache has never seen: watch them, with the role the field gives them. */

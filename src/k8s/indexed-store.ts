@@ -13,8 +13,19 @@ interface Bucket<V> {
 
 const empty: readonly never[] = Object.freeze([]);
 
+/** `namespace/name` → its parts (namespaces never contain a slash). */
+function splitKey(key: string): { namespace: string; name: string } {
+  const slash = key.indexOf('/');
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
 export class IndexedStore<V> {
   private readonly items = new Map<string, V>();
+  /**
+   * The same values by namespace, then name: reads with the strings a view already holds
+   * hash nothing new (a concatenated key would be built and hashed on every read).
+   */
+  private readonly byNamespace = new Map<string, Map<string, V>>();
   private readonly indexes = new Map<string, Map<string, Bucket<V>>>();
   private readonly indexers: ReadonlyArray<readonly [string, Indexer<V>]>;
 
@@ -35,7 +46,7 @@ export class IndexedStore<V> {
   }
 
   get(namespace: string | undefined, name: string): V | undefined {
-    return this.items.get(IndexedStore.key(namespace, name));
+    return this.byNamespace.get(namespace ?? '')?.get(name);
   }
 
   list(): IterableIterator<V> {
@@ -56,8 +67,12 @@ export class IndexedStore<V> {
   upsert(key: string, value: V): void {
     this.remove(key);
     this.items.set(key, value);
-    for (const [name, indexer] of this.indexers) {
-      const index = this.indexes.get(name)!;
+    const { namespace, name } = splitKey(key);
+    let names = this.byNamespace.get(namespace);
+    if (!names) this.byNamespace.set(namespace, (names = new Map()));
+    names.set(name, value);
+    for (const [indexName, indexer] of this.indexers) {
+      const index = this.indexes.get(indexName)!;
       for (const k of indexer(value)) {
         let bucket = index.get(k);
         if (!bucket) index.set(k, (bucket = { items: new Map(), sorted: undefined }));
@@ -71,8 +86,12 @@ export class IndexedStore<V> {
     const old = this.items.get(key);
     if (old === undefined) return undefined;
     this.items.delete(key);
-    for (const [name, indexer] of this.indexers) {
-      const index = this.indexes.get(name)!;
+    const { namespace, name } = splitKey(key);
+    const names = this.byNamespace.get(namespace);
+    names?.delete(name);
+    if (names?.size === 0) this.byNamespace.delete(namespace);
+    for (const [indexName, indexer] of this.indexers) {
+      const index = this.indexes.get(indexName)!;
       for (const k of indexer(old)) {
         const bucket = index.get(k);
         if (!bucket) continue;
