@@ -5,6 +5,8 @@
  * (graphql-jit), compared with JSON.stringify of the same result (the floor), the API-backed
  * DataLoader reader and the naive one-LIST-per-field reader.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import type { ExecutionResult } from 'graphql';
@@ -28,6 +30,8 @@ export interface FleetQueryOptions {
   /** The naive reader runs on at most this many clusters; its time is scaled to the fleet. */
   naiveMaxClusters: number;
   concurrency: number;
+  /** Write a CPU profile of the measured cache-backed runs here. */
+  cpuProfile?: string;
   log: (line: string) => void;
 }
 
@@ -92,6 +96,20 @@ function dataOf(result: ExecutionResult): FullGraphData {
   return result.data as unknown as FullGraphData;
 }
 
+async function startProfiler() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(path: string) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
@@ -118,6 +136,7 @@ async function measureCacheQueries(
 ) {
   for (let i = 0; i < o.warmup; i++) dataOf(await execute(gateway.context(), o.clusters));
   const before = await cluster.requestCount();
+  const profiler = o.cpuProfile ? await startProfiler() : undefined;
   const times: number[] = [];
   const floors: number[] = [];
   let last: FullGraphData | undefined;
@@ -129,6 +148,7 @@ async function measureCacheQueries(
     floors.push(performance.now() - start);
     times.push(ms);
   }
+  if (profiler && o.cpuProfile) await profiler.stop(o.cpuProfile);
   const requests = await cluster.requestsSince(before);
   return { times, floors, requests, data: last! };
 }

@@ -11,6 +11,8 @@ import { defaultFleetQueryOptions, printFleetQuery, runFleetQuery } from './flee
 interface Flags {
   clusters?: string;
   runs?: string;
+  /** A CPU profile of the measured runs goes to this file (see README). */
+  profile?: string;
 }
 
 const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
@@ -19,6 +21,7 @@ const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
     const report = await runFleetQuery({
       clusters: flags.clusters ? Number(flags.clusters) : defaultFleetQueryOptions.clusters,
       runs: flags.runs ? Number(flags.runs) : defaultFleetQueryOptions.runs,
+      cpuProfile: flags.profile,
       log,
     });
     printFleetQuery(report, log);
@@ -43,11 +46,12 @@ async function main(): Promise<number> {
   }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { clusters: { type: 'string' }, runs: { type: 'string' } },
+    options: { clusters: { type: 'string' }, runs: { type: 'string' }, profile: { type: 'string' } },
   });
   const flags: Flags = {
     clusters: positiveInteger('clusters', values.clusters),
     runs: positiveInteger('runs', values.runs),
+    profile: values.profile,
   };
   const names = positionals.length > 0 ? positionals : Object.keys(scenarios);
   const unknown = names.filter((n) => !(n in scenarios));
