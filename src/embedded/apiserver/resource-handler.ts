@@ -28,6 +28,7 @@ import {
   type ApiRequest,
 } from './request.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
+import { listMapKeysFor } from './list-map-keys.ts';
 import { objectKey } from './object-locks.ts';
 import { fromScale, toScale } from './scale.ts';
 import { recordUpdate, serverSideApply } from './server-side-apply.ts';
@@ -133,7 +134,7 @@ async function create(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r:
   }
   delete obj.metadata.resourceVersion;
   delete obj.metadata.uid;
-  recordUpdate(undefined, obj, manager, apiVersionOf(rt), timestamp(ctx));
+  recordUpdate(undefined, obj, manager, apiVersionOf(rt), timestamp(ctx), undefined, listMapKeysFor(rt));
   const result = await persist(ctx, rt, obj, undefined, opts);
   send(r, 201, objectBody(rt, result.object, { as: 'object' }, ctx.store.resourceVersion), result.warnings);
 }
@@ -145,7 +146,7 @@ async function update(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r:
   const obj = decodeObject(req);
   reconcileIdentity(route, obj, false);
   const old = storedOrThrow(ctx, route);
-  recordUpdate(old, obj, manager, apiVersionOf(rt), timestamp(ctx), route.subresource);
+  recordUpdate(old, obj, manager, apiVersionOf(rt), timestamp(ctx), route.subresource, listMapKeysFor(rt));
   const result = await persist(ctx, rt, obj, old, opts);
   send(r, 200, objectBody(rt, result.object, { as: 'object' }, ctx.store.resourceVersion), result.warnings);
 }
@@ -182,6 +183,7 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
       apiVersionOf(rt),
       now,
       subresource,
+      listMapKeysFor(rt),
     );
     if (!stored) {
       delete merged.metadata.resourceVersion;
@@ -232,6 +234,7 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
     apiVersionOf(rt),
     now,
     route.subresource,
+    listMapKeysFor(rt),
   );
   const result = await persist(ctx, rt, patched, old, opts);
   send(r, 200, objectBody(rt, result.object, { as: 'object' }, ctx.store.resourceVersion), result.warnings);
@@ -312,6 +315,7 @@ async function scale(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
     apiVersionOf(rt),
     timestamp(ctx),
     'scale',
+    listMapKeysFor(rt),
   );
   const result = await persist(ctx, rt, next, old, writeOptions(req));
   send(r, 200, JSON.stringify(toScale(spec, result.object)), result.warnings);

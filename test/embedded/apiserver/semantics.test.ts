@@ -129,6 +129,65 @@ describe('API semantics', () => {
     expect(again.body.data).toEqual({ a: 'bob' });
   });
 
+  it('server-side apply merges x-kubernetes-list-type=map lists item by item', async () => {
+    const workers = {
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string' }, replicas: { type: 'integer' } },
+      },
+    };
+    const crd = await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'pools.example.org' },
+      spec: {
+        group: 'example.org',
+        scope: 'Namespaced',
+        names: { plural: 'pools', kind: 'Pool' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { workers } } },
+              },
+            },
+          },
+        ],
+      },
+    });
+    expect(crd.status).toBe(201);
+    const path = '/apis/example.org/v1/namespaces/default/pools/p';
+    const applyWorkers = (manager: string, items: Array<{ name: string; replicas: number }>) =>
+      send(
+        'PATCH',
+        `${path}?fieldManager=${manager}`,
+        { apiVersion: 'example.org/v1', kind: 'Pool', metadata: { name: 'p' }, spec: { workers: items } },
+        apply,
+      );
+    expect((await applyWorkers('alice', [{ name: 'a', replicas: 1 }])).status).toBe(201);
+    const both = await applyWorkers('bob', [{ name: 'b', replicas: 2 }]);
+    expect(both.status).toBe(200);
+    expect(both.body.spec?.['workers']).toEqual([
+      { name: 'a', replicas: 1 },
+      { name: 'b', replicas: 2 },
+    ]);
+    const clash = await applyWorkers('bob', [
+      { name: 'a', replicas: 3 },
+      { name: 'b', replicas: 2 },
+    ]);
+    expect(clash.status).toBe(409);
+    const dropped = await applyWorkers('alice', []);
+    expect(dropped.body.spec?.['workers']).toEqual([{ name: 'b', replicas: 2 }]);
+  });
+
   it('pages lists with limit and continue', async () => {
     for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) {
       await send('POST', cms, {
