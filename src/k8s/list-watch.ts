@@ -129,6 +129,12 @@ export class ResilientListWatch {
           if ((event.object as { code?: unknown } | undefined)?.code === 410) gone = true;
           return;
         }
+        if (event.type === 'BOOKMARK') {
+          const rv = (event.object as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata
+            ?.resourceVersion;
+          if (typeof rv === 'string' && rv) this.resourceVersion = rv;
+          return;
+        }
         if (!isKubeObject(event.object)) return;
         const rv = event.object.metadata.resourceVersion;
         if (event.type === 'ADDED' || event.type === 'MODIFIED') this.sink.upsert(event.object);
@@ -156,6 +162,7 @@ export class ResilientListWatch {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {

@@ -1,5 +1,5 @@
 import { exponentialBackoff } from './backoff.ts';
-import { CrdRegistry, targetOf, type CrdInfo } from './crd-registry.ts';
+import { CrdRegistry, crdInfoOf, targetOf, type CrdInfo } from './crd-registry.ts';
 import type { DomainError } from './domain-error.ts';
 import { KindCache, type KindCacheSpec } from './kind-cache.ts';
 import { groupKindKey, type GroupKind } from './kube-object.ts';
@@ -51,15 +51,21 @@ export class ManagementClusterConnection {
       crdTarget,
       {
         reset: (items) => {
+          const before = new Map([...this.crds.all()].map((info) => [groupKindKey(info), info]));
           this.crds.clear();
           for (const item of items) this.crds.upsert(item);
           for (const info of this.crds.all()) this.startKind(info);
+          for (const [key, info] of before) if (!this.crds.get(info)) this.stopKind(key);
         },
         upsert: (object) => {
           const info = this.crds.upsert(object);
           if (info) this.startKind(info);
         },
-        remove: (object) => this.crds.remove(object),
+        remove: (object) => {
+          const info = crdInfoOf(object);
+          this.crds.remove(object);
+          if (info) this.stopKind(groupKindKey(info));
+        },
       },
       this.loopOptions(),
     );
@@ -127,14 +133,28 @@ export class ManagementClusterConnection {
     loop.start();
   }
 
+  /** A kind whose CRD was deleted: its objects are gone with it; wait for the CRD to come back. */
+  private stopKind(key: string): void {
+    const entry = this.kinds.get(key);
+    if (!entry) return;
+    void entry.loop?.stop();
+    entry.loop = undefined;
+    entry.cache.crd = undefined;
+    entry.cache.reset([]);
+    entry.cache.status = { state: 'waiting-for-crd' };
+    this.notify();
+  }
+
   /** Reachable: every list/watch is healthy. Synced: additionally, every watched kind has listed. */
   syncState(): SyncState {
     const statuses: ListWatchStatus[] = [this.crdLoop.status];
     for (const { cache } of this.kinds.values())
       if (cache.status.state === 'watching') statuses.push(cache.status);
-    const error = statuses.find((s) => s.error)?.error ?? null;
-    const reachable = statuses.every((s) => s.healthy);
-    const synced = reachable && statuses.every((s) => s.listed);
+    // A kind answering 404 (CRD just created or being deleted) says nothing about reachability.
+    const failing = statuses.filter((s) => !s.healthy && s.error?.code !== 'NOT_FOUND');
+    const error = failing.find((s) => s.error)?.error ?? null;
+    const reachable = failing.length === 0 && this.crdLoop.status.healthy;
+    const synced = reachable && statuses.every((s) => s.listed || s.error?.code === 'NOT_FOUND');
     const times = statuses.map((s) => s.lastSyncTime?.getTime() ?? 0);
     const last = Math.max(...times);
     return {

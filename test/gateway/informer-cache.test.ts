@@ -98,16 +98,14 @@ describe('informer caches', () => {
     expect(names(reader)).toEqual(['a', 'b']);
   });
 
-  it('starts watching a referenced kind as soon as an object names it, and one whose CRD appears later', async () => {
-    const transport = new FakeTransport([
-      ...capiFakeKinds,
-      {
-        group: 'infrastructure.acme.example',
-        kind: 'AcmeCluster',
-        plural: 'acmeclusters',
-        version: 'v1alpha1',
-      },
-    ]);
+  it('watches a referenced kind once its CRD is installed, and forgets it when uninstalled', async () => {
+    const acmeKind = {
+      group: 'infrastructure.acme.example',
+      kind: 'AcmeCluster',
+      plural: 'acmeclusters',
+      version: 'v1alpha1',
+    };
+    const transport = new FakeTransport(capiFakeKinds);
     const acme = {
       ...cluster('x'),
       spec: {
@@ -118,12 +116,7 @@ describe('informer caches', () => {
     const { cache, connection, reader } = start(transport);
     expect(await connection.whenSynced(2000)).toBe(true);
     expect(reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!)).toBeNull();
-    transport.installCrd({
-      group: 'infrastructure.acme.example',
-      kind: 'AcmeCluster',
-      plural: 'acmeclusters',
-      version: 'v1alpha1',
-    });
+    transport.installCrd(acmeKind);
     transport.put({
       apiVersion: 'infrastructure.acme.example/v1alpha1',
       kind: 'AcmeCluster',
@@ -147,5 +140,15 @@ describe('informer caches', () => {
     });
     expect(cache.connection.kindCache(coreKinds.ClusterctlProvider)?.status.state).toBe('waiting-for-crd');
     expect(reader.providers('mc')).toEqual({ ok: false, reason: expect.stringMatching(/not installed/) });
+
+    // Uninstalling the provider drops its objects and does not make the management cluster unreachable.
+    transport.uninstallCrd(acmeKind);
+    await eventually(
+      async () =>
+        reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!) === null ? true : undefined,
+      2000,
+      'the AcmeCluster to disappear with its CRD',
+    );
+    expect(reader.managementCluster('mc')).toMatchObject({ reachable: true, synced: true, error: null });
   });
 });

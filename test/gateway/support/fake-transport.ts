@@ -62,6 +62,16 @@ export class FakeTransport implements KubeTransport {
     });
   }
 
+  /** Deletes a CRD: its objects go with it (as the real server deletes them). */
+  uninstallCrd(k: FakeKind): void {
+    this.objects.delete(this.keyOf(k));
+    const crd = this.objects
+      .get('apiextensions.k8s.io/customresourcedefinitions')
+      ?.get(`/${k.plural}.${k.group}`);
+    if (crd) this.delete(crd);
+    this.kinds.splice(this.kinds.indexOf(k), 1);
+  }
+
   private keyOf(target: Pick<ResourceTarget, 'group' | 'plural'>): string {
     return `${target.group}/${target.plural}`;
   }
