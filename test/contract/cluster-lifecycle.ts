@@ -180,12 +180,24 @@ export function clusterLifecycleTests(ctx: LifecycleContext): void {
       await pollUntil(
         async () => {
           const gone = !(await exists(kube, clusterApi, 'Cluster', namespace, name));
-          const left = await listItems(kube, clusterApi, 'Machine', namespace);
+          const left = await listItems(
+            kube,
+            clusterApi,
+            'Machine',
+            namespace,
+            `cluster.x-k8s.io/cluster-name=${name}`,
+          );
           return gone && left.length === 0 ? true : undefined;
         },
         { what: 'cluster deleted', timeoutMs: ctx.stepTimeoutMs, intervalMs: 1_000 },
       );
-      const deployments = await listItems(kube, clusterApi, 'MachineDeployment', namespace);
+      const deployments = await listItems(
+        kube,
+        clusterApi,
+        'MachineDeployment',
+        namespace,
+        `cluster.x-k8s.io/cluster-name=${name}`,
+      );
       expect(deployments).toEqual([]);
     },
     timeout,

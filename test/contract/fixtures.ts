@@ -17,6 +17,8 @@ export interface ContractFixture {
   name: 'embedded' | 'real';
   /** Why this fixture cannot run here, or undefined when it can. */
   skipReason: string | undefined;
+  /** Deadline for one lifecycle step (provision, scale, upgrade, delete) on this fixture. */
+  stepTimeoutMs: number;
   start(): Promise<ContractCluster>;
 }
 
@@ -32,6 +34,8 @@ function embeddedFixture(): ContractFixture {
     skipReason: existsSync(embeddedHelper)
       ? undefined
       : 'test/support/embedded-cluster.ts does not exist yet',
+    // Twenty times faster than the templates' start-up durations.
+    stepTimeoutMs: 60_000,
     async start() {
       const helper = (await import(embeddedHelper)) as EmbeddedHelperModule;
       return helper.startTestEmbeddedCluster({ controllers: true, speed: 20 });
@@ -44,13 +48,23 @@ function realFixture(): ContractFixture {
   return {
     name: 'real',
     skipReason: lookup.ok ? undefined : lookup.reason,
+    // Real time: machines take 10-15 s each to start, upgrades replace them one by one.
+    stepTimeoutMs: 240_000,
     start: () => startRealCluster(),
   };
 }
 
-/** Both fixtures, in a fixed order; each test file prints the skip reasons once. */
+/**
+ * Both fixtures, in a fixed order; each test file prints the skip reasons once.
+ * CONTRACT_FIXTURES=embedded (or real, or embedded,real) runs only those.
+ */
 export function contractFixtures(): ContractFixture[] {
-  const fixtures = [embeddedFixture(), realFixture()];
+  const selected = process.env.CONTRACT_FIXTURES?.split(',').map((s) => s.trim());
+  const fixtures = [embeddedFixture(), realFixture()].map((f) =>
+    selected === undefined || selected.includes(f.name) || f.skipReason !== undefined
+      ? f
+      : { ...f, skipReason: `not selected by CONTRACT_FIXTURES=${process.env.CONTRACT_FIXTURES}` },
+  );
   for (const f of fixtures) {
     if (f.skipReason !== undefined) console.warn(`${f.name} fixture skipped: ${f.skipReason}`);
   }

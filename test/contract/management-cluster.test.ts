@@ -45,7 +45,7 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
       namespace: () => namespace,
       capiDir: capiDir ?? '',
       skip: fixture.skipReason ?? (capiDir === undefined ? '../shared/capi is absent' : undefined),
-      stepTimeoutMs: 240_000,
+      stepTimeoutMs: fixture.stepTimeoutMs,
     });
   });
 });
