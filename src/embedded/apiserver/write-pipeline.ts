@@ -19,6 +19,7 @@ import {
   StaleReadError,
   StatusError,
 } from './errors.ts';
+import { pruneBuiltinFields } from './builtin-fields.ts';
 import { validateBuiltinFields, validateObjectMeta } from './object-meta.ts';
 import { crdSpec, ResourceRegistry } from './registry.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
@@ -292,6 +293,7 @@ export async function persist(
   if (old) mergeSystemMeta(rt, input, old);
   let next = applyStatusSplit(rt, input, old, opts);
   normaliseSecret(next);
+  const builtinWarnings = rt.builtin ? pruneBuiltinFields(next, opts.fieldValidation) : [];
   const metaCauses = validateObjectMeta(next, rt.storageKey === namespaceResourceKey);
   if (rt.builtin) metaCauses.push(...validateBuiltinFields(next));
   if (metaCauses.length) throw invalid(refOf(rt), rt.kind, name, metaCauses);
@@ -320,7 +322,7 @@ export async function persist(
     validateCrdObject(rt, next);
     crdStatus(next, old, timestamp(ctx));
   }
-  const warnings = [...checked.warnings, ...admissionWarnings];
+  const warnings = [...builtinWarnings, ...checked.warnings, ...admissionWarnings];
 
   if (old) {
     if (!rt.builtin || rt.storageKey === crdResourceKey) {

@@ -251,6 +251,14 @@ const cases: Case[] = [
   { name: 'scale on a kind without it', method: 'GET', path: `${cms}/existing/scale`, code: 404 },
   { name: 'status on a kind without it', method: 'GET', path: `${cms}/existing/status`, code: 404 },
   {
+    name: 'unknown ConfigMap field under Strict',
+    method: 'POST',
+    path: `${cms}?fieldValidation=Strict`,
+    body: cm('typo', { dataa: { a: 'b' } }),
+    code: 400,
+    check: (res) => expect(res.text).toContain('unknown field \\"dataa\\"'),
+  },
+  {
     name: 'deleting the default namespace',
     method: 'DELETE',
     path: '/api/v1/namespaces/default',

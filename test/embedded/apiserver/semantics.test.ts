@@ -344,6 +344,19 @@ describe('API semantics', () => {
     expect(events.map((e) => `${e.type}:${e.object.metadata.name}`)).toEqual(['ADDED:one']);
   });
 
+  it('drops unknown fields of built-in kinds with a warning under Warn', async () => {
+    const res = await send('POST', cms, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'warned', bogus: 1 },
+      dataa: { a: 'b' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers['warning']).toContain('unknown field \\"dataa\\"');
+    expect(res.body).not.toHaveProperty('dataa');
+    expect(res.body.metadata).not.toHaveProperty('bogus');
+  });
+
   it('does nothing on dryRun=All', async () => {
     const dry = await send('POST', `${cms}?dryRun=All`, {
       apiVersion: 'v1',
