@@ -50,6 +50,31 @@ export function node(ctx: GatewayContext, id: string): MaybePromise<CapiView | n
   return ctx.reader.get(address);
 }
 
+/**
+ * `nodes(ids)`: each ID on its own — one whose management cluster is down becomes an error
+ * at its own list index (graphql-js turns a returned Error into that item's error), the
+ * others still resolve.
+ */
+export function nodes(
+  ctx: GatewayContext,
+  ids: readonly string[],
+): MaybePromise<Array<CapiView | Error | null>> {
+  return all(
+    ids.map((id): MaybePromise<CapiView | Error | null> => {
+      try {
+        const found = node(ctx, id);
+        return found instanceof Promise ? found.catch((err: unknown) => asError(err)) : found;
+      } catch (err) {
+        return asError(err);
+      }
+    }),
+  );
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 export function resolveRef(
   ctx: GatewayContext,
   from: CapiView,

@@ -4,8 +4,7 @@ import {
   NotFoundError,
   UnknownManagementClusterError,
 } from '../../resolvers/errors.ts';
-import { all } from '../../resolvers/maybe-promise.ts';
-import { cluster, node } from '../../resolvers/objects.ts';
+import { cluster, node, nodes } from '../../resolvers/objects.ts';
 import type { FleetSummary } from '../../resolvers/clusters.ts';
 import { builder } from '../builder.ts';
 import { ClusterRef, ManagementClusterRef } from '../refs.ts';
@@ -48,7 +47,8 @@ builder.queryType({
       type: [builder.nodeInterfaceRef()],
       nullable: { list: false, items: true },
       args: { ids: t.arg.idList({ required: true }) },
-      resolve: (_root, args, ctx) => all(args.ids.map((id) => node(ctx, String(id)))),
+      // Items may be Errors: graphql-js reports them at their index (see resolvers/objects.ts).
+      resolve: (_root, args, ctx) => nodes(ctx, args.ids.map(String)) as never,
     }),
     managementClusters: t.field({
       type: [ManagementClusterRef],

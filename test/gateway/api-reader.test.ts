@@ -62,3 +62,29 @@ describe('the API-backed reader', () => {
     expect(large.gets).toBe(12 * (1 + 1 + 7));
   });
 });
+
+describe('errors from the API server', () => {
+  it('never reach the client raw: the failing management cluster is reported with a scrubbed reason', async () => {
+    const transport = new FakeTransport(capiFakeKinds);
+    const leaky = Object.assign(new Error('GET https://10.0.0.1/apis?token=s3cr3t failed'), {
+      statusCode: 500,
+      body: '{}',
+    });
+    transport.list = async () => {
+      throw leaky;
+    };
+    const reader = new ApiFleetReader([{ name: 'mc', server: 'https://fake', transport }]);
+    const result = await execute({
+      schema: buildGatewaySchema(),
+      document: parse('{ clusters { totalCount errors { managementCluster message } } }'),
+      contextValue: createGatewayContext(reader),
+    });
+    expect(JSON.stringify(result)).not.toContain('s3cr3t');
+    expect(result.data).toEqual({
+      clusters: {
+        totalCount: 0,
+        errors: [{ managementCluster: 'mc', message: expect.stringMatching(/API server answered 500/) }],
+      },
+    });
+  });
+});

@@ -126,6 +126,22 @@ describe('a management cluster that goes away', () => {
       ]),
     );
 
+    const alphaId = (
+      await gql<{ cluster: { id: string } }>(
+        app.url,
+        '{ cluster(managementCluster: "alpha", namespace: "default", name: "a-1") { ... on Cluster { id } } }',
+      )
+    ).data!.cluster.id;
+    const both = await gql(app.url, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: [alphaId, betaId],
+    });
+    expect(both.data).toEqual({ nodes: [{ id: alphaId }, null] });
+    expect(both.errors).toEqual([
+      expect.objectContaining({
+        path: ['nodes', 1],
+        extensions: expect.objectContaining({ code: 'MANAGEMENT_CLUSTER_UNAVAILABLE' }),
+      }),
+    ]);
     const node = await gql(app.url, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId });
     expect(node.data).toEqual({ node: null });
     expect(node.errors).toEqual([
