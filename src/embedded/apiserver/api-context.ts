@@ -9,6 +9,8 @@ export interface ApiContext {
   registry: ResourceRegistry;
   admission: AdmissionChain;
   now: () => Date;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK. */
+  bookmarkIntervalMs: number;
   /** Serialises read-modify-write requests per object. */
   locks: ObjectLocks;
   /** Asks the garbage collector to look at the dependents of `uid` (and at `uid` itself). */

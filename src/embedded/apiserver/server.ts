@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   historySize?: number;
   /** Injected clock (tests). */
   now?: () => Date;
+  /** How often watches that allow bookmarks get one (default 5 s). */
+  bookmarkIntervalMs?: number;
   /** Where unexpected errors (answered with a bare 500 Status) are reported; default stderr. */
   onInternalError?: (description: string) => void;
 }
@@ -166,6 +168,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     admission,
     now: options.now ?? (() => new Date()),
     locks: new ObjectLocks(),
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5_000,
     enqueueGc: (uid) => queues.gc?.enqueue(uid),
     enqueueNamespace: (ns) => queues.ns?.enqueue(ns),
   };

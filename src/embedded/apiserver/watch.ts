@@ -10,7 +10,6 @@ import { selectObjects, selectorsOf, tableOf, type Representation } from './list
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import type { StoreEvent, StoredObject } from './store.ts';
 
-const bookmarkIntervalMs = 5_000;
 const defaultTimeoutSeconds = 1800;
 /** A client that reads slower than this much buffered output loses its watch and relists. */
 const maxBufferedBytes = 64 * 1024 * 1024;
@@ -112,7 +111,7 @@ export function serveWatch(
   });
   timers.push(setTimeout(close, timeoutSeconds * 1000));
   if (bookmarks) {
-    const interval = setInterval(() => bookmark(), bookmarkIntervalMs);
+    const interval = setInterval(() => bookmark(), ctx.bookmarkIntervalMs);
     timers.push(interval);
   }
 }

@@ -36,7 +36,7 @@ describe('client-node against the embedded API server', () => {
 
   beforeAll(async () => {
     // A short watch history so the 410 Expired path is easy to reach.
-    server = await startTestApiServer({ historySize: 20 });
+    server = await startTestApiServer({ historySize: 20, bookmarkIntervalMs: 50 });
     kc = new KubeConfig();
     kc.loadFromFile(server.kubeconfigPath);
     api = kc.makeApiClient(CustomObjectsApi);
@@ -158,6 +158,24 @@ describe('client-node against the embedded API server', () => {
       await api.deleteNamespacedCustomObject({ group, version, namespace, plural, name: 'watched' });
       await eventually(() => (events.length >= 3 ? true : undefined), 10_000, 'three watch events');
       expect(events).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('sends BOOKMARK events carrying a resourceVersion to resume from', async () => {
+    const bookmarks: string[] = [];
+    const controller = await new Watch(kc).watch(
+      `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
+      { allowWatchBookmarks: true },
+      (type, obj: Cluster) => {
+        if (type === 'BOOKMARK') bookmarks.push(obj.metadata?.resourceVersion ?? '');
+      },
+      () => {},
+    );
+    try {
+      await eventually(() => (bookmarks.length > 0 ? true : undefined), 10_000, 'a bookmark');
+      expect(Number(bookmarks[0])).toBeGreaterThan(0);
     } finally {
       controller.abort();
     }
