@@ -44,7 +44,7 @@ describe('informer caches', () => {
     const transport = new FakeTransport(capiFakeKinds);
     for (const n of ['a', 'b', 'c']) transport.put(cluster(n));
     const { connection, reader } = start(transport);
-    expect(await connection.whenSynced(2000)).toBe(true);
+    expect(await connection.whenSynced(10_000)).toBe(true);
     expect(names(reader)).toEqual(['a', 'b', 'c']);
     transport.put(cluster('d'));
     transport.delete(cluster('a'));
@@ -56,14 +56,14 @@ describe('informer caches', () => {
     transport.put(cluster('a'));
     transport.put(cluster('b'));
     const { connection, reader } = start(transport);
-    expect(await connection.whenSynced(2000)).toBe(true);
+    expect(await connection.whenSynced(10_000)).toBe(true);
     const listsBefore = transport.requests.list;
     // A change the caches never see as an event: only a relist can bring it in.
     transport.silentlyDelete(cluster('a'));
     transport.expireWatches();
     await eventually(
       async () => (names(reader).join() === 'b' ? true : undefined),
-      2000,
+      10_000,
       'the relist to drop a',
     );
     expect(transport.requests.list).toBeGreaterThan(listsBefore);
@@ -73,12 +73,12 @@ describe('informer caches', () => {
     const transport = new FakeTransport(capiFakeKinds);
     transport.put(cluster('a'));
     const { connection, reader } = start(transport);
-    expect(await connection.whenSynced(2000)).toBe(true);
+    expect(await connection.whenSynced(10_000)).toBe(true);
     transport.down = true;
     transport.breakWatches();
     await eventually(
       async () => (reader.managementCluster('mc')?.reachable === false ? true : undefined),
-      2000,
+      10_000,
       'unreachable',
     );
     expect(reader.managementCluster('mc')?.error).toMatch(/cannot reach the API server \(ECONNREFUSED\)/);
@@ -89,12 +89,16 @@ describe('informer caches', () => {
     const attempts = transport.requests.watch + transport.requests.list;
     await eventually(
       async () => (transport.requests.watch + transport.requests.list > attempts + 2 ? true : undefined),
-      2000,
+      10_000,
       'retries',
     );
     transport.down = false;
     transport.put(cluster('b'));
-    await eventually(async () => (reader.managementCluster('mc')?.synced ? true : undefined), 2000, 'resync');
+    await eventually(
+      async () => (reader.managementCluster('mc')?.synced ? true : undefined),
+      10_000,
+      'resync',
+    );
     expect(names(reader)).toEqual(['a', 'b']);
   });
 
@@ -114,7 +118,7 @@ describe('informer caches', () => {
     };
     transport.put(acme);
     const { cache, connection, reader } = start(transport);
-    expect(await connection.whenSynced(2000)).toBe(true);
+    expect(await connection.whenSynced(10_000)).toBe(true);
     expect(reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!)).toBeNull();
     transport.installCrd(acmeKind);
     transport.put({
@@ -128,7 +132,7 @@ describe('informer caches', () => {
         cache.store({ group: 'infrastructure.acme.example', kind: 'AcmeCluster' })?.size === 1
           ? true
           : undefined,
-      2000,
+      10_000,
       'the AcmeCluster cache',
     );
     const view = reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!);
@@ -146,7 +150,7 @@ describe('informer caches', () => {
     await eventually(
       async () =>
         reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!) === null ? true : undefined,
-      2000,
+      10_000,
       'the AcmeCluster to disappear with its CRD',
     );
     expect(reader.managementCluster('mc')).toMatchObject({ reachable: true, synced: true, error: null });
