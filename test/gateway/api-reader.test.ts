@@ -27,7 +27,7 @@ async function run(clusters: number) {
   const cache = new ManagementClusterCache(new ManagementClusterConnection('mc', 'https://fake', transport));
   const fleet = fleetOf([cache]);
   fleet.start();
-  expect(await fleet.whenSynced(5000)).toBe(true);
+  expect(await fleet.whenSynced(20_000)).toBe(true);
   const cached = await execute({
     schema,
     document: FULL_GRAPH,

@@ -71,7 +71,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     await kubectlOk(alpha, ['apply', '-f', '-'], JSON.stringify(acmeMachineCrd));
     await eventually(
       async () => ((await alpha.kubectl(['get', 'acmemachines'])).code === 0 ? true : undefined),
-      10_000,
+      30_000,
       'the AcmeMachine CRD to be served',
     );
     await kubectlOk(alpha, ['apply', '-f', join(sharedCapiDir, 'templates/simple-cluster.yaml')]);
@@ -490,7 +490,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
           ? true
           : undefined;
       },
-      10_000,
+      30_000,
       'the scale and the label to show up',
     );
     await kubectlOk(alpha, ['delete', 'cluster', 'topo-1']);
@@ -502,7 +502,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
         );
         return res.data?.cluster.__typename === 'NotFoundError' ? true : undefined;
       },
-      10_000,
+      30_000,
       'the deleted cluster to disappear',
     );
   });

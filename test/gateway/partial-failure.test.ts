@@ -99,7 +99,7 @@ describe('a management cluster that goes away', () => {
           ? res
           : undefined;
       },
-      15_000,
+      30_000,
       'beta to be seen as unreachable',
     );
     expect(down.data!.managementClusters.find((m) => m.name === 'alpha')).toMatchObject({ reachable: true });
@@ -158,7 +158,7 @@ describe('a management cluster that goes away', () => {
         const res = await gql<Answer>(app.url, QUERY);
         return res.data?.clusters.totalCount === 2 && !res.errors ? res : undefined;
       },
-      20_000,
+      30_000,
       'beta to resync after it came back',
     );
     expect(back.data!.managementClusters.every((m) => m.reachable && m.synced && m.error === null)).toBe(
