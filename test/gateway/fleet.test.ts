@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { execute, parse } from 'graphql';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
@@ -86,6 +87,27 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
       }),
       applyCluster(legacy, 'v1beta1', { name: 'same-1', namespace: 'team-b', version: 'v1.32.2' }),
     ]);
+    // What `clusterctl init` leaves behind: one Provider object per installed provider.
+    await legacy.kubectl(['create', 'namespace', 'capi-system']);
+    await kubectlOk(
+      legacy,
+      ['apply', '-f', '-'],
+      [
+        ['cluster-api', 'cluster-api', 'CoreProvider', 'v1.10.4'],
+        ['infrastructure-docker', 'docker', 'InfrastructureProvider', 'v1.10.4'],
+      ]
+        .map(([name, providerName, type, version]) =>
+          stringify({
+            apiVersion: 'clusterctl.cluster.x-k8s.io/v1alpha3',
+            kind: 'Provider',
+            metadata: { name, namespace: 'capi-system' },
+            providerName,
+            type,
+            version,
+          }),
+        )
+        .join('---\n'),
+    );
     await applyCluster(alpha, 'v1beta2', { name: 'same-1', namespace: 'team-b', version: 'v1.32.2' });
     await kubectlOk(
       alpha,
@@ -116,12 +138,22 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     await Promise.all([alpha?.stop(), legacy?.stop()]);
   });
 
-  it('lists both management clusters as reachable and synced, with the reason providers are unknown', async () => {
+  it('lists both management clusters as reachable and synced, with CAPI version and providers from clusterctl Provider objects, or why there are none', async () => {
     const res = await gql(app.url, ManagementClustersDocument);
     expect(res.errors).toBeUndefined();
     const byName = Object.fromEntries(res.data!.managementClusters.map((m) => [m.name, m]));
     expect(byName['alpha']).toMatchObject({ reachable: true, synced: true, error: null, clusterCount: 4 });
-    expect(byName['legacy']).toMatchObject({ reachable: true, synced: true, clusterCount: 1 });
+    expect(byName['legacy']).toMatchObject({
+      reachable: true,
+      synced: true,
+      clusterCount: 1,
+      capiVersion: 'v1.10.4',
+      providers: [
+        { name: 'cluster-api', type: 'CoreProvider', version: 'v1.10.4' },
+        { name: 'docker', type: 'InfrastructureProvider', version: 'v1.10.4' },
+      ],
+      providersUnavailableReason: null,
+    });
     expect(byName['alpha']!.capiVersion).toBeNull();
     expect(byName['alpha']!.providers).toBeNull();
     expect(byName['alpha']!.providersUnavailableReason).toMatch(/Provider/);
