@@ -2,12 +2,12 @@ import { encodeGlobalId } from '../../resolvers/global-id.ts';
 import type { CapiView, ControlPlaneView, ProviderObjectView, ProviderRole } from '../../src/capi/views.ts';
 import { CONTROL_PLANE_GROUP } from '../../src/capi/kinds.ts';
 
-function asView(value: unknown): CapiView | null {
-  return typeof value === 'object' && value !== null && 'viewKind' in value ? (value as CapiView) : null;
-}
-
+/**
+ * isTypeOf checks run once per object in a response (30k in the benchmark's query): one
+ * property read each. Every value reaching them is a view (resolvers return nothing else).
+ */
 export function viewKindIs(kind: CapiView['viewKind']) {
-  return (value: unknown): boolean => asView(value)?.viewKind === kind;
+  return (value: unknown): boolean => (value as CapiView).viewKind === kind;
 }
 
 export function isControlPlane(view: CapiView): view is ControlPlaneView {
@@ -22,15 +22,13 @@ export function isKubeadmControlPlane(view: CapiView): boolean {
   );
 }
 
+/** Only provider object views have a `role`. */
 export function isProviderRole(view: CapiView, role: ProviderRole): view is ProviderObjectView {
-  return view.viewKind === 'ProviderObject' && view.role === role;
+  return (view as Partial<ProviderObjectView>).role === role;
 }
 
 export function providerRoleIs(role: ProviderRole) {
-  return (value: unknown): boolean => {
-    const view = asView(value);
-    return view !== null && isProviderRole(view, role);
-  };
+  return (value: unknown): boolean => (value as Partial<ProviderObjectView>).role === role;
 }
 
 /** Node IDs are the object's address (see resolvers/global-id.ts). */
