@@ -112,3 +112,54 @@ export function groupVersions(registry: ResourceRegistry): string[] {
     versions.map((v) => (group ? `${group}/${v}` : v)),
   );
 }
+
+/** The media type of aggregated discovery (one request for every group instead of one per group version). */
+export const aggregatedDiscoveryType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** Whether the client accepts aggregated discovery (v2) before plain JSON. */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  const first = (accept ?? '').split(',')[0] ?? '';
+  return first.includes('g=apidiscovery.k8s.io') && first.includes('v=v2') && !first.includes('v=v2beta1');
+}
+
+function discoveryResource(rt: ResourceType): object {
+  const responseKind = { group: rt.group, version: rt.version, kind: rt.kind };
+  const subresources: object[] = [];
+  if (rt.status)
+    subresources.push({ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] });
+  if (rt.scale) {
+    subresources.push({
+      subresource: 'scale',
+      responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  return {
+    resource: rt.plural,
+    responseKind,
+    scope: rt.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: rt.singular,
+    verbs: allVerbs,
+    ...(rt.shortNames.length ? { shortNames: rt.shortNames } : {}),
+    ...(rt.categories.length ? { categories: rt.categories } : {}),
+    ...(subresources.length ? { subresources } : {}),
+  };
+}
+
+/** `/api` (core group only) or `/apis` (every other group) as an APIGroupDiscoveryList. */
+export function aggregatedDiscovery(registry: ResourceRegistry, core: boolean): object {
+  const groups = [...registry.groups().entries()].filter(([group]) => (group === '') === core);
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: groups.map(([group, versions]) => ({
+      metadata: { name: group, creationTimestamp: null },
+      versions: [...versions].sort(compareKubeVersions).map((version) => ({
+        version,
+        resources: registry.resourcesOf(group ? `${group}/${version}` : version).map(discoveryResource),
+        freshness: 'Current',
+      })),
+    })),
+  };
+}

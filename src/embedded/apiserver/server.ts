@@ -14,6 +14,9 @@ import { crdResourceKey } from './builtin-kinds.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { loadOrCreateCredentials, writeKubeconfig, type ServerCredentials } from './certs.ts';
 import {
+  aggregatedDiscovery,
+  aggregatedDiscoveryType,
+  wantsAggregatedDiscovery,
   apiGroup,
   apiGroupList,
   apiResourceList,
@@ -209,6 +212,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           return;
         }
         if (route.type !== 'notFound' && method !== 'GET') throw methodNotAllowed(method);
+        if ((route.type === 'api' || route.type === 'apis') && wantsAggregatedDiscovery(req.headers.accept)) {
+          sendJson(res, 200, aggregatedDiscovery(registry, route.type === 'api'), {
+            'Content-Type': aggregatedDiscoveryType,
+          });
+          return;
+        }
         sendJson(res, 200, discoveryBody(ctx, route, serverAddress));
       } catch (error) {
         if (!(error instanceof StatusError)) reportInternalError(req.method, req.url, error);

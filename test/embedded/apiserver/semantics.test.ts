@@ -452,6 +452,29 @@ describe('API semantics', () => {
     expect((await send('GET', '/apis/example.com')).status).toBe(404);
   });
 
+  it('serves aggregated discovery to clients that ask for it', async () => {
+    const res = await server.client.send('GET', '/apis', undefined, {
+      Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json',
+    });
+    expect(res.headers['content-type']).toBe(
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
+    const list = res.json() as {
+      items: Array<{
+        metadata: { name: string };
+        versions: Array<{
+          version: string;
+          resources: Array<{ resource: string; subresources?: Array<{ subresource: string }> }>;
+        }>;
+      }>;
+    };
+    const capi = list.items.find((g) => g.metadata.name === 'cluster.x-k8s.io');
+    const mds = capi?.versions[0]?.resources.find((r) => r.resource === 'machinedeployments');
+    expect(mds?.subresources?.map((s) => s.subresource).sort()).toEqual(['scale', 'status']);
+    const core = (await server.client.send('GET', '/api')).json();
+    expect(core['kind']).toBe('APIVersions');
+  });
+
   it('serves CAPI kinds only at v1beta1 for a legacy (--capi-api v1beta1) cluster', async () => {
     const legacy = await startTestApiServer({ capiApi: 'v1beta1' });
     try {
