@@ -135,7 +135,13 @@ export class CacheFleetReader implements FleetReader {
 
   owned<K extends OwnedKind>(owner: CapiView, kind: K): readonly ViewByKind[K][] {
     const store = this.store(owner.address.managementCluster, coreKinds[kind]);
-    return (store?.byIndex(indexNames.owner, ownerKey(owner)) ?? []) as readonly ViewByKind[K][];
+    const found = (store?.byIndex(indexNames.owner, ownerKey(owner)) ?? []) as readonly ViewByKind[K][];
+    // The index keys owners by name; an ownerReference to an earlier object of that name is not ours.
+    const stale = (v: CapiView): boolean =>
+      v.owners.some(
+        (o) => o.uid !== owner.uid && o.name === owner.address.name && o.kind === owner.address.kind,
+      );
+    return found.some(stale) ? found.filter((v) => !stale(v)) : found;
   }
 
   ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): readonly ViewByKind[K][] {

@@ -155,4 +155,46 @@ describe('informer caches', () => {
     );
     expect(reader.managementCluster('mc')).toMatchObject({ reachable: true, synced: true, error: null });
   });
+
+  it('finds owned objects by ownerReference or owner label, but not those of an earlier namesake', async () => {
+    const transport = new FakeTransport(capiFakeKinds);
+    const machineSet = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachineSet',
+      metadata: { name: 'ms', namespace: 'ns', uid: 'ms-2' },
+      spec: { clusterName: 'c' },
+    };
+    transport.put(machineSet);
+    const machine = (name: string, owners: Array<{ uid: string }>, labels: Record<string, string> = {}) => ({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Machine',
+      metadata: {
+        name,
+        namespace: 'ns',
+        uid: `m-${name}`,
+        labels,
+        ownerReferences: owners.map((o) => ({
+          apiVersion: 'cluster.x-k8s.io/v1beta2',
+          kind: 'MachineSet',
+          name: 'ms',
+          uid: o.uid,
+          controller: true,
+        })),
+      },
+      spec: { clusterName: 'c' },
+    });
+    transport.put(machine('by-owner', [{ uid: 'ms-2' }]));
+    transport.put(machine('by-label', [], { 'cluster.x-k8s.io/set-name': 'ms' }));
+    transport.put(machine('old', [{ uid: 'ms-1' }], { 'cluster.x-k8s.io/set-name': 'ms' }));
+    const { connection, reader } = start(transport);
+    expect(await connection.whenSynced(10_000)).toBe(true);
+    const ms = reader.get({
+      managementCluster: 'mc',
+      group: 'cluster.x-k8s.io',
+      kind: 'MachineSet',
+      namespace: 'ns',
+      name: 'ms',
+    })!;
+    expect(reader.owned(ms, 'Machine').map((m) => m.address.name)).toEqual(['by-label', 'by-owner']);
+  });
 });
