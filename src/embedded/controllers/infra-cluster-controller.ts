@@ -8,11 +8,14 @@ import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
 import {
   type EngineContext,
+  addFinalizer,
   ownerOfKind,
+  removeFinalizer,
   setConditions,
   updateObject,
   updateStatus,
 } from './engine-context.ts';
+import { infraFinalizer, isInMemoryKind } from './provider-kinds.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import { booleanField, recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
@@ -43,12 +46,24 @@ export async function reconcileInfraCluster(
 ): Promise<ReconcileResult> {
   const informer = ctx.cache.informer(kind.type);
   let object = informer.get(namespace, name);
-  if (!object || object.metadata.deletionTimestamp) return;
+  if (!object) return;
+  const finalizer = infraFinalizer(kind.type.kind);
+  if (object.metadata.deletionTimestamp) {
+    if (finalizer && object.metadata.finalizers?.includes(finalizer)) {
+      await updateObject(ctx, kind.type, object, (copy) => removeFinalizer(copy, finalizer));
+    }
+    return;
+  }
   const owner = ownerOfKind(object, 'Cluster');
   if (!owner) return; // providers wait for the Cluster controller to set the owner reference
   const cluster = clusterOf(ctx, object) ?? ctx.cache.informer(TYPES.cluster).get(namespace, owner.name);
   if (isPaused(cluster, object)) return;
   if (isInfraProvisioned(object, kind.contract)) return;
+  if (finalizer && !object.metadata.finalizers?.includes(finalizer)) {
+    const added = await updateObject(ctx, kind.type, object, (copy) => addFinalizer(copy, finalizer));
+    if (added && !added.ok) return { requeueAfterMs: 100 };
+    if (added?.ok) object = added.value;
+  }
   const left = remainingMs(
     ctx,
     object.metadata.uid ?? name,
@@ -71,12 +86,9 @@ export async function reconcileInfraCluster(
   const result = await updateStatus(ctx, kind.type, object, (status) => {
     if (kind.contract === 'v1beta2') {
       status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
-      setConditions(
-        ctx,
-        status,
-        [{ type: 'Ready', status: true, reason: 'Ready' }, pausedCondition(false)],
-        object?.metadata.generation,
-      );
+      // The in-memory DevCluster reports only Paused; other kinds a Ready condition too.
+      const ready = isInMemoryKind(kind.type.kind) ? [] : [{ type: 'Ready', status: true, reason: 'Ready' }];
+      setConditions(ctx, status, [...ready, pausedCondition(false)], object?.metadata.generation);
     } else {
       status.ready = true;
     }

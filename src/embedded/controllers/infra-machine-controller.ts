@@ -8,22 +8,21 @@
 import { clusterInfrastructureProvisioned, clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
 import {
   type EngineContext,
+  addFinalizer,
   ownerOfKind,
+  removeFinalizer,
   setConditions,
   updateObject,
   updateStatus,
 } from './engine-context.ts';
+import { LABELS } from './labels.ts';
+import { infraFinalizer, isInMemoryKind, providerID } from './provider-kinds.ts';
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import { recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import { failsProvisioning, machineAddress, remainingMs, stepSeconds } from './simulation.ts';
 import type { ReconcileResult } from './work-queue.ts';
-
-function providerScheme(kind: string): string {
-  if (kind === 'DevMachine') return 'in-memory';
-  return kind.replace(/Machine$/, '').toLowerCase() || 'simulated';
-}
 
 export async function reconcileInfraMachine(
   ctx: EngineContext,
@@ -32,7 +31,16 @@ export async function reconcileInfraMachine(
   name: string,
 ): Promise<ReconcileResult> {
   let object = ctx.cache.informer(kind.type).get(namespace, name);
-  if (!object || object.metadata.deletionTimestamp) return;
+  if (!object) return;
+  const finalizer = infraFinalizer(kind.type.kind);
+  if (object.metadata.deletionTimestamp) {
+    // The simulated VM goes at once.
+    if (finalizer && object.metadata.finalizers?.includes(finalizer)) {
+      await updateObject(ctx, kind.type, object, (copy) => removeFinalizer(copy, finalizer));
+    }
+    ctx.forgetTimers(object.metadata.uid ?? name);
+    return;
+  }
   const owner = ownerOfKind(object, 'Machine');
   if (!owner) return;
   const machine = ctx.cache.informer(TYPES.machine).get(namespace, owner.name);
@@ -40,6 +48,11 @@ export async function reconcileInfraMachine(
   const cluster = clusterOf(ctx, machine);
   if (isPaused(cluster, object)) return;
   if (isInfraProvisioned(object, kind.contract)) return;
+  if (finalizer && !object.metadata.finalizers?.includes(finalizer)) {
+    const written = await updateObject(ctx, kind.type, object, (copy) => addFinalizer(copy, finalizer));
+    if (written && !written.ok) return { requeueAfterMs: 100 };
+    if (written?.ok) object = written.value;
+  }
   const uid = object.metadata.uid ?? name;
   const contractV2 = kind.contract === 'v1beta2';
   const waiting = async (reason: string, message: string): Promise<void> => {
@@ -76,23 +89,34 @@ export async function reconcileInfraMachine(
   if (!stringField(object, 'spec.providerID')) {
     const written = await updateObject(ctx, kind.type, object, (copy) => {
       const spec = (copy.spec ?? {}) as Record<string, unknown>;
-      spec.providerID = `${providerScheme(kind.type.kind)}:////${name}`;
+      spec.providerID = providerID(kind.type.kind, name);
       copy.spec = spec;
     });
     if (written && !written.ok) return { requeueAfterMs: 100 };
     if (written?.ok) object = written.value;
   }
+  const controlPlane = machine.metadata.labels?.[LABELS.controlPlane] !== undefined;
   const result = await updateStatus(ctx, kind.type, object, (status) => {
-    status.addresses = [
-      { type: 'InternalIP', address: machineAddress(machine.metadata.uid) },
-      { type: 'Hostname', address: name },
-    ];
+    if (!isInMemoryKind(kind.type.kind)) {
+      status.addresses = [
+        { type: 'InternalIP', address: machineAddress(machine.metadata.uid) },
+        { type: 'Hostname', address: name },
+      ];
+    }
     if (contractV2) {
       status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
+      const provisioned = (type: string) => ({ type, status: true, reason: 'Provisioned' });
+      const dev = isInMemoryKind(kind.type.kind)
+        ? [
+            provisioned('VMProvisioned'),
+            provisioned('NodeProvisioned'),
+            ...(controlPlane ? [provisioned('APIServerProvisioned'), provisioned('EtcdProvisioned')] : []),
+          ]
+        : [];
       setConditions(
         ctx,
         status,
-        [{ type: 'Ready', status: true, reason: 'Ready' }, pausedCondition(false)],
+        [{ type: 'Ready', status: true, reason: 'Ready' }, ...dev, pausedCondition(false)],
         object?.metadata.generation,
       );
     } else {

@@ -21,7 +21,11 @@ import {
   updateObject,
   updateStatus,
 } from './engine-context.ts';
-import { deleteKubeconfigSecret, ensureKubeconfigSecret } from './kubeconfig-secret.ts';
+import {
+  deleteKubeconfigSecret,
+  ensureCertificateSecrets,
+  ensureKubeconfigSecret,
+} from './kubeconfig-secret.ts';
 import { lowestVersion } from './kubernetes-version.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
 import {
@@ -45,6 +49,17 @@ import { countMachines, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { ensureTemplateOwnedByCluster } from './template-ownership.ts';
 import type { ReconcileResult } from './work-queue.ts';
+
+const CONTROL_PLANE_READINESS_GATES = [
+  'NodeKubeadmLabelsAndTaintsSet',
+  'APIServerPodHealthy',
+  'ControllerManagerPodHealthy',
+  'SchedulerPodHealthy',
+  'EtcdPodHealthy',
+  'EtcdMemberHealthy',
+];
+/** KCP's pre-terminate hook: it removes the etcd member before the machine goes. */
+const KCP_CLEANUP_HOOK = 'pre-terminate.delete.hook.machine.cluster.x-k8s.io/kcp-cleanup';
 
 function configSpecFor(kcp: KubeObject, init: boolean): JsonRecord {
   const spec = structuredClone(recordField(kcp, 'spec.kubeadmConfigSpec') ?? {});
@@ -71,7 +86,16 @@ function blueprintFor(
   const spec: JsonRecord = {};
   for (const key of ['deletion', 'readinessGates', 'taints'])
     if (templateSpec[key] !== undefined) spec[key] = templateSpec[key];
-  const annotations = stringMapField(kcp, 'spec.machineTemplate.metadata.annotations');
+  // KCP gates control-plane machines' readiness on their control-plane components.
+  const gates = Array.isArray(spec.readinessGates) ? spec.readinessGates : [];
+  spec.readinessGates = [
+    ...gates,
+    ...CONTROL_PLANE_READINESS_GATES.map((conditionType) => ({ conditionType })),
+  ];
+  const annotations = {
+    ...stringMapField(kcp, 'spec.machineTemplate.metadata.annotations'),
+    [KCP_CLEANUP_HOOK]: '',
+  };
   return {
     namespace: kcp.metadata.namespace ?? 'default',
     name,
@@ -83,7 +107,7 @@ function blueprintFor(
       [LABELS.controlPlane]: '',
       [LABELS.controlPlaneName]: kcp.metadata.name ?? '',
     },
-    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    annotations,
     owner: kcp,
     infrastructureTemplate,
     bootstrap: { kubeadmConfigSpec: configSpecFor(kcp, init) },
@@ -190,6 +214,7 @@ export async function reconcileKubeadmControlPlane(
     field(kcp, 'status.initialization.controlPlaneInitialized') === true ||
     active.some((m) => recordField(m, 'status.nodeRef') !== undefined);
   let remediation: JsonRecord | undefined;
+  let certificatesReady = false;
 
   if (!clusterInfrastructureProvisioned(cluster) || !host) {
     extra.push({
@@ -199,7 +224,9 @@ export async function reconcileKubeadmControlPlane(
       message: 'Waiting for the cluster infrastructure and control plane endpoint',
     });
   } else {
-    const kubeconfigOk = await ensureKubeconfigSecret(ctx, cluster, kcp, `https://${host}:${port}`);
+    certificatesReady = await ensureCertificateSecrets(ctx, cluster, kcp);
+    const kubeconfigOk =
+      certificatesReady && (await ensureKubeconfigSecret(ctx, cluster, kcp, `https://${host}:${port}`));
     if (!kubeconfigOk) requeueAfterMs = 1_000;
     const action = await reconcileMachines(
       ctx,
@@ -259,13 +286,13 @@ export async function reconcileKubeadmControlPlane(
               reason: 'NotAvailable',
               message: 'Waiting for a ready control plane machine',
             },
-        { type: 'CertificatesAvailable', status: true, reason: 'Available' },
+        ...(certificatesReady ? [{ type: 'CertificatesAvailable', status: true, reason: 'Available' }] : []),
         allReady
           ? { type: 'EtcdClusterHealthy', status: true, reason: 'Healthy' }
           : {
               type: 'EtcdClusterHealthy',
               status: 'Unknown',
-              reason: 'HealthUnknown',
+              reason: 'InspectionFailed',
               message: 'Waiting for etcd members',
             },
         allReady
@@ -273,7 +300,7 @@ export async function reconcileKubeadmControlPlane(
           : {
               type: 'ControlPlaneComponentsHealthy',
               status: 'Unknown',
-              reason: 'HealthUnknown',
+              reason: 'InspectionFailed',
               message: 'Waiting for control plane components',
             },
         counts.replicas === 0

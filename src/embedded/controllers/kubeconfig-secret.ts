@@ -79,6 +79,38 @@ export async function ensureKubeconfigSecret(
   return false;
 }
 
+const CERTIFICATE_SECRETS = ['ca', 'etcd', 'proxy', 'sa'] as const;
+
+/** The cluster certificate Secrets KCP generates (`<cluster>-ca`, -etcd, -proxy, -sa), with placeholder PEM. */
+export async function ensureCertificateSecrets(
+  ctx: EngineContext,
+  cluster: KubeObject,
+  owner: KubeObject,
+): Promise<boolean> {
+  const clusterName = cluster.metadata.name ?? '';
+  const key = `${cluster.metadata.uid}/${owner.metadata.uid}/certificates`;
+  if (written.has(key)) return true;
+  for (const purpose of CERTIFICATE_SECRETS) {
+    const seed = `${cluster.metadata.uid}/${purpose}`;
+    const result = await ctx.client.createSecret({
+      metadata: {
+        name: `${clusterName}-${purpose}`,
+        namespace: cluster.metadata.namespace ?? 'default',
+        labels: { [LABELS.clusterName]: clusterName },
+        ownerReferences: [ownerReference(owner, true)],
+      },
+      type: 'cluster.x-k8s.io/secret',
+      data: {
+        'tls.crt': placeholder(purpose === 'sa' ? 'PUBLIC KEY' : 'CERTIFICATE', `${seed}/crt`),
+        'tls.key': placeholder('RSA PRIVATE KEY', `${seed}/key`),
+      },
+    });
+    if (!result.ok && result.code !== 409) return false;
+  }
+  written.add(key);
+  return true;
+}
+
 export async function deleteKubeconfigSecret(
   ctx: EngineContext,
   cluster: KubeObject,

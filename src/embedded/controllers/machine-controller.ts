@@ -20,6 +20,7 @@ import {
   updateStatus,
 } from './engine-context.ts';
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
+import { isInMemoryKind } from './provider-kinds.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
 import { machineIsUpToDate } from './machine-up-to-date.ts';
 import type { ResolvedKind } from './object-cache.ts';
@@ -72,6 +73,7 @@ async function adopt(ctx: EngineContext, machine: KubeObject, ref: RefState): Pr
 
 async function reconcileDelete(ctx: EngineContext, machine: KubeObject): Promise<ReconcileResult> {
   await updateStatus(ctx, TYPES.machine, machine, (status) => {
+    if (status.phase !== 'Deleting') status.lastUpdated = now(ctx);
     status.phase = 'Deleting';
     const deletion = recordField(status, 'deletion') ?? {};
     deletion.nodeDrainStartTime ??= now(ctx);
@@ -112,8 +114,30 @@ async function reconcileDelete(ctx: EngineContext, machine: KubeObject): Promise
   ctx.forgetTimers(machine.metadata.uid ?? '');
 }
 
-function nodeInfo(machine: KubeObject, version: string): Record<string, string> {
+function nodeInfo(
+  machine: KubeObject,
+  version: string,
+  infraKind: string | undefined,
+): Record<string, string> {
   const uid = machine.metadata.uid ?? '';
+  if (infraKind && isInMemoryKind(infraKind)) {
+    // What CAPI's in-memory backend reports: only the kubelet version.
+    const empty = {
+      architecture: '',
+      bootID: '',
+      containerRuntimeVersion: '',
+      kernelVersion: '',
+      kubeProxyVersion: '',
+    };
+    return {
+      ...empty,
+      kubeletVersion: version,
+      machineID: '',
+      operatingSystem: '',
+      osImage: '',
+      systemUUID: '',
+    };
+  }
   return {
     architecture: 'amd64',
     bootID: uid,
@@ -283,6 +307,11 @@ export async function reconcileMachine(
       ];
   conditions.push(...nodeConditions);
   if (controlPlane) {
+    conditions.push(
+      nodeUp
+        ? { type: 'NodeKubeadmLabelsAndTaintsSet', status: true, reason: 'Set' }
+        : { type: 'NodeKubeadmLabelsAndTaintsSet', status: 'Unknown', reason: 'NodeDoesNotExist' },
+    );
     for (const type of [
       'APIServerPodHealthy',
       'ControllerManagerPodHealthy',
@@ -334,6 +363,7 @@ export async function reconcileMachine(
         : 'Pending';
   const current = machine;
   const result = await updateStatus(ctx, TYPES.machine, current, (status) => {
+    if (status.phase !== phase) status.lastUpdated = now(ctx);
     status.phase = phase;
     status.initialization = {
       bootstrapDataSecretCreated: dataSecretName !== undefined,
@@ -343,7 +373,7 @@ export async function reconcileMachine(
     if (infraProvisioned && addresses.length > 0) status.addresses = addresses;
     if (nodeUp) {
       status.nodeRef = { name };
-      status.nodeInfo = nodeInfo(current, version);
+      status.nodeInfo = nodeInfo(current, version, infra.kind?.type.kind);
     }
     if (controlPlane && dataSecretName && !status.certificatesExpiryDate) {
       const created = Date.parse(current.metadata.creationTimestamp ?? '') || ctx.clock.now();

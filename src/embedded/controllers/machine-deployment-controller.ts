@@ -65,20 +65,14 @@ async function createMachineSet(
   md: KubeObject,
   replicas: number,
   revision: number,
+  maxReplicas: number,
 ): Promise<KubeObject | undefined> {
   const suffix = randomSuffix();
   const hashLabel = `${desiredTemplateHash(md)}-${suffix}`;
   const clusterName = stringField(md, 'spec.clusterName') ?? '';
-  const deploymentLabel = labelValue(md.metadata.name ?? '');
   const template = structuredClone(recordField(md, 'spec.template') ?? {});
-  const metadata = (recordField(template, 'metadata') ?? {}) as Record<string, unknown>;
-  metadata.labels = {
-    ...stringMapField(template, 'metadata.labels'),
-    [LABELS.templateHash]: hashLabel,
-    [LABELS.deploymentName]: deploymentLabel,
-    [LABELS.clusterName]: clusterName,
-  };
-  template.metadata = metadata;
+  const templateLabels = { ...stringMapField(template, 'metadata.labels'), [LABELS.templateHash]: hashLabel };
+  template.metadata = { ...(recordField(template, 'metadata') ?? {}), labels: templateLabels };
   const ms: KubeObject = {
     apiVersion: `${TYPES.machineSet.group}/${TYPES.machineSet.version}`,
     kind: 'MachineSet',
@@ -86,12 +80,15 @@ async function createMachineSet(
       name: `${md.metadata.name}-${suffix}`,
       namespace: md.metadata.namespace,
       labels: {
-        ...md.metadata.labels,
+        ...templateLabels,
         [LABELS.clusterName]: clusterName,
-        [LABELS.deploymentName]: deploymentLabel,
-        [LABELS.templateHash]: hashLabel,
+        [LABELS.deploymentName]: labelValue(md.metadata.name ?? ''),
       },
-      annotations: { [ANNOTATIONS.revision]: String(revision) },
+      annotations: {
+        [ANNOTATIONS.revision]: String(revision),
+        'machinedeployment.clusters.x-k8s.io/desired-replicas': String(numberField(md, 'spec.replicas') ?? 1),
+        'machinedeployment.clusters.x-k8s.io/max-replicas': String(maxReplicas),
+      },
       ownerReferences: [ownerReference(md, true)],
     },
     spec: {
@@ -247,7 +244,19 @@ export async function reconcileMachineDeployment(
   const replicas = numberField(md, 'spec.replicas') ?? 1;
   const revision = Math.max(0, ...live.map(revisionOf)) + (newMs ? 0 : 1);
   if (!newMs) {
-    newMs = await createMachineSet(ctx, md, oldSets.length === 0 ? replicas : 0, revision);
+    const maxSurge = resolveIntOrPercent(
+      field(md, 'spec.rollout.strategy.rollingUpdate.maxSurge'),
+      replicas,
+      1,
+      true,
+    );
+    newMs = await createMachineSet(
+      ctx,
+      md,
+      oldSets.length === 0 ? replicas : 0,
+      revision,
+      replicas + maxSurge,
+    );
     if (!newMs) return { requeueAfterMs: 1_000 };
   }
   const strategy = stringField(md, 'spec.rollout.strategy.type') ?? 'RollingUpdate';

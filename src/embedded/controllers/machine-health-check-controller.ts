@@ -184,7 +184,7 @@ export async function reconcileMachineHealthCheck(
         setConditions(
           ctx,
           status,
-          [{ type: 'HealthCheckSucceeded', status: true, reason: 'Succeeded' }],
+          [{ type: 'HealthCheckSucceeded', status: true, reason: 'HealthCheckSucceeded' }],
           machine.metadata.generation,
         );
         return;

@@ -81,6 +81,9 @@ function blueprintFor(ms: KubeObject, name: string): MachineBlueprint | undefine
     labels: {
       ...stringMapField(ms, 'spec.template.metadata.labels'),
       [LABELS.clusterName]: clusterName,
+      ...(ms.metadata.labels?.[LABELS.deploymentName]
+        ? { [LABELS.deploymentName]: ms.metadata.labels[LABELS.deploymentName] }
+        : {}),
       [LABELS.setName]: labelValue(ms.metadata.name ?? ''),
     },
     ...(Object.keys(annotations).length > 0 ? { annotations } : {}),

@@ -18,7 +18,8 @@ export function desiredTemplateHash(md: KubeObject): string {
   const template = structuredClone(recordField(md, 'spec.template') ?? {});
   const labels = recordField(template, 'metadata.labels');
   if (labels) delete labels[LABELS.templateHash];
-  return hashOf(template);
+  // CAPI's hash is a decimal 32-bit number (e.g. `2191063572`).
+  return String(Number.parseInt(hashOf(template).slice(0, 8), 16));
 }
 
 export function rolloutAfterPassed(owner: KubeObject, created: string | undefined, nowMs: number): boolean {

@@ -19,7 +19,7 @@ import {
 } from './engine-context.ts';
 import { compareKubernetesVersions, parseKubernetesVersion } from './kubernetes-version.ts';
 import { LABELS } from './labels.ts';
-import { labelValue, stableSuffix } from './naming.ts';
+import { stableSuffix } from './naming.ts';
 import {
   type JsonRecord,
   arrayField,
@@ -82,6 +82,13 @@ function readTemplate(
       2_000,
     );
   return { object: found.object, type: kind.type };
+}
+
+function clonedFrom(ref: TemplateRef): Record<string, string> {
+  return {
+    'cluster.x-k8s.io/cloned-from-name': ref.name,
+    'cluster.x-k8s.io/cloned-from-groupkind': `${ref.kind}.${apiGroupOf(ref.apiVersion)}`,
+  };
 }
 
 function topologyLabels(cluster: KubeObject, extra: Record<string, string> = {}): Record<string, string> {
@@ -160,6 +167,7 @@ async function ensureInfraCluster(
       name,
       namespace: cluster.metadata.namespace,
       labels: topologyLabels(cluster),
+      annotations: clonedFrom(ref),
       ownerReferences: [ownerReference(cluster, true)],
     },
     spec: structuredClone(recordField(template, 'spec.template.spec') ?? {}),
@@ -251,6 +259,13 @@ async function ensureControlPlane(
     };
     spec.machineTemplate = machineTemplate;
   }
+  // Control-plane machines carry the topology labels, as CAPI's topology controller sets them.
+  const machineTemplate = (recordField(spec, 'machineTemplate') ?? {}) as JsonRecord;
+  machineTemplate.metadata = {
+    ...(recordField(machineTemplate, 'metadata') ?? {}),
+    labels: topologyLabels(cluster),
+  };
+  spec.machineTemplate = machineTemplate;
   const name = `${cluster.metadata.name}-${stableSuffix(`${cluster.metadata.uid}/control-plane`)}`;
   const created = await createObject(ctx, TYPES.kubeadmControlPlane, {
     apiVersion: `${TYPES.kubeadmControlPlane.group}/${TYPES.kubeadmControlPlane.version}`,
@@ -259,6 +274,7 @@ async function ensureControlPlane(
       name,
       namespace,
       labels: topologyLabels(cluster),
+      annotations: clonedFrom(ref),
       ownerReferences: [ownerReference(cluster, true)],
     },
     spec,
@@ -358,9 +374,9 @@ async function ensureMachineDeployments(
     const spec: JsonRecord = {
       clusterName,
       replicas: replicas ?? 1,
-      selector: { matchLabels: { ...labels, [LABELS.deploymentName]: labelValue(name) } },
+      selector: { matchLabels: { ...labels } },
       template: {
-        metadata: { labels: { ...labels, [LABELS.deploymentName]: labelValue(name) } },
+        metadata: { labels: { ...labels } },
         spec: templateSpec,
       },
     };
@@ -476,6 +492,18 @@ export function classKeyOf(cluster: KubeObject): { namespace: string; name: stri
     : undefined;
 }
 
+/** CAPI labels a topology Cluster itself as topology-owned. */
+async function ensureClusterLabels(ctx: EngineContext, cluster: KubeObject): Promise<KubeObject> {
+  const labels = topologyLabels(cluster);
+  if (Object.entries(labels).every(([key, value]) => cluster.metadata.labels?.[key] === value))
+    return cluster;
+  const result = await updateObject(ctx, TYPES.cluster, cluster, (copy) => {
+    copy.metadata.labels = { ...copy.metadata.labels, ...labels };
+  });
+  if (result && !result.ok) throw new Waiting('Waiting', `Labelling the Cluster: ${result.message}`, 100);
+  return result?.ok ? result.value : cluster;
+}
+
 export async function reconcileTopology(
   ctx: EngineContext,
   cluster: KubeObject,
@@ -502,7 +530,8 @@ export async function reconcileTopology(
     };
   }
   try {
-    let current = await ensureInfraCluster(ctx, cluster, clusterClass);
+    let current = await ensureClusterLabels(ctx, cluster);
+    current = await ensureInfraCluster(ctx, current, clusterClass);
     const controlPlane = await ensureControlPlane(ctx, current, clusterClass, version);
     current = controlPlane.cluster;
     const pending = await ensureMachineDeployments(

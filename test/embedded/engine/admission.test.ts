@@ -88,7 +88,7 @@ describe('KubeadmControlPlane webhook', () => {
 });
 
 describe('MachineDeployment defaulting', () => {
-  it('adds cluster-name and deployment-name to selector and template labels, and a replica count', async () => {
+  it('adds the cluster-name label to selector and template, a replica count and the rollout strategy, as CAPI v1.14 stores them', async () => {
     const md: KubeObject = {
       apiVersion: 'cluster.x-k8s.io/v1beta2',
       kind: 'MachineDeployment',
@@ -104,15 +104,42 @@ describe('MachineDeployment defaulting', () => {
       }),
     );
     expect(response).toEqual({ allowed: true });
-    const labels = { 'cluster.x-k8s.io/cluster-name': 'c1', 'cluster.x-k8s.io/deployment-name': 'md-0' };
-    expect(md).toMatchObject({
-      metadata: { labels: { 'cluster.x-k8s.io/cluster-name': 'c1' } },
+    const labels = { 'cluster.x-k8s.io/cluster-name': 'c1' };
+    expect(md).toEqual({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachineDeployment',
+      metadata: { name: 'md-0', namespace: 'default', labels },
       spec: {
+        clusterName: 'c1',
         replicas: 1,
         selector: { matchLabels: labels },
+        rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
         template: { metadata: { labels }, spec: { version: 'v1.33.0', clusterName: 'c1' } },
       },
     });
+  });
+
+  it('rejects a selector that does not select the template labels', async () => {
+    const md: KubeObject = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachineDeployment',
+      metadata: { name: 'md-0', namespace: 'default' },
+      spec: {
+        clusterName: 'c1',
+        selector: { matchLabels: { pool: 'a' } },
+        template: { metadata: { labels: { pool: 'b' } }, spec: {} },
+      },
+    };
+    expect(
+      await defaulting!.admit(
+        request({
+          group: 'cluster.x-k8s.io',
+          resource: 'machinedeployments',
+          kind: 'MachineDeployment',
+          object: md,
+        }),
+      ),
+    ).toMatchObject({ allowed: false, causes: [{ field: 'spec.template.metadata.labels' }] });
   });
 });
 

@@ -116,7 +116,7 @@ describe.skipIf(!haveSharedCapi)(
       for (const machine of acmeMachines) {
         expect(machine.spec).toMatchObject({
           flavor: 'small',
-          providerID: `acme:////${machine.metadata.name}`,
+          providerID: `acme://${machine.metadata.name}`,
         });
         expect(machine.status).toMatchObject({
           ready: true,

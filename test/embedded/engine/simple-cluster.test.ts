@@ -120,7 +120,7 @@ describe.skipIf(!haveSharedCapi)(
         'cluster.x-k8s.io/cluster-name': CLUSTER,
         'cluster.x-k8s.io/deployment-name': 'worker-md-0',
         'cluster.x-k8s.io/set-name': expect.any(String),
-        'machine-template-hash': expect.stringMatching(/^[0-9a-f]+-[a-z0-9]{5}$/),
+        'machine-template-hash': expect.stringMatching(/^\d+-[a-z0-9]{5}$/),
       });
       expect(worker?.metadata.ownerReferences).toEqual([
         expect.objectContaining({ kind: 'MachineSet', controller: true }),
@@ -181,15 +181,21 @@ describe.skipIf(!haveSharedCapi)(
       expect(kubeconfig).toContain(`server: https://${endpoint.host}:${endpoint.port}`);
     });
 
-    it('defaults MachineDeployment selector and template labels at admission', async () => {
+    it('defaults MachineDeployment, MachineSet and KubeadmControlPlane fields as CAPI v1.14 does', async () => {
       const md = await h.get(R.machineDeployments, NS, 'worker-md-0');
-      const labels = {
-        'cluster.x-k8s.io/cluster-name': CLUSTER,
-        'cluster.x-k8s.io/deployment-name': 'worker-md-0',
-      };
+      const labels = { 'cluster.x-k8s.io/cluster-name': CLUSTER };
       expect(md?.spec).toMatchObject({
         selector: { matchLabels: labels },
         template: { metadata: { labels } },
+        rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      });
+      const [ms] = await h.list(R.machineSets, NS);
+      const hash = ms?.metadata.labels?.['machine-template-hash'] ?? '';
+      expect(ms?.metadata.name).toBe(`worker-md-0-${hash.split('-')[1]}`);
+      expect(ms?.spec?.selector).toEqual({ matchLabels: { ...labels, 'machine-template-hash': hash } });
+      const kcp = await h.get(R.kcps, NS, 'controlplane');
+      expect(kcp?.spec?.rollout).toEqual({
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } },
       });
     });
 

@@ -5,6 +5,7 @@ import {
   type KubeadmControlPlaneLookup,
   createKubeadmControlPlaneWebhook,
 } from './kubeadm-control-plane-webhook.ts';
+import { createKubeadmControlPlaneDefaulting } from './kubeadm-control-plane-defaulting.ts';
 import { createMachineDefaultingWebhook } from './machine-deployment-webhook.ts';
 
 export type CapiAdmissionLookup = ClusterTopologyLookup & KubeadmControlPlaneLookup;
@@ -14,7 +15,7 @@ export function capiAdmissionPlugins(lookup: CapiAdmissionLookup): {
   validating: ValidatingAdmissionPlugin[];
 } {
   return {
-    mutating: [createMachineDefaultingWebhook()],
+    mutating: [createMachineDefaultingWebhook(), createKubeadmControlPlaneDefaulting()],
     validating: [createKubeadmControlPlaneWebhook(lookup), createClusterWebhook(lookup)],
   };
 }

@@ -1,8 +1,10 @@
 /**
- * CAPI's MachineDeployment / MachineSet / Machine / MachineHealthCheck defaulting: the
- * cluster-name label everywhere, selector and template labels that tie a deployment (or set) to
- * its machines, a default replica count and the `v` prefix on versions; then validation that
- * the selector still selects the template's labels.
+ * CAPI's MachineDeployment / MachineSet / Machine / MachineHealthCheck defaulting, as a real
+ * v1.14 management cluster stores the result: the cluster-name label on the object and in the
+ * selector and template labels (the deployment-name / set-name labels are added to Machines by
+ * the controllers, not here), a default replica count, the RollingUpdate strategy
+ * (maxSurge 1, maxUnavailable 0), a Machine's node deletion timeout and the `v` prefix on
+ * versions; then validation that the selector still selects the template's labels.
  */
 import type { AdmissionRequest, KubeObject, MutatingAdmissionPlugin } from '../../apiserver/admission.ts';
 import {
@@ -19,6 +21,8 @@ import { LABELS } from '../labels.ts';
 import { allowed, invalidField, rejectInvalid } from './admission-responses.ts';
 
 const GROUP = 'cluster.x-k8s.io';
+/** CAPI's Machine webhook default for spec.deletion.nodeDeletionTimeoutSeconds. */
+const NODE_DELETION_TIMEOUT_SECONDS = 10;
 
 function addLabel(object: JsonRecord, path: string, key: string, value: string | undefined): void {
   if (!value) return;
@@ -38,16 +42,23 @@ function selectorMatches(object: KubeObject): boolean {
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
-function defaultReplicaSetLike(object: KubeObject, ownLabel: string | undefined): void {
+function defaultRolloutStrategy(object: KubeObject): void {
+  const type = stringField(object, 'spec.rollout.strategy.type');
+  if (type === 'OnDelete') return;
+  setField(object, 'spec.rollout.strategy.type', 'RollingUpdate');
+  const rollingUpdate = recordField(object, 'spec.rollout.strategy.rollingUpdate') ?? {};
+  rollingUpdate.maxSurge ??= 1;
+  rollingUpdate.maxUnavailable ??= 0;
+  setField(object, 'spec.rollout.strategy.rollingUpdate', rollingUpdate);
+}
+
+function defaultReplicaSetLike(object: KubeObject): void {
   const clusterName = stringField(object, 'spec.clusterName');
-  const name = object.metadata.name;
   addLabel(object, 'metadata.labels', LABELS.clusterName, clusterName);
   if (numberField(object, 'spec.replicas') === undefined) setField(object, 'spec.replicas', 1);
   if (!isRecord(recordField(object, 'spec.selector'))) setField(object, 'spec.selector', {});
-  for (const path of ['spec.selector.matchLabels', 'spec.template.metadata.labels']) {
-    addLabel(object, path, LABELS.clusterName, clusterName);
-    if (ownLabel) addLabel(object, path, ownLabel, name);
-  }
+  addLabel(object, 'spec.selector.matchLabels', LABELS.clusterName, clusterName);
+  addLabel(object, 'spec.template.metadata.labels', LABELS.clusterName, clusterName);
   if (stringField(object, 'spec.template.spec.clusterName') === undefined && clusterName) {
     setField(object, 'spec.template.spec.clusterName', clusterName);
   }
@@ -57,15 +68,18 @@ function defaultReplicaSetLike(object: KubeObject, ownLabel: string | undefined)
 function defaultObject(request: AdmissionRequest, object: KubeObject): void {
   switch (request.resource) {
     case 'machinedeployments':
-      defaultReplicaSetLike(object, LABELS.deploymentName);
+      defaultReplicaSetLike(object);
+      defaultRolloutStrategy(object);
       return;
     case 'machinesets':
-      // MachineSets get only the cluster name; the deployment's controller adds the rest.
-      defaultReplicaSetLike(object, undefined);
+      defaultReplicaSetLike(object);
       return;
     case 'machines':
       addLabel(object, 'metadata.labels', LABELS.clusterName, stringField(object, 'spec.clusterName'));
       defaultVersion(object, 'spec.version');
+      if (numberField(object, 'spec.deletion.nodeDeletionTimeoutSeconds') === undefined) {
+        setField(object, 'spec.deletion.nodeDeletionTimeoutSeconds', NODE_DELETION_TIMEOUT_SECONDS);
+      }
       return;
     case 'machinehealthchecks':
       addLabel(object, 'metadata.labels', LABELS.clusterName, stringField(object, 'spec.clusterName'));
