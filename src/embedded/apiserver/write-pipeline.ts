@@ -342,7 +342,8 @@ export async function persist(
     if (!rt.builtin || rt.storageKey === crdResourceKey) next.metadata.generation = 1;
     else delete next.metadata.generation;
     if (rt.storageKey === namespaceResourceKey) {
-      next['spec'] = { finalizers: ['kubernetes'], ...((next['spec'] as object | undefined) ?? {}) };
+      // As the real server's PrepareForCreate: the namespace controller's finalizer, always.
+      next['spec'] = { ...((next['spec'] as object | undefined) ?? {}), finalizers: ['kubernetes'] };
       next['status'] = { phase: 'Active' };
     }
   }
