@@ -1,3 +1,4 @@
+import type { Agent, AgentOptions } from 'node:https';
 import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { isKubeObject, type KubeObject } from './kube-object.ts';
 
@@ -57,8 +58,24 @@ function toPage(body: unknown): ListPage {
   };
 }
 
+/**
+ * client-node builds a new agent for every request, so each one pays a TLS handshake (a
+ * cacheless full-fleet query makes thousands; most of its time went there). One keep-alive
+ * agent per kubeconfig instead — for requests and watches alike.
+ */
+function reuseConnections(config: KubeConfig): void {
+  const internals = config as unknown as {
+    createAgent?: (cluster: unknown, options: AgentOptions) => Agent;
+  };
+  const create = internals.createAgent?.bind(config);
+  if (!create) return;
+  let agent: Agent | undefined;
+  internals.createAgent = (cluster, options) => (agent ??= create(cluster, { ...options, keepAlive: true }));
+}
+
 /** client-node backed transport for custom resources (every CAPI and provider kind is one). */
 export function clientNodeTransport(config: KubeConfig): KubeTransport {
+  reuseConnections(config);
   const custom = config.makeApiClient(CustomObjectsApi);
   const watcher = new Watch(config);
   return {
