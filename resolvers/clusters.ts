@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { FleetReader, MaybePromise } from '../src/capi/fleet-reader.ts';
-import type { ClusterView } from '../src/capi/views.ts';
+import type { ClusterClassView, ClusterView } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
 import { matchesLabelSelector, parseLabelSelector, type LabelSelector } from './label-selector.ts';
@@ -62,7 +62,7 @@ export function filteredClusters(
   });
 }
 
-export function clusterSortKey(c: ClusterView): string {
+export function clusterSortKey(c: { address: ClusterView['address'] }): string {
   return `${c.address.managementCluster}\u0000${c.address.namespace}\u0000${c.address.name}`;
 }
 
@@ -126,4 +126,23 @@ export function fleetSummary(
       })),
     })),
   );
+}
+
+/** Every ClusterClass (what a create-cluster form offers), unreachable management clusters on the path. */
+export function clusterClasses(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  managementCluster: string | null | undefined,
+  namespace: string | null | undefined,
+): MaybePromise<ClusterClassView[]> {
+  if (!ctx.reader.clusterClasses) throw new InvalidInputError('clusterClasses', 'not served by this reader');
+  if (managementCluster && !ctx.reader.managementCluster(managementCluster)) {
+    throw new InvalidInputError('managementCluster', `no management cluster named '${managementCluster}'`);
+  }
+  return chain(ctx.reader.clusterClasses(managementCluster ?? undefined), (result) => {
+    recordUnavailable(ctx, info, result.unavailable);
+    return result.items
+      .filter((c) => !namespace || c.address.namespace === namespace)
+      .sort((a, b) => (clusterSortKey(a) < clusterSortKey(b) ? -1 : 1));
+  });
 }

@@ -1,4 +1,9 @@
-import { clustersConnection, fleetSummary, type ClusterPage } from '../../resolvers/clusters.ts';
+import {
+  clusterClasses,
+  clustersConnection,
+  fleetSummary,
+  type ClusterPage,
+} from '../../resolvers/clusters.ts';
 import {
   ManagementClusterUnavailableError,
   NotFoundError,
@@ -7,7 +12,7 @@ import {
 import { cluster, node, nodes } from '../../resolvers/objects.ts';
 import type { FleetSummary } from '../../resolvers/clusters.ts';
 import { builder } from '../builder.ts';
-import { ClusterRef, ManagementClusterRef } from '../refs.ts';
+import { ClusterClassRef, ClusterRef, ManagementClusterRef } from '../refs.ts';
 import { ClusterFilterInput } from './inputs.ts';
 
 const UnavailableRef = builder
@@ -92,6 +97,13 @@ builder.queryType({
         union: { name: 'ClusterResult' },
       },
       resolve: (_root, args, ctx) => cluster(ctx, args.managementCluster, args.namespace, args.name),
+    }),
+    clusterClasses: t.field({
+      type: [ClusterClassRef],
+      description:
+        'ClusterClasses of every (or one) management cluster; unreachable ones are reported in `errors`.',
+      args: { managementCluster: t.arg.string(), namespace: t.arg.string() },
+      resolve: (_root, args, ctx, info) => clusterClasses(ctx, info, args.managementCluster, args.namespace),
     }),
     fleetSummary: t.field({
       type: FleetSummaryRef,

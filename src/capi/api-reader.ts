@@ -268,12 +268,20 @@ export class ApiFleetReader implements FleetReader {
   }
 
   async clusters(managementCluster?: string): Promise<FleetResult<ClusterView>> {
-    const result: FleetResult<ClusterView> = { items: [], unavailable: [] };
+    return (await this.fleetWide(coreKinds.Cluster, managementCluster)) as FleetResult<ClusterView>;
+  }
+
+  async clusterClasses(managementCluster?: string): Promise<FleetResult<ClusterClassView>> {
+    return (await this.fleetWide(coreKinds.ClusterClass, managementCluster)) as FleetResult<ClusterClassView>;
+  }
+
+  private async fleetWide(gk: GroupKind, managementCluster?: string): Promise<FleetResult<CapiView>> {
+    const result: FleetResult<CapiView> = { items: [], unavailable: [] };
     const names = managementCluster !== undefined ? [managementCluster] : [...this.sources.keys()];
     await Promise.all(
       names.map(async (mc) => {
         try {
-          result.items.push(...((await this.lists.load({ mc, gk: coreKinds.Cluster })) as ClusterView[]));
+          result.items.push(...(await this.lists.load({ mc, gk })));
         } catch (err) {
           result.unavailable.push({ managementCluster: mc, message: (err as Error).message });
         }

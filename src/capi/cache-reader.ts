@@ -106,7 +106,16 @@ export class CacheFleetReader implements FleetReader {
   }
 
   clusters(managementCluster?: string): FleetResult<ClusterView> {
-    const result: FleetResult<ClusterView> = { items: [], unavailable: [] };
+    return this.fleetWide(coreKinds.Cluster, managementCluster) as FleetResult<ClusterView>;
+  }
+
+  clusterClasses(managementCluster?: string): FleetResult<ClusterClassView> {
+    return this.fleetWide(coreKinds.ClusterClass, managementCluster) as FleetResult<ClusterClassView>;
+  }
+
+  /** Every object of a kind on the readable management clusters, and which could not be read. */
+  private fleetWide(gk: GroupKind, managementCluster?: string): FleetResult<CapiView> {
+    const result: FleetResult<CapiView> = { items: [], unavailable: [] };
     for (const cache of this.caches.values()) {
       if (managementCluster !== undefined && cache.name !== managementCluster) continue;
       const unavailable = this.unavailableReason(cache);
@@ -114,7 +123,7 @@ export class CacheFleetReader implements FleetReader {
         result.unavailable.push({ managementCluster: cache.name, message: unavailable });
         continue;
       }
-      for (const view of cache.store(coreKinds.Cluster)!.list()) result.items.push(view as ClusterView);
+      for (const view of cache.store(gk)!.list()) result.items.push(view);
     }
     return result;
   }

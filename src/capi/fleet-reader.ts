@@ -80,5 +80,7 @@ export interface FleetReader {
     namespace: string,
     name: string,
   ): MaybePromise<ClusterClassView | null>;
+  /** Every ClusterClass (optional: readers built for one purpose, like the benchmark's naive peer, may omit it). */
+  clusterClasses?(managementCluster?: string): MaybePromise<FleetResult<ClusterClassView>>;
   controlPlaneOf(cluster: ClusterView): MaybePromise<ControlPlaneView | null>;
 }

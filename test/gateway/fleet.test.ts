@@ -498,6 +498,24 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     });
   });
 
+  it('lists the ClusterClasses of the fleet', async () => {
+    const res = await gql<{ all: unknown[]; legacyOnly: unknown[] }>(
+      app.url,
+      `{ all: clusterClasses { name namespace managementCluster { name } variables { name } }
+         legacyOnly: clusterClasses(managementCluster: "legacy") { name } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.all).toEqual([
+      {
+        name: 'quick-start',
+        namespace: 'default',
+        managementCluster: { name: 'alpha' },
+        variables: expect.arrayContaining([{ name: 'imageRepository' }]),
+      },
+    ]);
+    expect(res.data!.legacyOnly).toEqual([]);
+  });
+
   it('answers lookups that fail with typed errors, and masks nothing it should not', async () => {
     const q = (mc: string, name: string) =>
       `{ cluster(managementCluster: "${mc}", namespace: "default", name: "${name}") { __typename ... on Error { message } } }`;
