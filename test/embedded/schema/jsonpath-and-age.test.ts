@@ -22,6 +22,10 @@ describe('printer-column JSONPath', () => {
     ['.status.addresses[?(@.type=="InternalIP")].address', ['10.0.0.1']],
     ['.status.addresses[?(@.type!="InternalIP")].address', ['1.2.3.4']],
     [".metadata.labels['cluster\\.x-k8s\\.io/cluster-name']", ['c1']],
+    // CAPA's and CAPG's CLUSTER column: escaped dots in a dotted path, not in brackets.
+    ['.metadata.labels.cluster\\.x-k8s\\.io/cluster-name', ['c1']],
+    ['{.metadata.labels.cluster\\.x-k8s\\.io/cluster-name}', ['c1']],
+    ['.metadata.labels.cluster\\.x-k8s\\.io', []],
     ['.status.addresses[0].type', ['ExternalIP']],
     ['.status.addresses[-1].type', ['InternalIP']],
     ['.status.addresses[*].type', ['ExternalIP', 'InternalIP']],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
 import { builtinCrds, toTable } from '../../../src/embedded/apiserver/schema/index.ts';
 import { haveCapiData, realCrd, template } from './capi-data.ts';
@@ -160,5 +161,45 @@ describe('tables without a CRD', () => {
     const table = toTable(undefined, 'v1', [], { includeObject: 'None', kind: 'ConfigMap' });
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Data', 'Age']);
     expect(table.rows).toEqual([]);
+  });
+});
+
+describe('a provider CRD whose printer column escapes dots in a dotted path', () => {
+  // As CAPA's AWSCluster (and CAPG's GCPCluster) declare their CLUSTER column.
+  const crd = YAML.parse(`
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: awsclusters.infrastructure.cluster.x-k8s.io }
+spec:
+  group: infrastructure.cluster.x-k8s.io
+  names: { kind: AWSCluster, listKind: AWSClusterList, plural: awsclusters, singular: awscluster }
+  scope: Namespaced
+  versions:
+    - name: v1beta2
+      served: true
+      storage: true
+      additionalPrinterColumns:
+        - description: Cluster to which this AWSCluster belongs
+          jsonPath: .metadata.labels.cluster\\.x-k8s\\.io/cluster-name
+          name: Cluster
+          type: string
+      schema:
+        openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
+`) as KubeObject;
+
+  it('shows the cluster name in the CLUSTER column', () => {
+    const awsCluster: KubeObject = {
+      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+      kind: 'AWSCluster',
+      metadata: {
+        name: 'capa-1',
+        labels: { 'cluster.x-k8s.io/cluster-name': 'capa-1' },
+        creationTimestamp: minutesAgo(2),
+      },
+    };
+    const table = toTable(crd, 'v1beta2', [awsCluster], { includeObject: 'None', now: clock });
+    // Declared columns replace the default AGE, as on a real server.
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Cluster']);
+    expect(table.rows[0]!.cells).toEqual(['capa-1', 'capa-1']);
   });
 });

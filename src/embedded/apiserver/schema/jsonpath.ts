@@ -22,9 +22,10 @@ function parseSteps(expr: string): Step[] {
   while (i < text.length) {
     const c = text[i];
     if (c === '.') {
-      const match = /^\.([^.[\]]+)/.exec(text.slice(i));
+      // `\.` inside a name is a literal dot (`.metadata.labels.cluster\.x-k8s\.io/cluster-name`).
+      const match = /^\.((?:\\.|[^.[\]\\])+)/.exec(text.slice(i));
       if (!match) throw new Error(`unexpected "${text.slice(i)}"`);
-      steps.push({ kind: 'field', name: match[1]! });
+      steps.push({ kind: 'field', name: unescape(match[1]!) });
       i += match[0].length;
     } else if (c === '[') {
       const end = findClose(text, i);
@@ -36,6 +37,10 @@ function parseSteps(expr: string): Step[] {
     }
   }
   return steps;
+}
+
+function unescape(name: string): string {
+  return name.replace(/\\(.)/g, '$1');
 }
 
 function findClose(text: string, open: number): number {
@@ -56,8 +61,9 @@ function parseBracket(inner: string): Step {
   if (inner === '*') return { kind: 'all' };
   if (/^-?\d+$/.test(inner)) return { kind: 'index', index: Number(inner) };
   const quoted = /^(['"])(.*)\1$/.exec(inner);
-  if (quoted) return { kind: 'field', name: quoted[2]!.replace(/\\(.)/g, '$1') };
-  const filter = /^\?\(@((?:\.[^.=!\s)]+)+)\s*(?:(==|!=)\s*(?:(['"])(.*?)\3|([^)\s]+)))?\s*\)$/.exec(inner);
+  if (quoted) return { kind: 'field', name: unescape(quoted[2]!) };
+  const filter =
+    /^\?\(@((?:\.(?:\\.|[^.=!\s)\\])+)+)\s*(?:(==|!=)\s*(?:(['"])(.*?)\3|([^)\s]+)))?\s*\)$/.exec(inner);
   if (filter) {
     const path = parseSteps(filter[1]!);
     if (!filter[2]) return { kind: 'filter', path, op: 'exists' };
