@@ -87,6 +87,34 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
       }),
       applyCluster(legacy, 'v1beta1', { name: 'same-1', namespace: 'team-b', version: 'v1.32.2' }),
     ]);
+    await kubectlOk(
+      alpha,
+      ['apply', '-f', '-'],
+      stringify({
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'MachineHealthCheck',
+        metadata: { name: 'acme-1-workers', namespace: 'team-a' },
+        spec: {
+          clusterName: 'acme-1',
+          selector: { matchLabels: { 'cluster.x-k8s.io/deployment-name': 'acme-1-md-0' } },
+        },
+      }),
+    );
+    await kubectlOk(
+      alpha,
+      ['apply', '--server-side', '--subresource=status', '--field-manager=test-controllers', '-f', '-'],
+      stringify({
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'MachineHealthCheck',
+        metadata: { name: 'acme-1-workers', namespace: 'team-a' },
+        status: {
+          expectedMachines: 1,
+          currentHealthy: 1,
+          remediationsAllowed: 1,
+          targets: ['acme-1-md-0-abc-w1'],
+        },
+      }),
+    );
     // What `clusterctl init` leaves behind: one Provider object per installed provider.
     await legacy.kubectl(['create', 'namespace', 'capi-system']);
     await kubectlOk(
@@ -496,6 +524,26 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
       required: true,
       schema: { type: 'string', example: 'registry.k8s.io' },
     });
+  });
+
+  it('shows a MachineHealthCheck with its status and the machines it selects', async () => {
+    const res = await gql<{ cluster: { machineHealthChecks: unknown[] } }>(
+      app.url,
+      `{ cluster(managementCluster: "alpha", namespace: "team-a", name: "acme-1") { ... on Cluster {
+          machineHealthChecks { name targets currentHealthy expectedMachines remediationsAllowed machines { name } cluster { name } } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.cluster.machineHealthChecks).toEqual([
+      {
+        name: 'acme-1-workers',
+        targets: ['acme-1-md-0-abc-w1'],
+        currentHealthy: 1,
+        expectedMachines: 1,
+        remediationsAllowed: 1,
+        machines: [{ name: 'acme-1-md-0-abc-w1' }],
+        cluster: { name: 'acme-1' },
+      },
+    ]);
   });
 
   it('lists the ClusterClasses of the fleet', async () => {
