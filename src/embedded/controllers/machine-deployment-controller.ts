@@ -45,6 +45,8 @@ export function resolveIntOrPercent(
   return fallback;
 }
 
+export const DISABLE_MACHINE_CREATE = 'cluster.x-k8s.io/disable-machine-create';
+
 function revisionOf(object: KubeObject): number {
   return Number(object.metadata.annotations?.[ANNOTATIONS.revision] ?? 0) || 0;
 }
@@ -258,6 +260,21 @@ export async function reconcileMachineDeployment(
       replicas + maxSurge,
     );
     if (!newMs) return { requeueAfterMs: 1_000 };
+  }
+  // Old MachineSets must never replace machines: only the current one creates.
+  for (const ms of oldSets) {
+    if (ms.metadata.annotations?.[DISABLE_MACHINE_CREATE] === 'true') continue;
+    await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
+      copy.metadata.annotations = { ...copy.metadata.annotations, [DISABLE_MACHINE_CREATE]: 'true' };
+    });
+  }
+  if (newMs.metadata.annotations?.[DISABLE_MACHINE_CREATE] !== undefined) {
+    // A rollback makes an old MachineSet current again.
+    const reenabled = await updateObject(ctx, TYPES.machineSet, newMs, (copy) => {
+      const { [DISABLE_MACHINE_CREATE]: _disabled, ...rest } = copy.metadata.annotations ?? {};
+      copy.metadata.annotations = rest;
+    });
+    if (reenabled?.ok) newMs = reenabled.value;
   }
   const strategy = stringField(md, 'spec.rollout.strategy.type') ?? 'RollingUpdate';
   if (strategy === 'OnDelete') await onDeleteUpdate(ctx, newMs, oldSets, replicas);

@@ -170,7 +170,8 @@ export async function reconcileMachineSet(
   }
 
   const desired = numberField(ms, 'spec.replicas') ?? 1;
-  if (active.length < desired) {
+  const createDisabled = ms.metadata.annotations?.['cluster.x-k8s.io/disable-machine-create'] === 'true';
+  if (active.length < desired && !createDisabled) {
     for (let i = active.length; i < desired; i++) {
       const blueprint = blueprintFor(ms, `${name}-${randomSuffix()}`);
       if (!blueprint) {

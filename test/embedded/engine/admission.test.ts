@@ -62,6 +62,19 @@ describe('KubeadmControlPlane webhook', () => {
     expect(await kcpWebhook!.validate(kcpRequest(kcp(3)))).toEqual({ allowed: true });
   });
 
+  it('rejects a scale-in rollout (maxSurge 0) with fewer than 3 replicas', async () => {
+    const scaleIn = (replicas: number): KubeObject => {
+      const object = kcp(replicas);
+      (object.spec as Record<string, unknown>).rollout = { strategy: { rollingUpdate: { maxSurge: 0 } } };
+      return object;
+    };
+    expect(await kcpWebhook!.validate(kcpRequest(scaleIn(1)))).toMatchObject({
+      allowed: false,
+      message: /at least 3/,
+    });
+    expect(await kcpWebhook!.validate(kcpRequest(scaleIn(3)))).toEqual({ allowed: true });
+  });
+
   it('allows even replicas with external etcd', async () => {
     expect(await kcpWebhook!.validate(kcpRequest(kcp(2, 'v1.33.0', true)))).toEqual({ allowed: true });
   });

@@ -14,15 +14,15 @@ type Schema = Record<string, unknown>;
 
 interface CrdEntry {
   schema: Schema;
-  validate: ValidateFunction;
+  validate?: ValidateFunction;
 }
 
 let crds: Map<string, CrdEntry> | undefined;
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+addFormats.default(ajv);
 
 function load(): Map<string, CrdEntry> {
   if (crds) return crds;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
-  addFormats.default(ajv);
   crds = new Map();
   for (const file of readdirSync(join(SHARED_CAPI, 'crds'))) {
     const crd = parse(readFileSync(join(SHARED_CAPI, 'crds', file), 'utf8')) as {
@@ -66,9 +66,10 @@ export function crdProblems(object: Obj): string[] | undefined {
   const entry = load().get(`${object.apiVersion}/${object.kind}`);
   if (!entry) return undefined;
   const problems: string[] = [];
-  if (!entry.validate(object)) {
-    for (const error of entry.validate.errors ?? [])
-      problems.push(`${error.instancePath} ${error.message ?? ''}`);
+  // Compiling is the expensive part: only for the kinds actually checked.
+  const validate = (entry.validate ??= ajv.compile(entry.schema));
+  if (!validate(object)) {
+    for (const error of validate.errors ?? []) problems.push(`${error.instancePath} ${error.message ?? ''}`);
   }
   unknownFields(object, entry.schema, '', problems);
   return problems;

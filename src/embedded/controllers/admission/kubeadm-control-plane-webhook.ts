@@ -9,7 +9,7 @@ import type {
   KubeObject,
   ValidatingAdmissionPlugin,
 } from '../../apiserver/admission.ts';
-import { numberField, recordField, stringField } from '../object-fields.ts';
+import { field, numberField, recordField, stringField } from '../object-fields.ts';
 import { parseKubernetesVersion, skipsMinor } from '../kubernetes-version.ts';
 import { allowed, invalidField, rejectInvalid } from './admission-responses.ts';
 
@@ -36,6 +36,21 @@ export function replicaCauses(
       invalidField(
         field,
         `Invalid value: ${replicas}: replicas cannot be an even number when etcd is stacked`,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** Scale-in rollouts (maxSurge 0) need at least 3 replicas, as CAPI's webhook says. */
+function rolloutCauses(kcp: KubeObject): AdmissionCause[] {
+  const maxSurge = field(kcp, 'spec.rollout.strategy.rollingUpdate.maxSurge');
+  const replicas = numberField(kcp, 'spec.replicas') ?? 1;
+  if ((maxSurge === 0 || maxSurge === '0' || maxSurge === '0%') && replicas < 3) {
+    return [
+      invalidField(
+        'spec.rollout.strategy.rollingUpdate.maxSurge',
+        `Invalid value: ${String(maxSurge)}: when KubeadmControlPlane is configured to scale-in, replica count needs to be at least 3`,
       ),
     ];
   }
@@ -90,6 +105,7 @@ export function createKubeadmControlPlaneWebhook(
           'spec.replicas',
         ),
         ...versionCauses(request),
+        ...rolloutCauses(request.object),
       ];
       return rejectInvalid('KubeadmControlPlane', GROUP, request.name, causes);
     },
