@@ -22,10 +22,17 @@ export interface ContractFixture {
   start(): Promise<ContractCluster>;
 }
 
+/** Watch history of the embedded fixture; the 410 test writes more events than this. */
+export const expiringHistorySize = 200;
+
 const embeddedHelper = fileURLToPath(new URL('../support/embedded-cluster.ts', import.meta.url));
 
 interface EmbeddedHelperModule {
-  startTestEmbeddedCluster(options: { controllers: boolean; speed: number }): Promise<ContractCluster>;
+  startTestEmbeddedCluster(options: {
+    controllers: boolean;
+    speed: number;
+    historySize: number;
+  }): Promise<ContractCluster>;
 }
 
 function embeddedFixture(): ContractFixture {
@@ -38,7 +45,13 @@ function embeddedFixture(): ContractFixture {
     stepTimeoutMs: 60_000,
     async start() {
       const helper = (await import(embeddedHelper)) as EmbeddedHelperModule;
-      return helper.startTestEmbeddedCluster({ controllers: true, speed: 20 });
+      // A short watch history, so resourceVersions expire (410) after a few hundred writes as
+      // they do on the real cluster after etcd compaction.
+      return helper.startTestEmbeddedCluster({
+        controllers: true,
+        speed: 20,
+        historySize: expiringHistorySize,
+      });
     },
   };
 }

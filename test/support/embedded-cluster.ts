@@ -32,6 +32,8 @@ export interface TestEmbeddedClusterOptions {
   /** Persist to the data dir instead of keeping objects in memory. */
   persistent?: boolean;
   demo?: boolean;
+  /** Watch history length (events) before resourceVersions expire with 410. */
+  historySize?: number;
 }
 
 export function runKubectl(kubeconfigPath: string, args: string[], stdin?: string): Promise<KubectlResult> {
@@ -65,6 +67,7 @@ export async function startTestEmbeddedCluster(
     capiApi: options.capiApi ?? 'v1beta2',
     faults: { machineFailureRate: 0, nodeNotReadyRate: 0 },
     controllers: options.controllers ?? false,
+    ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
   });
   return {
     url: cluster.url,
