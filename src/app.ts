@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
 import { usePartialErrors } from '../resolvers/partial-errors.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
@@ -86,6 +88,45 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
+/**
+ * graphql-ws on the GraphQL path of the same port, through yoga's envelop (same schema,
+ * context and plugins as HTTP) — queries today, subscriptions when the schema has them.
+ */
+function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
+  const wss = new WebSocketServer({ server, path: gateway.yoga.graphqlEndpoint });
+  interface EnvelopedRoot {
+    execute: (args: unknown) => unknown;
+    subscribe: (args: unknown) => unknown;
+  }
+  useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        const document = parse(params.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+  return wss;
+}
+
 export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
   const server = createServer((req, res) => {
@@ -96,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     void gateway.yoga(req, res);
   });
+  const wss = serveGraphqlWs(server, gateway);
   const app: App = {
     url: '',
     gateway,
@@ -106,6 +148,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       app.url = `http://${host}:${address.port}/graphql`;
     },
     async stop() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
