@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { renderTemplate } from '../../src/provisioning/render-template.ts';
 import type { TemplateVariables } from '../../src/provisioning/render-template.ts';
 import { pollUntil } from '../realcluster/poll.ts';
+import { runKubectl } from '../support/embedded-cluster.ts';
 import { createAll, exists, listItems, mergePatch } from './kube.ts';
 import type { Loose, TestKube } from './kube.ts';
 
@@ -18,6 +19,7 @@ const toVersion = 'v1.36.0';
 
 export interface LifecycleContext {
   kube(): TestKube;
+  kubeconfigPath(): string;
   namespace(): string;
   capiDir: string;
   /** Skip reason for the whole scenario, or undefined. */
@@ -122,6 +124,36 @@ export function clusterLifecycleTests(ctx: LifecycleContext): void {
     },
     timeout,
   );
+
+  it.skipIf(ctx.skip)('shows the provisioned cluster and its machines to kubectl', async () => {
+    const namespace = ctx.namespace();
+    const phases = await runKubectl(ctx.kubeconfigPath(), [
+      'get',
+      'clusters.cluster.x-k8s.io,machines.cluster.x-k8s.io',
+      '-n',
+      namespace,
+      '-l',
+      `cluster.x-k8s.io/cluster-name=${name}`,
+      '-o',
+      'jsonpath={range .items[*]}{.kind}={.status.phase}{"\\n"}{end}',
+    ]);
+    expect(phases.stderr).toBe('');
+    expect(phases.stdout.trim().split('\n').sort()).toEqual([
+      'Cluster=Provisioned',
+      'Machine=Running',
+      'Machine=Running',
+    ]);
+    const cluster = await runKubectl(ctx.kubeconfigPath(), [
+      'get',
+      'cluster',
+      name,
+      '-n',
+      namespace,
+      '-o',
+      'name',
+    ]);
+    expect(cluster.stdout.trim()).toBe(`cluster.cluster.x-k8s.io/${name}`);
+  });
 
   it.skipIf(ctx.skip)(
     'scales the worker MachineDeployment through the topology',

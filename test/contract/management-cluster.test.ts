@@ -42,6 +42,7 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
   describe('ClusterClass lifecycle', () => {
     clusterLifecycleTests({
       kube: requireKube,
+      kubeconfigPath: () => cluster?.kubeconfigPath ?? '',
       namespace: () => namespace,
       capiDir: capiDir ?? '',
       skip: fixture.skipReason ?? (capiDir === undefined ? '../shared/capi is absent' : undefined),
