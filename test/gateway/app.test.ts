@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../../src/app.ts';
-import { fleetOf } from '../../src/capi/fleet.ts';
+import { fleetOf, type Fleet } from '../../src/capi/fleet.ts';
 import { ManagementClusterCache } from '../../src/capi/management-cluster-cache.ts';
 import { ManagementClusterConnection } from '../../src/k8s/management-cluster-connection.ts';
 import { capiFakeKinds, FakeTransport } from './support/fake-transport.ts';
@@ -11,12 +11,13 @@ import { syntheticFleet } from './support/synthetic-fleet.ts';
 
 describe('the gateway server', () => {
   let app: App;
+  let fleet: Fleet;
 
   beforeAll(async () => {
     const transport = new FakeTransport(capiFakeKinds);
     for (const object of syntheticFleet({ clusters: 2, controlPlaneMachines: 1, workerMachines: 1 }))
       transport.put(object);
-    const fleet = fleetOf([
+    fleet = fleetOf([
       new ManagementClusterCache(new ManagementClusterConnection('fake', 'https://fake', transport)),
     ]);
     app = await buildApp({ host: '127.0.0.1', port: 0, managementClusters: [], fleet });
@@ -42,6 +43,29 @@ describe('the gateway server', () => {
   it('reports invalid queries with a validation code', async () => {
     const bad = await gql(app.url, '{ clusters { edges { node { nope } } } }');
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+
+  it('masks unexpected errors', async () => {
+    const broken = Object.create(fleet.reader) as Fleet['reader'];
+    broken.clusters = () => {
+      throw new Error('internal detail: token=abc123');
+    };
+    const other = await buildApp({
+      host: '127.0.0.1',
+      port: 0,
+      managementClusters: [],
+      fleet: { ...fleet, reader: broken, stop: async () => undefined }, // the caches stay with the first app
+    });
+    await other.start();
+    try {
+      const res = await gql(other.url, '{ clusters { totalCount } }');
+      expect(JSON.stringify(res)).not.toContain('abc123');
+      expect(res.errors).toEqual([
+        expect.objectContaining({ message: 'Unexpected error.', path: ['clusters'] }),
+      ]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('answers over graphql-ws on the same port', async () => {
