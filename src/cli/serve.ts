@@ -4,6 +4,7 @@ import { startEmbeddedCluster, type EmbeddedCluster } from '../embedded/cluster.
 import { embeddedClusterOptions, printEmbedded } from './embedded.ts';
 import type { ServeCliOptions } from './options.ts';
 import { onShutdown } from './shutdown.ts';
+import { orExit } from './startup-failure.ts';
 
 export async function runServe(opts: ServeCliOptions): Promise<void> {
   const loaded = await loadGatewayConfig(opts.config);
@@ -15,7 +16,9 @@ export async function runServe(opts: ServeCliOptions): Promise<void> {
   const managementClusters: ResolvedManagementCluster[] = [];
   for (const mc of loaded.config.managementClusters) {
     if ('embedded' in mc) {
-      embedded = await startEmbeddedCluster(embeddedClusterOptions(opts, opts.apiPort));
+      embedded = await orExit('cannot start the embedded management cluster', () =>
+        startEmbeddedCluster(embeddedClusterOptions(opts, opts.apiPort)),
+      );
       printEmbedded(embedded);
       managementClusters.push({ name: mc.name, kubeconfigPath: embedded.kubeconfigPath });
     } else {

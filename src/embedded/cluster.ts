@@ -2,10 +2,11 @@
  * The embedded management cluster: the Kubernetes-compatible API server plus (issue 3) the
  * simulated CAPI controllers and the demo fleet. Reached by everything else over HTTPS.
  */
-import { startApiServer } from './apiserver/server.ts';
+import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
 import { installDemo } from './demo/install-demo.ts';
+import { rememberedPort } from './remembered-port.ts';
 
 export interface FaultOptions {
   /** Fraction (0-1) of machines whose infrastructure provisioning fails. */
@@ -35,23 +36,38 @@ export interface EmbeddedCluster {
   /** https://HOST:PORT */
   url: string;
   kubeconfigPath: string;
+  /** What a user should know about this start (e.g. the previous port was taken). */
+  notices: string[];
   stop(): Promise<void>;
 }
 
+function portNotices(previous: number | undefined, url: string): string[] {
+  const port = Number(new URL(url).port);
+  if (previous === undefined || previous === port) return [];
+  return [`port ${previous} of the previous run is in use; now on port ${port} (kubeconfig rewritten)`];
+}
+
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  // Port 0 on a persistent data dir keeps the address clients were given last time, if free.
+  const previousPort =
+    options.port === 0 && !options.ephemeral
+      ? await rememberedPort(kubeconfigFile(options.dataDir), options.host)
+      : undefined;
   const server = await startApiServer({
     host: options.host,
     port: options.port,
+    preferredPort: previousPort,
     dataDir: options.dataDir,
     ephemeral: options.ephemeral,
     capiApi: options.capiApi,
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
   });
+  const notices = portNotices(previousPort, server.url);
   // The simulated engine talks to the server over HTTPS with the written kubeconfig, like any
   // controller; CAPI's webhook rules join the admission chain, reading the engine's caches.
   // The engine speaks CAPI v1beta2 (what v1.14 stores); a legacy v1beta1 server runs without it.
   if (options.controllers === false || options.capiApi === 'v1beta1') {
-    return { url: server.url, kubeconfigPath: server.kubeconfigPath, stop: () => server.stop() };
+    return { url: server.url, kubeconfigPath: server.kubeconfigPath, notices, stop: () => server.stop() };
   }
   const engine = startEngine({
     kubeconfigPath: server.kubeconfigPath,
@@ -69,6 +85,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   return {
     url: server.url,
     kubeconfigPath: server.kubeconfigPath,
+    notices,
     stop: async () => {
       await engine.stop();
       await server.stop();

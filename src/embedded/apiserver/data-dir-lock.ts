@@ -18,6 +18,17 @@ function running(pid: number): boolean {
   }
 }
 
+/** Another running server holds the data dir: an expected failure, reported in one line. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: number,
+  ) {
+    super(`data dir ${dataDir} is in use by process ${holder}; stop it or use another --data-dir`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const path = join(dataDir, 'store.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -30,9 +41,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (holder && holder !== process.pid && running(holder)) {
-        throw new Error(
-          `data dir ${dataDir} is in use by process ${holder}; stop it or use another --data-dir`,
-        );
+        throw new DataDirInUseError(dataDir, holder);
       }
       await unlink(path).catch(() => undefined);
     }

@@ -12,6 +12,7 @@ import { emptyAdmissionChain, type AdmissionChain, type KubeObject } from './adm
 import type { ApiContext } from './api-context.ts';
 import { crdResourceKey } from './builtin-kinds.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { listen } from './listen.ts';
 import { loadOrCreateCredentials, writeKubeconfig, type ServerCredentials } from './certs.ts';
 import {
   aggregatedDiscovery,
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   host: string;
   /** 0 = pick a free port. */
   port: number;
+  /** With port 0: the port to take if it is free (the one clients were last given). */
+  preferredPort?: number;
   dataDir: string;
   /** Keep objects in memory only (credentials and the kubeconfig still go to dataDir). */
   ephemeral?: boolean;
@@ -74,6 +77,11 @@ function authorized(header: string | undefined, token: string): boolean {
   const given = Buffer.from(header.slice('Bearer '.length).trim());
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Where the server writes the kubeconfig clients use to reach it. */
+export function kubeconfigFile(dataDir: string): string {
+  return join(dataDir, 'embedded.kubeconfig');
 }
 
 function formatUrl(host: string, port: number): string {
@@ -230,17 +238,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  try {
+    await listen(server, options.host, options.port, options.preferredPort);
+  } catch (error) {
+    // Leave the data dir free for a retry in this process (or the next one).
+    await queues.gc?.stop();
+    await queues.ns?.stop();
+    await store.close();
+    await lock?.release();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   serverAddress = `${options.host}:${port}`;
   const url = formatUrl(options.host, port);
-  const kubeconfigPath = join(options.dataDir, 'embedded.kubeconfig');
+  const kubeconfigPath = kubeconfigFile(options.dataDir);
   await writeKubeconfig(kubeconfigPath, url, credentials);
 
   let stopped: Promise<void> | undefined;
