@@ -103,9 +103,12 @@ export function clientNodeTransport(config: KubeConfig): KubeTransport {
       return body;
     },
     async watch(target, resourceVersion, onEvent, onDone) {
+      // Like client-go: the server ends each watch after 5-10 minutes, so a connection that
+      // died silently (no RST) is noticed and re-established.
+      const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
       const controller = await watcher.watch(
         pathOf(target),
-        { resourceVersion, allowWatchBookmarks: true },
+        { resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
         (type: string, object: unknown) => onEvent({ type, object }),
         onDone,
       );
