@@ -4,9 +4,17 @@ import type { ObjectAddress } from '../src/capi/views.ts';
  * Global IDs carry the object's full address (management cluster, group, kind, namespace,
  * name) as base64url JSON, so they survive gateway restarts and need no lookup table.
  */
+/** Views (and their addresses) are immutable per object version: encode each address once. */
+const encoded = new WeakMap<ObjectAddress, string>();
+
 export function encodeGlobalId(address: ObjectAddress): string {
-  const tuple = [address.managementCluster, address.group, address.kind, address.namespace, address.name];
-  return Buffer.from(JSON.stringify(tuple)).toString('base64url');
+  let id = encoded.get(address);
+  if (id === undefined) {
+    const tuple = [address.managementCluster, address.group, address.kind, address.namespace, address.name];
+    id = Buffer.from(JSON.stringify(tuple)).toString('base64url');
+    encoded.set(address, id);
+  }
+  return id;
 }
 
 export function decodeGlobalId(id: string): ObjectAddress | null {
