@@ -5,6 +5,7 @@
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
+import { capiReleaseFor, installClusterctlInventory } from './clusterctl-inventory.ts';
 import { installDemo } from './demo/install-demo.ts';
 import { rememberedPort } from './remembered-port.ts';
 
@@ -63,6 +64,16 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
   });
   const notices = portNotices(previousPort, server.url);
+  // What `clusterctl init` leaves behind, for the CAPI release this cluster stands for; a bare
+  // API server (controllers off) has no providers installed.
+  if (options.controllers !== false) {
+    const inventory = await installClusterctlInventory(
+      server.kubeconfigPath,
+      capiReleaseFor[options.capiApi],
+    );
+    if (!inventory.ok)
+      console.warn(`capi-gateway: the clusterctl Provider objects were not created: ${inventory.message}`);
+  }
   // The simulated engine talks to the server over HTTPS with the written kubeconfig, like any
   // controller; CAPI's webhook rules join the admission chain, reading the engine's caches.
   // The engine speaks CAPI v1beta2 (what v1.14 stores); a legacy v1beta1 server runs without it.
