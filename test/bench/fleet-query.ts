@@ -91,8 +91,10 @@ function yogaExecutor(gateway: Gateway): Execute {
 }
 
 function dataOf(result: ExecutionResult): FullGraphData {
-  if (result.errors?.length)
-    throw new Error(`query failed: ${result.errors.map((e) => e.message).join('; ')}`);
+  if (result.errors?.length) {
+    const distinct = [...new Set(result.errors.map((e) => e.message))].slice(0, 5);
+    throw new Error(`query failed with ${result.errors.length} errors: ${distinct.join('; ')}`);
+  }
   return result.data as unknown as FullGraphData;
 }
 
