@@ -51,7 +51,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const context = (): GatewayContext => createGatewayContext(fleet.value.reader);
   const sources = fleet.value.caches.map((c) => ({
     name: c.name,
-    server: c.connection.server,
+    get server() {
+      return c.connection.server;
+    },
     transport: c.connection.transport,
   }));
   const apiContext = (): GatewayContext => createGatewayContext(new ApiFleetReader(sources));

@@ -42,7 +42,7 @@ export class ManagementClusterConnection {
 
   constructor(
     readonly name: string,
-    readonly server: string,
+    private readonly serverOf: string | (() => string),
     readonly transport: KubeTransport,
     private readonly options: ConnectionOptions = {},
   ) {
@@ -69,6 +69,11 @@ export class ManagementClusterConnection {
       },
       this.loopOptions(),
     );
+  }
+
+  /** The API server URL (may change when the kubeconfig is rewritten). */
+  get server(): string {
+    return typeof this.serverOf === 'string' ? this.serverOf : this.serverOf();
   }
 
   private loopOptions() {

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,16 @@ import {
 import { startGateway } from './support/gateway-fixture.ts';
 import { eventually, gql } from './support/gql.ts';
 import { applyCluster } from './support/kube-fleet.ts';
+
+async function freePortOtherThan(port: number): Promise<number> {
+  for (;;) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const free = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    if (free !== port) return free;
+  }
+}
 
 /** The second management cluster persists to a data dir so it can come back on the same port. */
 async function startBeta(dataDir: string, port: number): Promise<EmbeddedCluster> {
@@ -78,7 +89,7 @@ describe('a management cluster that goes away', () => {
     await rm(betaDir, { recursive: true, force: true });
   });
 
-  it('answers from the others with an error on the path, then recovers when it returns', async () => {
+  it('answers from the others with an error on the path, then recovers when it returns (same port, then a new one)', async () => {
     const before = await gql<Answer>(app.url, QUERY);
     expect(before.errors).toBeUndefined();
     expect(before.data!.clusters.totalCount).toBe(2);
@@ -168,5 +179,24 @@ describe('a management cluster that goes away', () => {
     expect((await gql(app.url, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId })).data).toEqual({
       node: { id: betaId },
     });
+
+    // Back on another port (no --port): the gateway re-reads the rewritten kubeconfig.
+    await beta.stop();
+    beta = await startBeta(betaDir, await freePortOtherThan(betaPort));
+    const moved = beta.url;
+    await eventually(
+      async () => {
+        const res = await gql<{
+          managementClusters: Array<{ name: string; server: string; reachable: boolean }>;
+          clusters: { totalCount: number };
+        }>(app.url, '{ managementClusters { name server reachable synced } clusters { totalCount } }');
+        const b = res.data?.managementClusters.find((m) => m.name === 'beta');
+        return b?.server === moved && b.reachable && res.data?.clusters.totalCount === 2 && !res.errors
+          ? true
+          : undefined;
+      },
+      30_000,
+      'beta to be found on its new port',
+    );
   });
 });
