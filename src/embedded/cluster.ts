@@ -5,6 +5,7 @@
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
+import { capiConverters } from './conversion/capi-converters.ts';
 import { capiReleaseFor, installClusterctlInventory } from './clusterctl-inventory.ts';
 import { installDemo } from './demo/install-demo.ts';
 import { rememberedPort } from './remembered-port.ts';
@@ -61,6 +62,8 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     dataDir: options.dataDir,
     ephemeral: options.ephemeral,
     capiApi: options.capiApi,
+    // CAPI's conversion webhooks: v1beta1 is served next to the stored v1beta2.
+    converters: capiConverters(),
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
   });
   const notices = portNotices(previousPort, server.url);

@@ -69,7 +69,8 @@ async function admitDelete(
   const request: AdmissionRequest = {
     operation: 'DELETE',
     group: rt.group,
-    version: rt.version,
+    // Admission sees the stored object, so the storage version.
+    version: rt.conversion?.storageVersion ?? rt.version,
     resource: rt.plural,
     kind: rt.kind,
     ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}),

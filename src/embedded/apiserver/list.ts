@@ -2,7 +2,7 @@
 import type { KubeObject } from './admission.ts';
 import type { ApiContext } from './api-context.ts';
 import { badRequest } from './errors.ts';
-import { apiVersionOf, type ResourceType } from './resource-type.ts';
+import { apiVersionOf, served, type ResourceType } from './resource-type.ts';
 import { toTable } from './schema-adapter.ts';
 import { parseFieldSelector, parseLabelSelector, type Selector } from './selectors.ts';
 import type { StoredObject } from './store.ts';
@@ -108,9 +108,10 @@ export function tableOf(
   includeObject: 'None' | 'Metadata' | 'Object',
   rv: number,
 ): string {
-  const withVersion = objects.map((o) =>
-    o.apiVersion === apiVersionOf(rt) ? o : { ...o, apiVersion: apiVersionOf(rt) },
-  );
+  const withVersion = objects.map((stored) => {
+    const o = served(rt, stored);
+    return o.apiVersion === apiVersionOf(rt) ? o : { ...o, apiVersion: apiVersionOf(rt) };
+  });
   const table = toTable(rt.crd, rt.version, withVersion, { includeObject });
   table.metadata = { ...table.metadata, resourceVersion: String(rv) };
   return JSON.stringify(table);
@@ -148,7 +149,9 @@ export function listBody(
     const body = items.map((s) => JSON.stringify(metadataOnly(s.obj))).join(',');
     return `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${metadata},"items":[${body}]}`;
   }
-  const body = items.map((s) => s.serialize(apiVersion)).join(',');
+  const body = items
+    .map((s) => (rt.conversion ? JSON.stringify(rt.conversion.fromStorage(s.obj)) : s.serialize(apiVersion)))
+    .join(',');
   return `{"kind":${JSON.stringify(rt.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${metadata},"items":[${body}]}`;
 }
 
@@ -161,5 +164,6 @@ export function objectBody(
   if (representation.as === 'table') return tableOf(rt, [obj], representation.includeObject, rv);
   if (representation.as === 'metadata') return JSON.stringify(metadataOnly(obj));
   const apiVersion = apiVersionOf(rt);
-  return JSON.stringify(obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion });
+  const view = served(rt, obj);
+  return JSON.stringify(view.apiVersion === apiVersion ? view : { ...view, apiVersion });
 }

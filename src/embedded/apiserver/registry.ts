@@ -4,6 +4,8 @@
  */
 import type { AdmissionCause, KubeObject } from './admission.ts';
 import { builtinKinds } from './builtin-kinds.ts';
+import { noConverters, type ConverterRegistry, type VersionConversion } from './conversion.ts';
+import { StatusError } from './errors.ts';
 import { apiVersionOf, type ResourceType, type ScaleSubresource } from './resource-type.ts';
 import { compileCrd } from './schema-adapter.ts';
 
@@ -27,6 +29,7 @@ export interface CrdSpec {
     categories?: string[];
   };
   versions: CrdVersionSpec[];
+  conversion?: { strategy?: string };
 }
 
 export function crdSpec(crd: KubeObject): CrdSpec {
@@ -39,8 +42,50 @@ export class ResourceRegistry {
   /** CRD name → the types it registered */
   private readonly byCrd = new Map<string, ResourceType[]>();
 
-  constructor() {
+  constructor(private readonly converters: ConverterRegistry = noConverters) {
     for (const rt of builtinKinds) this.add(rt);
+  }
+
+  /** The storage apiVersion of the CRD that defines (group, kind), for converters writing references. */
+  apiVersionFor(group: string, kind: string): string | undefined {
+    for (const types of this.byCrd.values()) {
+      const crd = types[0]?.crd;
+      if (!crd || types[0]?.group !== group || types[0]?.kind !== kind) continue;
+      const storage = crdSpec(crd).versions.find((v) => v.storage)?.name;
+      return storage ? `${group}/${storage}` : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * How `version` of a CRD reaches its storage version. `Webhook` CRDs use the registered
+   * converter; a CAPI CRD applied with `None` (the real files ship so: clusterctl patches the
+   * webhook in on install) keeps using the registered converter when it serves both versions.
+   * No converter: the `None` strategy (only apiVersion changes).
+   */
+  private conversionFor(spec: CrdSpec, version: string): VersionConversion | undefined {
+    const storage = spec.versions.find((v) => v.storage);
+    if (!storage || storage.name === version || storage.served === false) return undefined;
+    const converter = this.converters.lookup(spec.group, spec.names.kind);
+    if (!converter?.versions.includes(version) || !converter.versions.includes(storage.name))
+      return undefined;
+    const context = { apiVersionFor: (group: string, kind: string) => this.apiVersionFor(group, kind) };
+    const convert = (object: KubeObject, desired: string): KubeObject => {
+      try {
+        return converter.convert(object, desired, context);
+      } catch (error) {
+        throw new StatusError(
+          500,
+          'InternalError',
+          `conversion webhook for ${object.apiVersion}, Kind=${spec.names.kind} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    };
+    return {
+      storageVersion: storage.name,
+      toStorage: (object) => convert(object, `${spec.group}/${storage.name}`),
+      fromStorage: (object) => convert(object, `${spec.group}/${version}`),
+    };
   }
 
   private add(rt: ResourceType): void {
@@ -71,7 +116,10 @@ export class ResourceRegistry {
 
   /** Served versions of `storageKey`, for finding every type that shares one bucket. */
   byStorageKey(storageKey: string): ResourceType[] {
-    return this.all().filter((rt) => rt.storageKey === storageKey);
+    // The storage version first: callers that take one type get the unconverted one.
+    return this.all()
+      .filter((rt) => rt.storageKey === storageKey)
+      .sort((a, b) => Number(a.conversion !== undefined) - Number(b.conversion !== undefined));
   }
 
   /** apiVersion list grouped by group, in registration order (core group first). */
@@ -102,6 +150,7 @@ export class ResourceRegistry {
     for (const version of spec.versions) {
       if (version.served === false) continue;
       const check = compiled.versions.find((v) => v.version === version.name)?.check;
+      const conversion = this.conversionFor(spec, version.name);
       const rt: ResourceType = {
         group: spec.group,
         version: version.name,
@@ -119,6 +168,7 @@ export class ResourceRegistry {
         selectableFields: (version.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, '')),
         crd,
         ...(check ? { check } : {}),
+        ...(conversion ? { conversion } : {}),
       };
       this.add(rt);
       types.push(rt);

@@ -27,13 +27,13 @@ import {
   header,
   type ApiRequest,
 } from './request.ts';
-import { apiVersionOf, type ResourceType } from './resource-type.ts';
+import { apiVersionOf, served, type ResourceType } from './resource-type.ts';
 import { listMapKeysFor } from './list-map-keys.ts';
 import { objectKey } from './object-locks.ts';
 import { fromScale, toScale } from './scale.ts';
 import { recordUpdate, serverSideApply } from './server-side-apply.ts';
 import { serveWatch } from './watch.ts';
-import { persist, refOf, type WriteOptions } from './write-pipeline.ts';
+import { persist, refOf, storageTypeOf, type WriteOptions } from './write-pipeline.ts';
 
 export interface ResourceRoute {
   rt: ResourceType;
@@ -146,7 +146,15 @@ async function update(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r:
   const obj = decodeObject(req);
   reconcileIdentity(route, obj, false);
   const old = storedOrThrow(ctx, route);
-  recordUpdate(old, obj, manager, apiVersionOf(rt), timestamp(ctx), route.subresource, listMapKeysFor(rt));
+  recordUpdate(
+    served(rt, old),
+    obj,
+    manager,
+    apiVersionOf(rt),
+    timestamp(ctx),
+    route.subresource,
+    listMapKeysFor(rt),
+  );
   const result = await persist(ctx, rt, obj, old, opts);
   send(r, 200, objectBody(rt, result.object, { as: 'object' }, ctx.store.resourceVersion), result.warnings);
 }
@@ -176,7 +184,7 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
     }
     if (!stored && subresource) throw notFound(refOf(rt), route.name ?? '');
     const merged = serverSideApply(
-      stored?.obj,
+      stored ? served(rt, stored.obj) : undefined,
       applied,
       manager,
       forceText === 'true',
@@ -204,13 +212,15 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
   }
   if (!stored) throw notFound(refOf(rt), route.name ?? '');
   const old = stored.obj;
+  // Patches apply to the object as the client's version shows it (converted from storage).
+  const view = served(rt, old);
   const body = decodeBody(req);
   const patched = (
     type === 'merge'
-      ? applyMergePatch(old, body)
+      ? applyMergePatch(view, body)
       : type === 'json'
-        ? applyJsonPatch(old, body)
-        : applyStrategicMergePatch(old, body)
+        ? applyJsonPatch(view, body)
+        : applyStrategicMergePatch(view, body)
   ) as KubeObject;
   if (
     typeof patched !== 'object' ||
@@ -228,7 +238,7 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
   }
   reconcileIdentity(route, patched, false);
   recordUpdate(
-    old,
+    view,
     patched,
     fieldManagerOf(req) ?? defaultManager(req),
     apiVersionOf(rt),
@@ -277,7 +287,7 @@ async function removeCollection(
       kind: route.rt.listKind,
       apiVersion,
       metadata: { resourceVersion: String(ctx.store.resourceVersion) },
-      items: deleted,
+      items: deleted.map((obj) => served(route.rt, obj)),
     }),
   );
 }
@@ -307,7 +317,9 @@ async function scale(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
             : applyStrategicMergePatch(current, raw)
     ) as KubeObject;
   } else throw methodNotAllowed(req.method);
-  const next = fromScale(rt, spec, old, body);
+  // Scale reads and writes the stored object: the replica paths are the same in every version.
+  const target = storageTypeOf(ctx, rt);
+  const next = fromScale(target, spec, old, body);
   recordUpdate(
     old,
     next,
@@ -317,7 +329,7 @@ async function scale(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
     'scale',
     listMapKeysFor(rt),
   );
-  const result = await persist(ctx, rt, next, old, writeOptions(req));
+  const result = await persist(ctx, target, next, old, writeOptions(req));
   send(r, 200, JSON.stringify(toScale(spec, result.object)), result.warnings);
 }
 

@@ -1,5 +1,6 @@
 /** What the API server knows about one served (group, version, resource). */
 import type { KubeObject } from './admission.ts';
+import type { VersionConversion } from './conversion.ts';
 import type { CompiledCrdVersion } from './schema/types.ts';
 
 export interface ScaleSubresource {
@@ -30,6 +31,13 @@ export interface ResourceType {
   /** The CRD that defines the kind (custom resources only). */
   crd?: KubeObject;
   check?: CompiledCrdVersion['check'];
+  /** A served non-storage version whose objects go through a converter (Webhook strategy). */
+  conversion?: VersionConversion;
+}
+
+/** The object as a client of `rt` sees it: converted from the storage version when needed. */
+export function served(rt: ResourceType, stored: KubeObject): KubeObject {
+  return rt.conversion ? rt.conversion.fromStorage(stored) : stored;
 }
 
 export function apiVersionOf(rt: { group: string; version: string }): string {

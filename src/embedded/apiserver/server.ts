@@ -28,6 +28,7 @@ import {
 import { notFoundPath, unauthorized, methodNotAllowed, StatusError } from './errors.ts';
 import { collectGarbage, finishNamespace, WorkQueue } from './gc.ts';
 import { readBody, sendError, sendJson } from './http-io.ts';
+import type { ConverterRegistry } from './conversion.ts';
 import { ResourceRegistry } from './registry.ts';
 import type { ApiRequest } from './request.ts';
 import { handleResource } from './resource-handler.ts';
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   /** Keep objects in memory only (credentials and the kubeconfig still go to dataDir). */
   ephemeral?: boolean;
   capiApi?: 'v1beta2' | 'v1beta1';
+  /** Converters for CRDs served in several versions (the CAPI conversion webhooks). */
+  converters?: ConverterRegistry;
   /** Admission plugins to start with; more can be pushed onto `admission` at any time. */
   admission?: AdmissionChain;
   /** Watch history length (events); older resourceVersions get 410 Expired. */
@@ -168,7 +171,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     options.ephemeral ? undefined : join(options.dataDir, 'store.wal'),
     options.historySize ?? 20_000,
   );
-  const registry = new ResourceRegistry();
+  const registry = new ResourceRegistry(options.converters);
   for (const crd of store.list(crdResourceKey)) registry.registerCrd(crd.obj);
   const admission = options.admission ?? emptyAdmissionChain();
   // The queues reach the context lazily: they are created right after it.

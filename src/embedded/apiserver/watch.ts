@@ -56,7 +56,9 @@ export function serveWatch(
   const render = (stored: StoredObject) =>
     representation.as === 'table'
       ? tableOf(rt, [stored.obj], representation.includeObject, Number(stored.obj.metadata.resourceVersion))
-      : stored.serialize(apiVersion);
+      : rt.conversion
+        ? JSON.stringify(rt.conversion.fromStorage(stored.obj))
+        : stored.serialize(apiVersion);
   // An object that starts or stops matching the selector arrives as ADDED or DELETED, as on the real server.
   const send = (event: StoreEvent) => {
     const now = inScope(event.object);

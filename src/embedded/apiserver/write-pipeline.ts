@@ -275,9 +275,42 @@ function normaliseSecret(obj: KubeObject): void {
   if (!obj['type']) obj['type'] = 'Opaque';
 }
 
+/** The served type of `rt`'s storage version (itself unless `rt` is converted). */
+export function storageTypeOf(ctx: ApiContext, rt: ResourceType): ResourceType {
+  if (!rt.conversion) return rt;
+  const storage = ctx.registry.lookup(rt.group, rt.conversion.storageVersion, rt.plural);
+  if (!storage)
+    throw new StatusError(500, 'InternalError', `no storage version for ${rt.plural}.${rt.group}`);
+  return storage;
+}
+
+/**
+ * A write in a converted version: checked (pruned, defaulted, validated) against the request
+ * version's schema, converted to the storage version, then written as a storage-version write
+ * (whose schema check then only prunes and defaults what the converter produced: `Ignore`).
+ */
+async function persistConverted(
+  ctx: ApiContext,
+  rt: ResourceType,
+  input: KubeObject,
+  old: KubeObject | undefined,
+  opts: WriteOptions,
+): Promise<WriteResult> {
+  const conversion = rt.conversion!;
+  input.apiVersion = apiVersionOf(rt);
+  input.kind = rt.kind;
+  const checked = schemaCheck(rt, input, old ? conversion.fromStorage(old) : undefined, opts);
+  const converted = conversion.toStorage(checked.object);
+  const result = await persist(ctx, storageTypeOf(ctx, rt), converted, old, {
+    ...opts,
+    fieldValidation: 'Ignore',
+  });
+  return { ...result, warnings: [...checked.warnings, ...result.warnings] };
+}
+
 /**
  * Validates, admits and stores `input` (a create when `old` is undefined). `input` is owned by
- * the pipeline (callers pass a fresh object).
+ * the pipeline (callers pass a fresh object). `old` is always the stored (storage-version) object.
  */
 export async function persist(
   ctx: ApiContext,
@@ -286,6 +319,7 @@ export async function persist(
   old: KubeObject | undefined,
   opts: WriteOptions,
 ): Promise<WriteResult> {
+  if (rt.conversion) return persistConverted(ctx, rt, input, old, opts);
   const name = input.metadata.name ?? '';
   input.apiVersion = apiVersionOf(rt);
   input.kind = rt.kind;

@@ -339,6 +339,22 @@ const providerLabels: Record<string, string> = {
   'clusterctl.cluster.x-k8s.io': 'clusterctl',
 };
 
+/** Groups whose kinds CAPI v1.14 serves at v1beta1 too, through its conversion webhooks. */
+const convertedGroups = new Set([
+  core,
+  'bootstrap.cluster.x-k8s.io',
+  'controlplane.cluster.x-k8s.io',
+  'addons.cluster.x-k8s.io',
+]);
+
+const capiConversionWebhook = {
+  strategy: 'Webhook',
+  webhook: {
+    clientConfig: { service: { namespace: 'capi-system', name: 'capi-webhook-service', path: '/convert' } },
+    conversionReviewVersions: ['v1', 'v1beta1'],
+  },
+};
+
 const providerGroups = new Set(['bootstrap.cluster.x-k8s.io', 'controlplane.cluster.x-k8s.io', infra]);
 
 /** Versions per group for each CAPI API generation; groups not listed keep their own. */
@@ -410,6 +426,20 @@ function crdFor(row: KindRow, capiApi: 'v1beta2' | 'v1beta1'): KubeObject {
     categories: ['cluster-api'],
   };
   const sub = subresources(row);
+  const servedVersion = (name: string, storage: boolean, cols: string[]) => ({
+    name,
+    served: true,
+    storage,
+    schema: schemaFor(row.kind),
+    ...(sub ? { subresources: sub } : {}),
+    additionalPrinterColumns: cols.map(printerColumn),
+  });
+  // As CAPI v1.14 installs them: v1beta1 still served, converted by CAPI's conversion webhooks
+  // (in-process converters here, src/embedded/conversion/).
+  const convertible = capiApi === 'v1beta2' && convertedGroups.has(row.group);
+  const versions = convertible
+    ? [servedVersion(version, true, columns), servedVersion('v1beta1', false, row.legacyColumns ?? columns)]
+    : [servedVersion(version, true, columns)];
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -426,16 +456,8 @@ function crdFor(row: KindRow, capiApi: 'v1beta2' | 'v1beta1'): KubeObject {
       group: row.group,
       names,
       scope: row.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
-      versions: [
-        {
-          name: version,
-          served: true,
-          storage: true,
-          schema: schemaFor(row.kind),
-          ...(sub ? { subresources: sub } : {}),
-          additionalPrinterColumns: columns.map(printerColumn),
-        },
-      ],
+      versions,
+      ...(convertible ? { conversion: capiConversionWebhook } : {}),
     },
     status: {
       acceptedNames: names,
