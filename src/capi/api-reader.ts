@@ -109,7 +109,12 @@ export class ApiFleetReader implements FleetReader {
     if (this.inFlight >= maxRequestsInFlight) await new Promise<void>((resolve) => this.queued.push(resolve));
     this.inFlight++;
     try {
-      return await fn();
+      return await fn().catch((err: unknown) => {
+        // A kept-alive connection the server closed while this process was busy: reads are
+        // idempotent, so one retry on a fresh connection.
+        if ((err as { code?: string }).code === 'ECONNRESET') return fn();
+        throw err;
+      });
     } catch (err) {
       const error = toDomainError(err, what);
       if (error.code === 'NOT_FOUND') throw Object.assign(new Error(error.message), { notFound: true });
