@@ -91,6 +91,25 @@ function formatUrl(host: string, port: number): string {
   return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+function isBuiltinCrd(crd: KubeObject): boolean {
+  return JSON.stringify(crd['spec'] ?? {}).includes('built-in schema of the embedded cluster');
+}
+
+function storageVersion(crd: KubeObject): string | undefined {
+  return (crd['spec'] as { versions?: Array<{ name: string; storage?: boolean }> }).versions?.find(
+    (v) => v.storage,
+  )?.name;
+}
+
+function servedVersions(crd: KubeObject): string {
+  const versions = (crd['spec'] as { versions?: Array<{ name: string; served?: boolean }> }).versions ?? [];
+  return versions
+    .filter((v) => v.served !== false)
+    .map((v) => v.name)
+    .sort()
+    .join(',');
+}
+
 async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<void> {
   const nsType = ctx.registry.lookup('', 'v1', 'namespaces')!;
   for (const name of defaultNamespaces) {
@@ -102,11 +121,18 @@ async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<vo
   }
   const crdType = ctx.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
   for (const crd of builtinCrdsFor(capiApi)) {
-    if (ctx.store.get(crdResourceKey, '', crd.metadata.name ?? '')) continue;
-    await persist(ctx, crdType, structuredClone(crd), undefined, {
-      fieldValidation: 'Ignore',
-      dryRun: false,
-    });
+    const stored = ctx.store.get(crdResourceKey, '', crd.metadata.name ?? '')?.obj;
+    // A data dir from an older build keeps its built-in CRDs, brought up to the served versions
+    // of this one (v1beta1 next to v1beta2); a real CRD applied over a built-in one stays.
+    const upgrade =
+      stored !== undefined &&
+      isBuiltinCrd(stored) &&
+      storageVersion(stored) === storageVersion(crd) &&
+      servedVersions(stored) !== servedVersions(crd);
+    if (stored && !upgrade) continue;
+    const next = structuredClone(crd);
+    if (stored) next.metadata.resourceVersion = stored.metadata.resourceVersion;
+    await persist(ctx, crdType, next, stored, { fieldValidation: 'Ignore', dryRun: false });
   }
 }
 
