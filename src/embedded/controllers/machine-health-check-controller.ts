@@ -6,7 +6,7 @@
  * many may be remediated at once.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { isPaused, pausedCondition } from './cluster-lookup.ts';
+import { clusterControlPlaneInitialized, isPaused, pausedCondition } from './cluster-lookup.ts';
 import { findCondition } from './conditions.ts';
 import {
   type EngineContext,
@@ -67,7 +67,35 @@ function matchesSelector(machine: KubeObject, mhc: KubeObject): boolean {
   return true;
 }
 
-function evaluate(ctx: EngineContext, mhc: KubeObject, machine: KubeObject, nowMs: number): Verdict {
+/**
+ * As CAPI: the node start-up clock runs from the latest of the machine's creation, the cluster's
+ * infrastructure becoming ready, its control plane initialising and the machine's infrastructure
+ * becoming ready — so a slow cluster does not get its machines remediated for being slow.
+ */
+function nodeStartupSince(cluster: KubeObject | undefined, machine: KubeObject): string | undefined {
+  let since = machine.metadata.creationTimestamp;
+  const later = (status: unknown, type: string): void => {
+    const condition = findCondition(status, type);
+    if (
+      condition?.status === 'True' &&
+      (!since || Date.parse(condition.lastTransitionTime) > Date.parse(since))
+    ) {
+      since = condition.lastTransitionTime;
+    }
+  };
+  later(cluster?.status, 'InfrastructureReady');
+  later(cluster?.status, 'ControlPlaneInitialized');
+  later(machine.status, 'InfrastructureReady');
+  return since;
+}
+
+function evaluate(
+  ctx: EngineContext,
+  mhc: KubeObject,
+  cluster: KubeObject | undefined,
+  machine: KubeObject,
+  nowMs: number,
+): Verdict {
   let recheckMs: number | undefined;
   const soonest = (ms: number): void => {
     recheckMs = Math.min(recheckMs ?? Infinity, Math.max(ms, 50));
@@ -98,7 +126,7 @@ function evaluate(ctx: EngineContext, mhc: KubeObject, machine: KubeObject, nowM
   };
   if (!recordField(machine, 'status.nodeRef')) {
     const timeout = numberField(checks, 'nodeStartupTimeoutSeconds') ?? DEFAULT_NODE_STARTUP_SECONDS;
-    if (timeout > 0 && overdue(machine.metadata.creationTimestamp, timeout)) {
+    if (timeout > 0 && overdue(nodeStartupSince(cluster, machine), timeout)) {
       return {
         healthy: false,
         reason: 'UnhealthyNode',
@@ -170,7 +198,9 @@ export async function reconcileMachineHealthCheck(
     .informer(TYPES.machine)
     .byCluster(namespace, clusterName)
     .filter((m) => !m.metadata.deletionTimestamp && matchesSelector(m, mhc as KubeObject));
-  const verdicts = new Map(targets.map((m) => [m, evaluate(ctx, mhc as KubeObject, m, nowMs)]));
+  // Machines of a cluster whose control plane is not initialised yet are not judged.
+  const judged = clusterControlPlaneInitialized(cluster) ? targets : [];
+  const verdicts = new Map(judged.map((m) => [m, evaluate(ctx, mhc as KubeObject, cluster, m, nowMs)]));
   const unhealthy = [...verdicts.values()].filter((v) => !v.healthy).length;
   const allowed = remediationAllowed(mhc, targets.length, unhealthy);
   let requeueAfterMs: number | undefined;
@@ -212,7 +242,7 @@ export async function reconcileMachineHealthCheck(
   const mhcNow = mhc;
   await updateStatus(ctx, TYPES.machineHealthCheck, mhcNow, (status) => {
     status.expectedMachines = targets.length;
-    status.currentHealthy = targets.length - unhealthy;
+    status.currentHealthy = judged.length - unhealthy;
     status.remediationsAllowed = allowed ? Math.max(0, targets.length - unhealthy) : 0;
     status.targets = targets.map((m) => m.metadata.name ?? '').sort();
     status.observedGeneration = mhcNow.metadata.generation;

@@ -14,7 +14,18 @@ export const CLONED_FROM_NAME = 'cluster.x-k8s.io/cloned-from-name';
 export const CLONED_FROM_GROUPKIND = 'cluster.x-k8s.io/cloned-from-groupkind';
 
 /** The hash of a MachineDeployment's machine template (labels CAPI adds itself left out). */
+const hashes = new WeakMap<KubeObject, string>();
+
 export function desiredTemplateHash(md: KubeObject): string {
+  // Informer objects are replaced, never mutated, on change: memoise per object.
+  const known = hashes.get(md);
+  if (known) return known;
+  const hash = computeTemplateHash(md);
+  hashes.set(md, hash);
+  return hash;
+}
+
+function computeTemplateHash(md: KubeObject): string {
   const template = structuredClone(recordField(md, 'spec.template') ?? {});
   const labels = recordField(template, 'metadata.labels');
   if (labels) delete labels[LABELS.templateHash];
