@@ -16,7 +16,11 @@ export const SKIP_REASON = `../shared/capi is absent (${SHARED_CAPI}): the conve
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 export function readObjects(path: string): KubeObject[] {
-  return parseAllDocuments(readFileSync(path, 'utf8'))
+  return parseObjects(readFileSync(path, 'utf8'));
+}
+
+export function parseObjects(text: string): KubeObject[] {
+  return parseAllDocuments(text)
     .map((d) => d.toJS() as KubeObject | null)
     .filter((o): o is KubeObject => o !== null && typeof o === 'object');
 }

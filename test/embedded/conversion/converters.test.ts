@@ -7,9 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
-import type { ConversionContext } from '../../../src/embedded/apiserver/conversion.ts';
 import { capiConverters } from '../../../src/embedded/conversion/capi-converters.ts';
-import { formatGoDuration, parseGoDuration } from '../../../src/embedded/conversion/durations.ts';
 import {
   FIXTURES,
   SHARED_CAPI,
@@ -19,47 +17,10 @@ import {
   realSchemas,
   schemaProblems,
 } from './conversion-support.ts';
+import { asReadBack, convertTo, groupOf } from './round-trip.ts';
 
 const converters = capiConverters();
-const context: ConversionContext = {
-  apiVersionFor: (group) =>
-    group === 'infrastructure.cluster.x-k8s.io' ? `${group}/v1beta2` : `${group}/v1beta2`,
-};
-
-function groupOf(apiVersion: string): string {
-  return apiVersion.split('/')[0]!;
-}
-
-function convert(object: KubeObject, version: string): KubeObject {
-  const group = groupOf(object.apiVersion);
-  const converter = converters.lookup(group, object.kind);
-  if (!converter) throw new Error(`no converter for ${object.kind}`);
-  return converter.convert(structuredClone(object), `${group}/${version}`, context);
-}
-
-/**
- * What CAPI's conversion does to v1beta1 object references on the way back: the apiVersion is
- * the one the kind is served at now, and the namespace is the object's own.
- */
-function asReadBack(object: KubeObject): KubeObject {
-  const walk = (value: unknown, depth: number): unknown => {
-    if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
-    if (typeof value !== 'object' || value === null) return value;
-    const entries = Object.entries(value).map(([k, v]) => {
-      // Durations come back in Go's canonical form ("20m" → "20m0s"), as from CAPI's webhooks.
-      if (typeof v === 'string' && /(timeout|Timeout|ForControlPlane|Period)$/.test(k))
-        return [k, formatGoDuration(parseGoDuration(v) ?? 0)] as const;
-      return [k, walk(v, depth + 1)] as const;
-    });
-    const out = Object.fromEntries(entries) as Record<string, unknown>;
-    if (depth > 0 && typeof out['apiVersion'] === 'string' && out['kind'] && out['name']) {
-      out['apiVersion'] = `${groupOf(out['apiVersion'])}/v1beta2`;
-      out['namespace'] = object.metadata.namespace;
-    }
-    return out;
-  };
-  return walk(object, 0) as KubeObject;
-}
+const convert = (object: KubeObject, version: string): KubeObject => convertTo(converters, object, version);
 
 const convertible = (o: KubeObject) => converters.lookup(groupOf(o.apiVersion), o.kind) !== undefined;
 

@@ -1,0 +1,85 @@
+/**
+ * The published cluster templates of real providers (CAPA v2.13.0, CAPG v1.13.1, from the local
+ * Go module cache; skipped when absent): every CAPI object they write at v1beta1 converts to a
+ * v1beta2 object the real v1beta2 schema accepts, and back to the same v1beta1 object (refs at
+ * the served version, canonical durations).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
+import { capiConverters } from '../../../src/embedded/conversion/capi-converters.ts';
+import { haveSharedCapi, parseObjects, realSchemas, schemaProblems } from './conversion-support.ts';
+import { asReadBack, convertTo } from './round-trip.ts';
+
+function moduleCache(): string | undefined {
+  try {
+    return (
+      execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8', timeout: 20_000 }).trim() || undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+const cache = moduleCache();
+const providers = [
+  'sigs.k8s.io/cluster-api-provider-aws/v2@v2.13.0',
+  'sigs.k8s.io/cluster-api-provider-gcp@v1.13.1',
+].map((m) => (cache ? join(cache, m, 'templates') : ''));
+const available = haveSharedCapi && providers.every((dir) => dir && existsSync(dir));
+const SKIP = `provider modules not in the Go module cache (${providers.join(', ')}) or ../shared/capi absent`;
+
+/** clusterctl variables replaced by plausible values (counts, versions, names). */
+function render(text: string): string {
+  return text.replace(/\$\{([A-Z0-9_]+)(?::=([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
+    if (fallback !== undefined && fallback !== '') return fallback;
+    if (name.endsWith('_COUNT')) return '1';
+    if (name.includes('VERSION')) return 'v1.34.1';
+    return `${name.toLowerCase().replace(/_/g, '-')}`;
+  });
+}
+
+describe.skipIf(!available)(available ? 'published provider templates (CAPA, CAPG)' : SKIP, () => {
+  const converters = capiConverters();
+  const checks = available ? realSchemas() : new Map();
+  const objects = available
+    ? providers.flatMap((dir) =>
+        readdirSync(dir)
+          .filter((f) => f.startsWith('cluster-template') && f.endsWith('.yaml'))
+          .flatMap((f) =>
+            parseObjects(render(readFileSync(join(dir, f), 'utf8'))).map((object) => ({ file: f, object })),
+          ),
+      )
+    : [];
+  const capi = objects.filter(
+    ({ object }) =>
+      object.apiVersion?.endsWith('/v1beta1') &&
+      converters.lookup(object.apiVersion.split('/')[0]!, object.kind) !== undefined,
+  );
+
+  it('write the CAPI kinds at v1beta1', () => {
+    const kinds = new Set(capi.map((c) => c.object.kind));
+    for (const kind of [
+      'Cluster',
+      'ClusterClass',
+      'KubeadmControlPlane',
+      'MachineDeployment',
+      'KubeadmConfigTemplate',
+    ])
+      expect(kinds).toContain(kind);
+  });
+
+  it('convert to valid v1beta2 and back', () => {
+    const problems: string[] = [];
+    for (const { file, object } of capi) {
+      const hub = convertTo(converters, object, 'v1beta2');
+      problems.push(...schemaProblems(checks, hub).map((p) => `${file}: ${p}`));
+      expect(convertTo(converters, hub, 'v1beta1'), `${file} ${object.kind}/${object.metadata.name}`).toEqual(
+        asReadBack(object as KubeObject),
+      );
+    }
+    expect(problems).toEqual([]);
+  });
+});
