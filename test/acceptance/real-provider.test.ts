@@ -268,7 +268,7 @@ describe.skipIf(unavailable.length > 0)(
       expect(result.stderr).toContain('spec.template.spec.instanceType');
     });
 
-    it.runIf(STRICT)("shows the provider's CLUSTER printer column (an escaped-dot JSONPath)", async () => {
+    it("shows the provider's CLUSTER printer column (an escaped-dot JSONPath)", async () => {
       const table = await ok(['get', 'awsmachines', '-o', 'custom-columns=X:.kind', '--no-headers']);
       expect(table).toContain('AWSMachine');
       const wide = await ok(['get', 'awsmachines', '--no-headers']);
@@ -399,23 +399,20 @@ describe.skipIf(unavailable.length > 0)(
       }
     });
 
-    it.runIf(STRICT)(
-      'the gateway finds the management cluster again after a restart with --port 0',
-      async () => {
-        await embedded.kill9();
-        await startEmbedded('0');
-        await eventually(
-          async () => {
-            const answer = await gql<{ managementClusters: Array<{ name: string; reachable: boolean }> }>(
-              '{ managementClusters { name reachable } }',
-            );
-            return answer.managementClusters.every((m) => m.reachable) ? true : undefined;
-          },
-          'mc-b reachable again',
-          30_000,
-        );
-      },
-    );
+    it('the gateway finds the management cluster again after a restart with --port 0', async () => {
+      await embedded.kill9();
+      await startEmbedded('0');
+      await eventually(
+        async () => {
+          const answer = await gql<{ managementClusters: Array<{ name: string; reachable: boolean }> }>(
+            '{ managementClusters { name reachable } }',
+          );
+          return answer.managementClusters.every((m) => m.reachable) ? true : undefined;
+        },
+        'mc-b reachable again',
+        30_000,
+      );
+    });
 
     it('deleting the Cluster removes everything it owned', async () => {
       await ok(['delete', 'cluster', 'aws1', '--timeout=60s']);
