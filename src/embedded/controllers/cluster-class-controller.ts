@@ -1,12 +1,45 @@
 /**
  * The ClusterClass controller's visible part: `status.variables` (the variable schemas a create
- * form needs) and the VariablesReady / RefVersionsUpToDate conditions.
+ * form needs), the VariablesReady / RefVersionsUpToDate conditions, and — as CAPI does — the
+ * class as owner of the templates it references.
  */
 import { pausedCondition } from './cluster-lookup.ts';
-import { type EngineContext, setConditions, updateStatus } from './engine-context.ts';
-import { arrayField, isRecord } from './object-fields.ts';
+import type { KubeObject } from '../apiserver/admission.ts';
+import {
+  type EngineContext,
+  apiGroupOf,
+  ensureOwnerReference,
+  setConditions,
+  updateObject,
+  updateStatus,
+} from './engine-context.ts';
+import { arrayField, isRecord, recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import type { ReconcileResult } from './work-queue.ts';
+
+interface TemplateRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
+
+function templateRefs(clusterClass: KubeObject): TemplateRef[] {
+  const paths = [
+    'spec.infrastructure.templateRef',
+    'spec.controlPlane.templateRef',
+    'spec.controlPlane.machineInfrastructure.templateRef',
+  ];
+  const refs = paths.map((path) => recordField(clusterClass, path));
+  for (const md of arrayField(clusterClass, 'spec.workers.machineDeployments').filter(isRecord)) {
+    refs.push(recordField(md, 'bootstrap.templateRef'), recordField(md, 'infrastructure.templateRef'));
+  }
+  return refs.flatMap((ref) => {
+    const apiVersion = stringField(ref, 'apiVersion');
+    const kind = stringField(ref, 'kind');
+    const name = stringField(ref, 'name');
+    return apiVersion && kind && name ? [{ apiVersion, kind, name }] : [];
+  });
+}
 
 export async function reconcileClusterClass(
   ctx: EngineContext,
@@ -30,6 +63,19 @@ export async function reconcileClusterClass(
         },
       ],
     }));
+  let retryMs: number | undefined;
+  for (const ref of templateRefs(clusterClass)) {
+    const group = apiGroupOf(ref.apiVersion);
+    const kind = ctx.cache.resolve(group, ref.kind);
+    const found = ctx.cache.getRef(group, ref.kind, namespace, ref.name);
+    if (found.state === 'pending') retryMs = 500;
+    if (found.state === 'missing') retryMs ??= 2_000;
+    if (!kind || found.state !== 'found') continue;
+    if (found.object.metadata.ownerReferences?.some((o) => o.uid === clusterClass.metadata.uid)) continue;
+    await updateObject(ctx, kind.type, found.object, (copy) =>
+      ensureOwnerReference(copy, clusterClass, false),
+    );
+  }
   await updateStatus(ctx, TYPES.clusterClass, clusterClass, (status) => {
     status.variables = variables;
     status.observedGeneration = clusterClass.metadata.generation;
@@ -44,4 +90,5 @@ export async function reconcileClusterClass(
       clusterClass.metadata.generation,
     );
   });
+  return retryMs === undefined ? undefined : { requeueAfterMs: retryMs };
 }

@@ -134,6 +134,13 @@ describe.skipIf(!haveSharedCapi)(
       });
       expect(mhcs.map((m) => m.status?.expectedMachines).sort()).toEqual([1, 2]);
       const clusterClass = await h.get(CLASSES, NS, 'in-memory');
+      const classTemplate = await waitFor('the class owns its templates', async () => {
+        const template = await h.get(DEV_MACHINE_TEMPLATES, NS, 'in-memory-control-plane');
+        return template?.metadata.ownerReferences?.some((o) => o.kind === 'ClusterClass') && template;
+      });
+      expect(classTemplate.metadata.ownerReferences).toEqual([
+        expect.objectContaining({ kind: 'ClusterClass', name: 'in-memory', uid: clusterClass?.metadata.uid }),
+      ]);
       expect(conditionStatus(clusterClass, 'VariablesReady')).toBe('True');
     });
 
