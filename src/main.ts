@@ -48,7 +48,12 @@ export function buildCli(): Command {
       .description('serve GraphQL over the configured management clusters (default: an embedded one)'),
   )
     .option('--port <n>', 'GraphQL port', port, 4000)
-    .option('--api-port <n>', "the embedded API server's port (0 = a free one)", port, 0)
+    .option(
+      '--api-port <n>',
+      "the embedded API server's port (0 = the data dir's previous port if free, else a free one)",
+      port,
+      0,
+    )
     .option('--config <file>', 'YAML file listing the management clusters')
     .action(runServe);
 
@@ -57,7 +62,12 @@ export function buildCli(): Command {
       .command('embedded')
       .description('run the embedded management cluster alone (for kubectl or a second gateway)'),
   )
-    .option('--port <n>', "the API server's port (0 = a free one)", port, 0)
+    .option(
+      '--port <n>',
+      "the API server's port (0 = the data dir's previous port if free, else a free one)",
+      port,
+      0,
+    )
     .action(runEmbedded);
 
   return program;
