@@ -28,41 +28,46 @@ export async function kubeHttp(kubeconfigPath: string, maxSockets: number): Prom
     maxSockets,
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64'),
   });
+  const once = (method: string, path: string, body: unknown, contentType: string): Promise<unknown> => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          host: server.hostname,
+          port: server.port,
+          method,
+          path,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if ((res.statusCode ?? 500) >= 300)
+              reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 500)}`));
+            else resolve(text ? JSON.parse(text) : undefined);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  };
   return {
-    call(method, path, body, contentType = 'application/json') {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      return new Promise((resolve, reject) => {
-        const req = request(
-          {
-            agent,
-            host: server.hostname,
-            port: server.port,
-            method,
-            path,
-            headers: {
-              authorization: `Bearer ${token}`,
-              accept: 'application/json',
-              ...(payload
-                ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }
-                : {}),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              if ((res.statusCode ?? 500) >= 300)
-                reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 500)}`));
-              else resolve(text ? JSON.parse(text) : undefined);
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
-    },
+    call: (method, path, body, contentType = 'application/json') =>
+      once(method, path, body, contentType).catch((err: unknown) => {
+        // A kept-alive connection the server closed while we were busy: reads are safe to repeat.
+        if (method === 'GET' && (err as { code?: string }).code === 'ECONNRESET')
+          return once(method, path, body, contentType);
+        throw err;
+      }),
     close: () => agent.destroy(),
   };
 }
