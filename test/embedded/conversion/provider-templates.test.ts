@@ -2,14 +2,17 @@
  * The published cluster templates of real providers (CAPA v2.13.0, CAPG v1.13.1, from the local
  * Go module cache; skipped when absent): every CAPI object they write at v1beta1 converts to a
  * v1beta2 object the real v1beta2 schema accepts, and back to the same v1beta1 object (refs at
- * the served version, canonical durations).
+ * the served version, canonical durations); CAPA's cluster-template.yaml applied with kubectl as
+ * published provisions.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/embedded/apiserver/admission.ts';
 import { capiConverters } from '../../../src/embedded/conversion/capi-converters.ts';
+import { labelledCrds, renderProviderTemplate, toYaml } from '../../acceptance/provider-manifests.ts';
+import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../../support/embedded-cluster.ts';
 import { haveSharedCapi, parseObjects, realSchemas, schemaProblems } from './conversion-support.ts';
 import { asReadBack, convertTo } from './round-trip.ts';
 
@@ -81,5 +84,63 @@ describe.skipIf(!available)(available ? 'published provider templates (CAPA, CAP
       );
     }
     expect(problems).toEqual([]);
+  });
+
+  describe('CAPA cluster-template.yaml as published, through kubectl', () => {
+    let c: TestEmbeddedCluster;
+    const capaDir = providers[0]!.replace(/\/templates$/, '');
+
+    beforeAll(async () => {
+      c = await startTestEmbeddedCluster({ controllers: true, speed: 30 });
+      // As CAPA's kustomize labels its CRDs on install.
+      const crds = await labelledCrds(join(capaDir, 'config/crd/bases'), {
+        'cluster.x-k8s.io/v1beta1': 'v1beta1_v1beta2',
+      });
+      const applied = await c.kubectl(['apply', '--server-side', '-f', '-'], toYaml(crds));
+      if (applied.code !== 0) throw new Error(applied.stderr);
+    }, 60_000);
+    afterAll(async () => {
+      await c?.stop();
+    });
+
+    it('applies unconverted and reaches Provisioned with every machine Running', async () => {
+      const template = await renderProviderTemplate(join(capaDir, 'templates/cluster-template.yaml'), {
+        CLUSTER_NAME: 'aws1',
+        AWS_REGION: 'eu-west-1',
+        AWS_SSH_KEY_NAME: 'default',
+        AWS_CONTROL_PLANE_MACHINE_TYPE: 't3.large',
+        AWS_NODE_MACHINE_TYPE: 't3.large',
+        CONTROL_PLANE_MACHINE_COUNT: '1',
+        WORKER_MACHINE_COUNT: '2',
+        KUBERNETES_VERSION: 'v1.34.1',
+      });
+      expect(template.find((o) => o.kind === 'Cluster')?.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+      const applied = await c.kubectl(['apply', '-f', '-'], toYaml(template));
+      expect(applied.stderr).toBe('');
+      const deadline = Date.now() + 90_000;
+      let state = '';
+      while (Date.now() < deadline) {
+        const cluster = await c.kubectl([
+          'get',
+          'clusters.v1beta1.cluster.x-k8s.io/aws1',
+          '-n',
+          'default',
+          '-o',
+          'jsonpath={.status.phase}',
+        ]);
+        const machines = await c.kubectl([
+          'get',
+          'machines.v1beta1.cluster.x-k8s.io',
+          '-n',
+          'default',
+          '-o',
+          'jsonpath={.items[*].status.phase}',
+        ]);
+        state = `${cluster.stdout} / ${machines.stdout}`;
+        if (state === 'Provisioned / Running Running Running') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(state).toBe('Provisioned / Running Running Running');
+    }, 120_000);
   });
 });
