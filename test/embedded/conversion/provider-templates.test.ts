@@ -142,5 +142,51 @@ describe.skipIf(!available)(available ? 'published provider templates (CAPA, CAP
       }
       expect(state).toBe('Provisioned / Running Running Running');
     }, 120_000);
+
+    it('cluster-template-simple-clusterclass.yaml (v1beta1 ClusterClass + topology Cluster) provisions', async () => {
+      const template = await renderProviderTemplate(
+        join(capaDir, 'templates/cluster-template-simple-clusterclass.yaml'),
+        {
+          CLUSTER_NAME: 'cc1',
+          AWS_REGION: 'eu-west-1',
+          AWS_SSH_KEY_NAME: 'default',
+          AWS_CONTROL_PLANE_MACHINE_TYPE: 't3.large',
+          AWS_NODE_MACHINE_TYPE: 't3.large',
+          CNI_RESOURCES: '{}',
+          CONTROL_PLANE_MACHINE_COUNT: '1',
+          WORKER_MACHINE_COUNT: '2',
+          KUBERNETES_VERSION: 'v1.34.1',
+        },
+      );
+      expect(template.find((o) => o.kind === 'ClusterClass')?.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+      const applied = await c.kubectl(['apply', '-f', '-'], toYaml(template));
+      expect(applied.code, applied.stderr).toBe(0);
+      const deadline = Date.now() + 90_000;
+      let state = '';
+      while (Date.now() < deadline) {
+        const cluster = await c.kubectl([
+          'get',
+          'clusters.v1beta1.cluster.x-k8s.io/cc1',
+          '-n',
+          'default',
+          '-o',
+          'jsonpath={.status.phase} {.spec.topology.class}',
+        ]);
+        const machines = await c.kubectl([
+          'get',
+          'machines.v1beta1.cluster.x-k8s.io',
+          '-n',
+          'default',
+          '-l',
+          'cluster.x-k8s.io/cluster-name=cc1',
+          '-o',
+          'jsonpath={.items[*].status.phase}',
+        ]);
+        state = `${cluster.stdout} / ${machines.stdout}`;
+        if (state === 'Provisioned quick-start / Running Running Running') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(state).toBe('Provisioned quick-start / Running Running Running');
+    }, 120_000);
   });
 });
