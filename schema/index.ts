@@ -19,9 +19,9 @@ let schema: GraphQLSchema | undefined;
 
 /**
  * The relay plugin resolves `id` on node types asynchronously (a promise per object: tens of
- * thousands on a full-fleet query, a sixth of its CPU). Every node type is a CAPI object whose
- * ID is its address, so it is answered synchronously here, encoded once per view (views are
- * immutable; a changed object gets a new one).
+ * thousands on a full-fleet query; with encoding each ID anew, ~30% of its CPU). Every node
+ * type is a CAPI object whose ID is its address, so it is answered synchronously here, encoded
+ * once per view (views are immutable; a changed object gets a new one).
  */
 function synchronousNodeIds(built: GraphQLSchema): GraphQLSchema {
   const ids = new WeakMap<ObjectAddress, string>();
