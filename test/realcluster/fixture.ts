@@ -4,7 +4,7 @@
  * kubeadm control plane, docker/dev provider with its in-memory backend), built from Go modules
  * by build.sh. Used by the contract tests and by `npm run realcluster -- up`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -182,8 +182,22 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // The temp dir goes with stopAll(): keep what the failed processes said in the error.
+    const tails = processes
+      .filter((p) => p.exitReason() !== undefined)
+      .map((p) => `\n--- last lines of ${p.name}.log ---\n${logTail(p.logPath)}`)
+      .join('');
     await stopAll();
-    throw new Error(`${message}${layout.ownsDataDir ? '' : ` (logs in ${layout.logs})`}`, { cause: error });
+    const where = layout.ownsDataDir ? '' : ` (logs in ${layout.logs})`;
+    throw new Error(`${message}${where}${tails}`, { cause: error });
+  }
+}
+
+function logTail(path: string, lines = 15): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
   }
 }
 
