@@ -34,7 +34,7 @@ import {
 } from './object-fields.ts';
 import { countMachines, versionsField } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
-import { reconcileTopology } from './topology-reconciler.ts';
+import { classKeyOf, reconcileTopology, topologyClassNotFound } from './topology-reconciler.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 interface Referenced {
@@ -148,6 +148,13 @@ async function reconcileDelete(ctx: EngineContext, cluster: KubeObject): Promise
   if (result && !result.ok && result.code !== 404) return { requeueAfterMs: 200 };
 }
 
+function missingClusterClass(ctx: EngineContext, cluster: KubeObject): ConditionInput | undefined {
+  const key = classKeyOf(cluster);
+  const informer = ctx.cache.informer(TYPES.clusterClass);
+  if (!key || !informer.synced || informer.get(key.namespace, key.name)) return undefined;
+  return topologyClassNotFound(key);
+}
+
 export async function reconcileCluster(
   ctx: EngineContext,
   namespace: string,
@@ -162,6 +169,15 @@ export async function reconcileCluster(
     return;
   }
   if (cluster.metadata.deletionTimestamp) return reconcileDelete(ctx, cluster);
+  const missingClass = missingClusterClass(ctx, cluster);
+  if (missingClass) {
+    // CAPI's webhook rejects every update of such a Cluster, so only its status changes.
+    await updateStatus(ctx, TYPES.cluster, cluster, (status) => {
+      status.observedGeneration = cluster?.metadata.generation;
+      setConditions(ctx, status, [missingClass], cluster?.metadata.generation);
+    });
+    return { requeueAfterMs: 5_000 };
+  }
   const written = await updateObject(ctx, TYPES.cluster, cluster, (copy) =>
     addFinalizer(copy, FINALIZERS.cluster),
   );

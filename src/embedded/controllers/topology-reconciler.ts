@@ -481,6 +481,16 @@ async function ensureHealthChecks(
   }
 }
 
+/** The condition CAPI's topology controller writes while the ClusterClass is missing. */
+export function topologyClassNotFound(key: { namespace: string; name: string }): ConditionInput {
+  return {
+    type: 'TopologyReconciled',
+    status: false,
+    reason: 'ReconcileFailed',
+    message: `failed to retrieve ClusterClass ${key.namespace}/${key.name}: ClusterClass.cluster.x-k8s.io "${key.name}" not found`,
+  };
+}
+
 export function classKeyOf(cluster: KubeObject): { namespace: string; name: string } | undefined {
   const name = stringField(cluster, 'spec.topology.classRef.name');
   return name
@@ -516,17 +526,7 @@ export async function reconcileTopology(
   if (!clusterClass || !key) {
     return {
       cluster,
-      outcome: {
-        conditions: [
-          {
-            type: 'TopologyReconciled',
-            status: false,
-            reason: 'ClusterClassNotReconciled',
-            message: `ClusterClass ${key?.namespace}/${key?.name} not found; waiting for it to be created`,
-          },
-        ],
-        requeueAfterMs: 5_000,
-      },
+      outcome: { conditions: key ? [topologyClassNotFound(key)] : [], requeueAfterMs: 5_000 },
     };
   }
   try {

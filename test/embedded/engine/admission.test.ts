@@ -57,7 +57,11 @@ describe('KubeadmControlPlane webhook', () => {
   it('rejects zero, negative and even replicas with stacked etcd', async () => {
     for (const replicas of [0, -1, 2, 4]) {
       const response = await kcpWebhook!.validate(kcpRequest(kcp(replicas)));
-      expect(response).toMatchObject({ allowed: false, code: 422, causes: [{ field: 'spec.replicas' }] });
+      expect(response).toMatchObject({
+        allowed: false,
+        code: 422,
+        causes: expect.arrayContaining([expect.objectContaining({ field: 'spec.replicas' })]),
+      });
     }
     expect(await kcpWebhook!.validate(kcpRequest(kcp(3)))).toEqual({ allowed: true });
   });
@@ -92,7 +96,7 @@ describe('KubeadmControlPlane webhook', () => {
   it('rejects skipping a minor version but allows one minor step', async () => {
     expect(await kcpWebhook!.validate(kcpRequest(kcp(1, 'v1.35.0'), kcp(1, 'v1.33.0')))).toMatchObject({
       allowed: false,
-      message: /skipping minor versions/,
+      message: /spec.version: Forbidden: cannot update Kubernetes version from v1.33.0 to v1.35.0/,
     });
     expect(await kcpWebhook!.validate(kcpRequest(kcp(1, 'v1.34.2'), kcp(1, 'v1.33.0')))).toEqual({
       allowed: true,
@@ -194,7 +198,9 @@ describe('Cluster topology webhook', () => {
       await clusterWebhook!.validate(clusterRequest(cluster('v1.33.0', 'missing'), cluster('v1.33.0'))),
     ).toMatchObject({
       allowed: false,
-      causes: [{ field: 'spec.topology.classRef' }],
+      causes: [
+        { field: 'spec.topology.class', message: 'Internal error: ClusterClass default/missing not found' },
+      ],
     });
   });
 
@@ -226,14 +232,14 @@ describe('Cluster topology webhook', () => {
       await clusterWebhook!.validate(clusterRequest(cluster('v1.34.0'), cluster('v1.33.0'))),
     ).toMatchObject({
       allowed: false,
-      message: /still upgrading/,
+      message: /version cannot be changed: control plane is currently upgrading/,
     });
     upgradeState = { controlPlaneVersion: 'v1.33.0', machineDeploymentsUpgrading: true };
     expect(
       await clusterWebhook!.validate(clusterRequest(cluster('v1.34.0'), cluster('v1.33.0'))),
     ).toMatchObject({
       allowed: false,
-      message: /MachineDeployments still upgrading/,
+      message: /MachineDeployments are currently upgrading/,
     });
     upgradeState = { controlPlaneVersion: 'v1.33.0', machineDeploymentsUpgrading: false };
     expect(await clusterWebhook!.validate(clusterRequest(cluster('v1.34.0'), cluster('v1.33.0')))).toEqual({

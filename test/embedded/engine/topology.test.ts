@@ -49,7 +49,12 @@ async function rejected(h: EngineHarness, name: string, patch: Record<string, un
   try {
     await h.patch(R.clusters, NS, name, patch);
   } catch (error) {
-    return String((error as { body?: unknown }).body ?? error);
+    const body = String((error as { body?: unknown }).body ?? error);
+    try {
+      return String((JSON.parse(body) as { message?: unknown }).message);
+    } catch {
+      return body;
+    }
   }
   throw new Error('the patch was admitted');
 }
@@ -181,14 +186,14 @@ describe.skipIf(!haveSharedCapi)(
 
     it('rejects topology version changes CAPI rejects', async () => {
       expect(await rejected(h, CLUSTER, { spec: { topology: { version: 'v1.36.0' } } })).toMatch(
-        /skipping minor versions/,
+        /version cannot be increased from "1.34.0" to "1.36.0"/,
       );
       expect(await rejected(h, CLUSTER, { spec: { topology: { version: 'v1.33.5' } } })).toMatch(
         /cannot be decreased/,
       );
       await h.patch(R.clusters, NS, CLUSTER, { spec: { topology: { version: 'v1.35.0' } } });
       expect(await rejected(h, CLUSTER, { spec: { topology: { version: 'v1.36.0' } } })).toMatch(
-        /still upgrading/,
+        /control plane is currently upgrading/,
       );
       await settled(CLUSTER, 1, 2, 'v1.35.0');
     });
@@ -232,7 +237,9 @@ describe.skipIf(!haveSharedCapi)(
         const c = await h.get(R.clusters, NS, 'late');
         return conditionStatus(c, 'TopologyReconciled') === 'False' && c;
       });
-      expect(JSON.stringify(waiting.status?.conditions)).toMatch(/late-class not found/);
+      expect(JSON.stringify(waiting.status?.conditions)).toMatch(
+        /failed to retrieve ClusterClass default\/late-class/,
+      );
       await h.apply(
         readTemplate('clusterclass-in-memory.yaml').replace(/name: in-memory\n/, 'name: late-class\n'),
       );

@@ -14,7 +14,8 @@ export function rejectInvalid(
   causes: AdmissionCause[],
 ): AdmissionResponse {
   if (causes.length === 0) return allowed;
-  const details = causes.map((cause) => `${cause.field}: ${cause.message}`).join(', ');
+  const lines = causes.map((cause) => `${cause.field}: ${cause.message}`);
+  const details = lines.length === 1 ? lines[0] : `[${lines.join(', ')}]`;
   return {
     allowed: false,
     code: 422,

@@ -63,11 +63,13 @@ function versionCauses(
   const previousRaw = stringField(request.oldObject, field);
   const previous = parseKubernetesVersion(previousRaw);
   if (!previous || !previousRaw || previousRaw === parsed.raw) return [];
+  // CAPI's wording: the versions in the message carry no `v`.
+  const bare = (v: string): string => v.replace(/^v/, '');
   if (compareKubernetesVersions(parsed.raw, previousRaw) < 0) {
     return [
       invalidField(
         field,
-        `Invalid value: "${parsed.raw}": version cannot be decreased from "${previousRaw}"`,
+        `Invalid value: "${parsed.raw}": version cannot be decreased from "${bare(previousRaw)}" to "${bare(parsed.raw)}"`,
       ),
     ];
   }
@@ -75,24 +77,21 @@ function versionCauses(
     return [
       invalidField(
         field,
-        `Forbidden: version cannot be increased from "${previousRaw}" to "${parsed.raw}": skipping minor versions is allowed only when the ClusterClass lists kubernetesVersions`,
-        'FieldValueForbidden',
+        `Invalid value: "${parsed.raw}": version cannot be increased from "${bare(previousRaw)}" to "${bare(parsed.raw)}"`,
       ),
     ];
   }
   if (parsed.minor !== previous.minor || parsed.major !== previous.major) {
     const state = lookup.getTopologyUpgradeState(request.namespace ?? '', request.name);
-    const controlPlaneBehind =
-      state.controlPlaneVersion !== undefined && state.controlPlaneVersion !== previousRaw;
-    if (controlPlaneBehind || state.machineDeploymentsUpgrading) {
-      const what = controlPlaneBehind ? 'the control plane' : 'MachineDeployments';
-      return [
-        invalidField(
-          field,
-          `Forbidden: version cannot be increased from "${previousRaw}" to "${parsed.raw}": ${what} still upgrading to "${previousRaw}"`,
-          'FieldValueForbidden',
-        ),
-      ];
+    const provisioning = state.controlPlaneVersion === undefined;
+    const controlPlaneBehind = !provisioning && state.controlPlaneVersion !== previousRaw;
+    if (provisioning || controlPlaneBehind || state.machineDeploymentsUpgrading) {
+      const why = provisioning
+        ? 'control plane is currently provisioning'
+        : controlPlaneBehind
+          ? 'control plane is currently upgrading'
+          : 'MachineDeployments are currently upgrading';
+      return [invalidField(field, `Invalid value: "${parsed.raw}": version cannot be changed: ${why}`)];
     }
   }
   return [];
@@ -110,15 +109,13 @@ export function createClusterWebhook(lookup: ClusterTopologyLookup): ValidatingA
       const clusterClass = key ? lookup.getClusterClass(key.namespace, key.name) : undefined;
       const causes = versionCauses(request, clusterClass, lookup);
       if (key && !clusterClass) {
-        const previous = classKey(request.oldObject);
-        const rebased =
-          previous !== undefined && (previous.name !== key.name || previous.namespace !== key.namespace);
-        if (rebased) {
+        // CAPI admits a new Cluster with a warning but rejects every update until the class exists.
+        if (request.operation === 'UPDATE') {
           causes.push(
             invalidField(
-              'spec.topology.classRef',
-              `Invalid value: ClusterClass ${key.namespace}/${key.name} not found`,
-              'FieldValueNotFound',
+              'spec.topology.class',
+              `Internal error: ClusterClass ${key.namespace}/${key.name} not found`,
+              'InternalError',
             ),
           );
         } else if (causes.length === 0) {

@@ -29,17 +29,16 @@ export function replicaCauses(
   field: string,
 ): AdmissionCause[] {
   if (replicas === undefined) return [];
+  // The wording of CAPI's webhook (both causes for 0, which is even too).
+  const causes: AdmissionCause[] = [];
   if (replicas <= 0)
-    return [invalidField(field, `Invalid value: ${replicas}: replicas must be greater than 0`)];
+    causes.push(invalidField(field, 'Forbidden: cannot be less than or equal to 0', 'FieldValueForbidden'));
   if (!externalEtcd && replicas % 2 === 0) {
-    return [
-      invalidField(
-        field,
-        `Invalid value: ${replicas}: replicas cannot be an even number when etcd is stacked`,
-      ),
-    ];
+    causes.push(
+      invalidField(field, 'Forbidden: cannot be an even number when etcd is stacked', 'FieldValueForbidden'),
+    );
   }
-  return [];
+  return causes;
 }
 
 /** Scale-in rollouts (maxSurge 0) need at least 3 replicas, as CAPI's webhook says. */
@@ -49,8 +48,9 @@ function rolloutCauses(kcp: KubeObject): AdmissionCause[] {
   if ((maxSurge === 0 || maxSurge === '0' || maxSurge === '0%') && replicas < 3) {
     return [
       invalidField(
-        'spec.rollout.strategy.rollingUpdate.maxSurge',
-        `Invalid value: ${String(maxSurge)}: when KubeadmControlPlane is configured to scale-in, replica count needs to be at least 3`,
+        'spec.rollout.strategy.rollingUpdate',
+        'Required value: when KubeadmControlPlane is configured to scale-in, replica count needs to be at least 3',
+        'FieldValueRequired',
       ),
     ];
   }
@@ -69,7 +69,7 @@ function versionCauses(request: AdmissionRequest): AdmissionCause[] {
     return [
       invalidField(
         'spec.version',
-        `Forbidden: cannot update Kubernetes version from ${previous.raw} to ${parsed.raw}: skipping minor versions is not allowed`,
+        `Forbidden: cannot update Kubernetes version from ${previous.raw} to ${parsed.raw}`,
         'FieldValueForbidden',
       ),
     ];
