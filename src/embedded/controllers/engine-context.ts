@@ -31,8 +31,11 @@ export interface EngineContext {
   log(message: string, fields?: Record<string, unknown>): void;
   /** Scaled milliseconds for a duration in simulated seconds. */
   scaled(seconds: number): number;
-  /** When a simulated step of an object started (first asked = now); in memory only. */
-  startedAt(uid: string, step: string): number;
+  /**
+   * When a simulated step of an object started: first asked = now, or `since` (a timestamp the
+   * object carries, e.g. a condition's lastTransitionTime) when the engine restarted mid-step.
+   */
+  startedAt(uid: string, step: string, since?: string): number;
   forgetTimers(uid: string): void;
   /** Declares that a kind plays a role (its objects get that role's controller). */
   watchRole(role: ObjectRole, apiGroup: string, kind: string): void;

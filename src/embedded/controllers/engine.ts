@@ -7,6 +7,7 @@ import type { KubeObject } from '../apiserver/admission.ts';
 import type { CapiAdmissionLookup } from './admission/capi-admission-plugins.ts';
 import type { TopologyUpgradeState } from './admission/cluster-webhook.ts';
 import { reconcileBootstrapConfig } from './bootstrap-controller.ts';
+import { waitForCacheSync } from './cache-sync.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { reconcileClusterClass } from './cluster-class-controller.ts';
 import { reconcileCluster } from './cluster-controller.ts';
@@ -42,7 +43,7 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  /** Resolves once the core informers have listed. */
+  /** Resolves once every cache has listed and the controllers run. */
   ready: Promise<void>;
   /** Read access for the admission plugins (served from the engine's caches). */
   admissionLookup: CapiAdmissionLookup;
@@ -91,11 +92,16 @@ export function startEngine(options: EngineOptions): Engine {
     },
     log,
     scaled: (seconds) => (seconds * 1000) / speed,
-    startedAt(uid, step) {
+    startedAt(uid, step, since) {
       let steps = timers.get(uid);
       if (!steps) timers.set(uid, (steps = new Map()));
       let started = steps.get(step);
-      if (started === undefined) steps.set(step, (started = clock.now()));
+      if (started === undefined) {
+        // A timestamp persisted on the object outlives a restart; "now" is for steps just begun.
+        const persisted = Date.parse(since ?? '');
+        started = Number.isNaN(persisted) ? clock.now() : Math.min(persisted, clock.now());
+        steps.set(step, started);
+      }
       return started;
     },
     forgetTimers: (uid) => void timers.delete(uid),
@@ -297,8 +303,16 @@ export function startEngine(options: EngineOptions): Engine {
     },
   };
 
+  // Events queue up from the first list on; workers start once every cache a reconcile reads is full.
+  const ready = waitForCacheSync(cache, informers, (role, apiGroup, kind) =>
+    ctx.watchRole(role, apiGroup, kind),
+  ).then((unsynced) => {
+    if (unsynced.length > 0) log('starting before these caches listed', { kinds: unsynced });
+    queue.start();
+  });
+
   return {
-    ready: Promise.all(informers.map((informer) => informer.whenSynced())).then(() => undefined),
+    ready,
     admissionLookup,
     async stop() {
       queue.stop();

@@ -69,6 +69,8 @@ export async function reconcileInfraCluster(
     object.metadata.uid ?? name,
     'infraCluster',
     DEFAULT_STARTUP_SECONDS.infraCluster,
+    // Persisted, so a restart resumes the short load-balancer start-up rather than restarting it.
+    object.metadata.creationTimestamp,
   );
   if (left > 0) return { requeueAfterMs: left };
   if (!stringField(object, 'spec.controlPlaneEndpoint.host')) {

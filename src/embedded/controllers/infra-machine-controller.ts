@@ -15,6 +15,7 @@ import {
   updateObject,
   updateStatus,
 } from './engine-context.ts';
+import { findCondition } from './conditions.ts';
 import { LABELS } from './labels.ts';
 import { infraFinalizer, isInMemoryKind, providerID } from './provider-kinds.ts';
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
@@ -81,7 +82,10 @@ export async function reconcileInfraMachine(
     await waiting('ProvisioningFailed', 'Simulated fault: the VM failed to boot');
     return;
   }
-  const left = remainingMs(ctx, uid, 'vm', stepSeconds(object, 'vm'));
+  // The VM boots once bootstrap data exists: the Machine's condition dates it across restarts.
+  const bootstrapReady = findCondition(machine.status, 'BootstrapConfigReady');
+  const since = bootstrapReady?.status === 'True' ? bootstrapReady.lastTransitionTime : undefined;
+  const left = remainingMs(ctx, uid, 'vm', stepSeconds(object, 'vm'), since);
   if (left > 0) {
     await waiting('Provisioning', 'The VM is booting');
     return { requeueAfterMs: left };

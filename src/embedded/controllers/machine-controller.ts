@@ -53,6 +53,20 @@ function readRef(
   return { kind: resolved, state: found.state };
 }
 
+/** When a condition turned True, as the persisted status says (undefined unless True). */
+function trueSince(object: KubeObject, type: string): string | undefined {
+  const condition = findCondition(object.status, type);
+  return condition?.status === 'True' ? condition.lastTransitionTime : undefined;
+}
+
+/** The node step starts once both bootstrap data and infrastructure are ready. */
+function nodeStepStarted(machine: KubeObject): string | undefined {
+  const bootstrap = trueSince(machine, 'BootstrapConfigReady');
+  const infrastructure = trueSince(machine, 'InfrastructureReady');
+  if (!bootstrap || !infrastructure) return undefined;
+  return bootstrap > infrastructure ? bootstrap : infrastructure;
+}
+
 export function isControlPlaneMachine(machine: KubeObject): boolean {
   return machine.metadata.labels?.[LABELS.controlPlane] !== undefined;
 }
@@ -189,7 +203,8 @@ export async function reconcileMachine(
   // Bootstrap.
   let dataSecretName = stringField(machine, 'spec.bootstrap.dataSecretName');
   const bootstrap = readRef(ctx, machine, 'spec.bootstrap.configRef', 'bootstrap');
-  if (bootstrap.state === 'pending') requeue(200);
+  // A provider cache that has not listed yet says nothing about the machine: write nothing.
+  if (bootstrap.state === 'pending') return { requeueAfterMs: 200 };
   await adopt(ctx, machine, bootstrap);
   if (!dataSecretName && bootstrap.object) {
     const fromConfig = stringField(bootstrap.object, 'status.dataSecretName');
@@ -222,7 +237,7 @@ export async function reconcileMachine(
 
   // Infrastructure.
   const infra = readRef(ctx, machine, 'spec.infrastructureRef', 'infraMachine');
-  if (infra.state === 'pending') requeue(200);
+  if (infra.state === 'pending') return { requeueAfterMs: 200 };
   await adopt(ctx, machine, infra);
   const infraProvisioned =
     infra.object !== undefined &&
@@ -265,13 +280,16 @@ export async function reconcileMachine(
     const seconds =
       stepSeconds(infra.object, 'node') +
       (controlPlane ? stepSeconds(infra.object, 'apiServer') + stepSeconds(infra.object, 'etcd') : 0);
-    const left = remainingMs(ctx, uid, 'node', seconds);
+    // A node that has joined (nodeRef written) stays; one still booting resumes from the status.
+    const joined = recordField(machine, 'status.nodeRef') !== undefined;
+    const left = joined ? 0 : remainingMs(ctx, uid, 'node', seconds, nodeStepStarted(machine));
     if (left > 0) requeue(left);
     else {
       nodeUp = true;
       nodeReady = machine.metadata.annotations?.[ANNOTATIONS.simulateNode] !== 'NotReady';
       if (nodeReady && nodeGoesNotReady(ctx, machine.metadata.uid)) {
-        const faultLeft = remainingMs(ctx, uid, 'nodeFault', NODE_FAULT_AFTER_SECONDS);
+        const readySince = trueSince(machine, 'NodeReady');
+        const faultLeft = remainingMs(ctx, uid, 'nodeFault', NODE_FAULT_AFTER_SECONDS, readySince);
         if (faultLeft > 0) requeue(faultLeft);
         else nodeReady = false;
       }

@@ -21,8 +21,8 @@ import {
 } from './engine-context.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
 import { ownedMachines } from './machine-set-controller.ts';
-import { desiredTemplateHash, machineSetIsCurrent } from './machine-up-to-date.ts';
-import { labelValue, randomSuffix } from './naming.ts';
+import { desiredTemplateHash, machineSetIsCurrent, rolloutAfterPassed } from './machine-up-to-date.ts';
+import { labelValue, stableSuffix } from './naming.ts';
 import { field, numberField, recordField, stringField, stringMapField } from './object-fields.ts';
 import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
@@ -69,8 +69,14 @@ async function createMachineSet(
   revision: number,
   maxReplicas: number,
 ): Promise<KubeObject | undefined> {
-  const suffix = randomSuffix();
-  const hashLabel = `${desiredTemplateHash(md)}-${suffix}`;
+  const hash = desiredTemplateHash(md);
+  // Derived, not random: a second create of the same MachineSet (a reconcile on a stale cache)
+  // ends in AlreadyExists instead of a twin that fights the first. A passed `rollout.after`
+  // asks for a new MachineSet of the same template, so it is part of the name's seed.
+  const after = stringField(md, 'spec.rollout.after');
+  const afterSeed = after && rolloutAfterPassed(md, undefined, ctx.clock.now()) ? after : '';
+  const suffix = stableSuffix(`${md.metadata.uid ?? ''}/${hash}/${afterSeed}`);
+  const hashLabel = `${hash}-${suffix}`;
   const clusterName = stringField(md, 'spec.clusterName') ?? '';
   const template = structuredClone(recordField(md, 'spec.template') ?? {});
   const templateLabels = { ...stringMapField(template, 'metadata.labels'), [LABELS.templateHash]: hashLabel };

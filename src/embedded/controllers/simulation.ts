@@ -47,9 +47,18 @@ export function stepSeconds(infraMachine: KubeObject | undefined, step: Simulate
   return duration * (1 + (Number.isFinite(jitter) ? jitter : 0) * stableFraction(seed));
 }
 
-/** Milliseconds left until a step that started at `startedAt` completes; ≤ 0 when done. */
-export function remainingMs(ctx: EngineContext, uid: string, step: string, seconds: number): number {
-  return ctx.startedAt(uid, step) + ctx.scaled(seconds) - ctx.clock.now();
+/**
+ * Milliseconds left until a step completes; ≤ 0 when done. `since` is when the step began as the
+ * object's persisted state tells it, so a restarted engine resumes the step instead of restarting it.
+ */
+export function remainingMs(
+  ctx: EngineContext,
+  uid: string,
+  step: string,
+  seconds: number,
+  since?: string,
+): number {
+  return ctx.startedAt(uid, step, since) + ctx.scaled(seconds) - ctx.clock.now();
 }
 
 export function failsProvisioning(ctx: EngineContext, uid: string | undefined): boolean {

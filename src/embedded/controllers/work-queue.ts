@@ -1,7 +1,9 @@
 /**
  * A rate-free work queue in the controller-runtime mould: keys are deduplicated, a key is never
  * reconciled twice at once (a change during a reconcile runs it again afterwards), requeue-after
- * keeps the earliest deadline, and a fixed number of workers bounds CPU use.
+ * keeps the earliest deadline, and a fixed number of workers bounds CPU use. Keys queue up from
+ * the start but no worker runs before `start()` (controller-runtime's WaitForCacheSync: a
+ * reconcile on half-listed caches would recreate what exists).
  */
 export type ReconcileResult = { requeueAfterMs?: number } | void;
 export type ReconcileHandler = (key: string) => Promise<ReconcileResult>;
@@ -14,6 +16,7 @@ export class WorkQueue {
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private active = 0;
   private stopped = false;
+  private started = false;
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -52,6 +55,13 @@ export class WorkQueue {
     this.timers.set(key, { at, timer });
   }
 
+  /** Lets the workers run: call once every cache the handlers read has listed. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.pump();
+  }
+
   stop(): void {
     this.stopped = true;
     for (const { timer } of this.timers.values()) clearTimeout(timer);
@@ -65,6 +75,7 @@ export class WorkQueue {
   }
 
   private pump(): void {
+    if (!this.started) return;
     while (!this.stopped && this.active < this.workers && this.queue.length > 0) {
       const key = this.queue.shift() as string;
       this.queued.delete(key);

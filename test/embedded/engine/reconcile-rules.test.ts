@@ -193,6 +193,10 @@ describe('conditions and the work queue', () => {
     queue.add('a');
     queue.add('a');
     await new Promise((resolve) => setImmediate(resolve));
+    // Before start() (the caches have not listed) keys wait.
+    expect(runs).toEqual([]);
+    queue.start();
+    await new Promise((resolve) => setImmediate(resolve));
     queue.add('a'); // while running: marked dirty
     release();
     const deadline = Date.now() + 2_000;
