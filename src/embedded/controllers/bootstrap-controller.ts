@@ -23,6 +23,7 @@ import { LABELS } from './labels.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import { recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
+import { MACHINE_POOL_TYPE } from './machine-pool-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 function isInitConfig(config: KubeObject, machine: KubeObject): boolean {
@@ -47,9 +48,11 @@ export async function reconcileBootstrapConfig(
   const config = ctx.cache.informer(kind.type).get(namespace, name);
   if (!config) return;
   if (config.metadata.deletionTimestamp) return;
-  const owner = ownerOfKind(config, 'Machine');
+  // A MachinePool's config is served like a worker Machine's (it joins an initialised control plane).
+  const owner = ownerOfKind(config, 'Machine') ?? ownerOfKind(config, 'MachinePool');
   if (!owner) return;
-  const machine = ctx.cache.informer(TYPES.machine).get(namespace, owner.name);
+  const ownerType = owner.kind === 'MachinePool' ? MACHINE_POOL_TYPE : TYPES.machine;
+  const machine = ctx.cache.informer(ownerType).get(namespace, owner.name);
   if (!machine) return;
   const cluster = clusterOf(ctx, machine);
   if (isPaused(cluster, config)) return;
@@ -91,7 +94,10 @@ export async function reconcileBootstrapConfig(
     },
     type: 'cluster.x-k8s.io/secret',
     data: {
-      value: bootstrapData(owner.name, stringField(machine, 'spec.version')),
+      value: bootstrapData(
+        owner.name,
+        stringField(machine, 'spec.version') ?? stringField(machine, 'spec.template.spec.version'),
+      ),
       format: Buffer.from('cloud-config').toString('base64'),
     },
   });

@@ -35,6 +35,7 @@ import {
 import { countMachines, versionsField } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { classKeyOf, reconcileTopology, topologyClassNotFound } from './topology-reconciler.ts';
+import { MACHINE_POOL_TYPE, machinePoolWorkers } from './machine-pool-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 interface Referenced {
@@ -101,9 +102,11 @@ async function reconcileDelete(ctx: EngineContext, cluster: KubeObject): Promise
     .filter((m) => m.metadata.labels?.[LABELS.controlPlane] === undefined);
   const controlPlane = readReferenced(ctx, cluster, 'spec.controlPlaneRef');
   const infrastructure = readReferenced(ctx, cluster, 'spec.infrastructureRef', 'infraCluster');
+  const pools = machinePoolWorkers(ctx, namespace, name).pools;
   let step: { reason: string; message: string } | undefined;
-  if (deployments.length + sets.length + workers.length > 0) {
+  if (deployments.length + sets.length + workers.length + pools.length > 0) {
     for (const md of deployments) await deleteObject(ctx, TYPES.machineDeployment, md);
+    for (const pool of pools) await deleteObject(ctx, MACHINE_POOL_TYPE, pool);
     for (const ms of sets)
       if (!ms.metadata.ownerReferences?.some((r) => r.kind === 'MachineDeployment'))
         await deleteObject(ctx, TYPES.machineSet, ms);
@@ -112,7 +115,7 @@ async function reconcileDelete(ctx: EngineContext, cluster: KubeObject): Promise
         await deleteObject(ctx, TYPES.machine, machine);
     step = {
       reason: 'WaitingForWorkersDeletion',
-      message: `Deleting ${deployments.length} MachineDeployments and ${workers.length} worker Machines`,
+      message: `Deleting ${deployments.length} MachineDeployments, ${pools.length} MachinePools and ${workers.length} worker Machines`,
     };
   } else if (controlPlane.state === 'found' || controlPlane.state === 'pending') {
     if (controlPlane.object && controlPlane.kind)
@@ -296,10 +299,11 @@ export async function reconcileCluster(
   const workerMachines = machines.filter((m) => m.metadata.labels?.[LABELS.controlPlane] === undefined);
   const cpCounts = countMachines(cpMachines);
   const workerCounts = countMachines(workerMachines);
-  const unavailableMds = deployments
+  const poolWorkers = machinePoolWorkers(ctx, namespace, name);
+  const unavailableMds = [...deployments, ...poolWorkers.pools]
     .filter((md) => !isConditionTrue(md.status, 'Available'))
     .map((md) => md.metadata.name);
-  const related = [cp, ...deployments].filter((o): o is KubeObject => o !== undefined);
+  const related = [cp, ...deployments, ...poolWorkers.pools].filter((o): o is KubeObject => o !== undefined);
   const any = (type: string): string[] =>
     related.filter((o) => isConditionTrue(o.status, type)).map((o) => `${o.kind} ${o.metadata.name}`);
   const flag = (type: string, trueReason: string, falseReason: string): ConditionInput => {
@@ -328,7 +332,7 @@ export async function reconcileCluster(
       ? {
           type: 'WorkersAvailable',
           status: true,
-          reason: deployments.length === 0 ? 'NoWorkers' : 'Available',
+          reason: deployments.length + poolWorkers.pools.length === 0 ? 'NoWorkers' : 'Available',
         }
       : {
           type: 'WorkersAvailable',
@@ -391,12 +395,14 @@ export async function reconcileCluster(
       };
     }
     status.workers = {
-      desiredReplicas: deployments.reduce((sum, md) => sum + (numberField(md, 'spec.replicas') ?? 0), 0),
-      replicas: workerCounts.replicas,
-      readyReplicas: workerCounts.readyReplicas,
-      availableReplicas: workerCounts.availableReplicas,
-      upToDateReplicas: workerCounts.upToDateReplicas,
-      ...versionsField(workerCounts.versions),
+      desiredReplicas:
+        deployments.reduce((sum, md) => sum + (numberField(md, 'spec.replicas') ?? 0), 0) +
+        poolWorkers.desiredReplicas,
+      replicas: workerCounts.replicas + poolWorkers.replicas,
+      readyReplicas: workerCounts.readyReplicas + poolWorkers.readyReplicas,
+      availableReplicas: workerCounts.availableReplicas + poolWorkers.availableReplicas,
+      upToDateReplicas: workerCounts.upToDateReplicas + poolWorkers.upToDateReplicas,
+      ...versionsField(sumVersions([...workerCounts.versions, ...poolWorkers.versions])),
     };
     status.observedGeneration = clusterNow.metadata.generation;
     setConditions(ctx, status, conditions, clusterNow.metadata.generation);

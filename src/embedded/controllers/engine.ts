@@ -24,6 +24,7 @@ import { reconcileMachineDeployment } from './machine-deployment-controller.ts';
 import { reconcileMachineHealthCheck } from './machine-health-check-controller.ts';
 import { reconcileMachineSet } from './machine-set-controller.ts';
 import { reconcileMachine } from './machine-controller.ts';
+import { MACHINE_POOL_TYPE, reconcileMachinePool } from './machine-pool-controller.ts';
 import { readObjectRef } from './machine-factory.ts';
 import { ObjectCache, resolveFromCrd } from './object-cache.ts';
 import { field, stringField } from './object-fields.ts';
@@ -59,6 +60,7 @@ const HANDLERS: Record<string, Handler> = {
   md: reconcileMachineDeployment,
   ms: reconcileMachineSet,
   machine: reconcileMachine,
+  mp: reconcileMachinePool,
   mhc: reconcileMachineHealthCheck,
 };
 
@@ -165,6 +167,12 @@ export function startEngine(options: EngineOptions): Engine {
     for (const machine of cache.informer(TYPES.machine).byCluster(namespace, cluster.metadata.name ?? '')) {
       if (stringField(machine, 'status.phase') !== 'Running') enqueueMachineChildren(machine);
     }
+    for (const pool of cache.informer(MACHINE_POOL_TYPE).byCluster(namespace, cluster.metadata.name ?? '')) {
+      enqueueObject('mp', pool);
+      const ref = readObjectRef(pool, 'spec.template.spec.bootstrap.configRef');
+      const role = ref ? roles.get(`${ref.apiGroup}/${ref.kind}`) : undefined;
+      if (ref && role) ctx.enqueue(`${role}:${ref.apiGroup}/${ref.kind}`, namespace, ref.name);
+    }
   };
   /** InfraMachines wait on the Machine's bootstrap data; both follow the Machine's state. */
   const enqueueMachineChildren = (machine: KubeObject): void => {
@@ -255,7 +263,13 @@ export function startEngine(options: EngineOptions): Engine {
       case 'cluster.x-k8s.io/MachineHealthCheck':
         enqueueObject('mhc', object);
         return;
+      case 'cluster.x-k8s.io/MachinePool':
+        enqueueObject('mp', object);
+        enqueueCluster(object);
+        return;
     }
+    // Bootstrap configs and InfraMachinePools of a pool (the latter have no controller of their own).
+    enqueueOwners(object, 'MachinePool', 'mp');
     if (role === 'infraCluster') {
       enqueueRole(role, type, object);
       enqueueOwners(object, 'Cluster', 'cluster');
@@ -275,6 +289,7 @@ export function startEngine(options: EngineOptions): Engine {
     TYPES.machine,
     TYPES.machineHealthCheck,
     TYPES.kubeadmConfig,
+    MACHINE_POOL_TYPE,
   ];
   const informers = [cache.crds, ...core.map((type) => cache.informer(type))];
   roles.set(`${TYPES.kubeadmConfig.group}/${TYPES.kubeadmConfig.kind}`, 'bootstrap');

@@ -1,0 +1,190 @@
+/**
+ * The simulated infrastructure provider for machine pools, for any InfraMachinePool kind
+ * (DockerMachinePool, DevMachinePool, AWSMachinePool, …): once the MachinePool owns it, the
+ * cluster's infrastructure is up and bootstrap data exists, one instance per replica boots for the
+ * kind's start-up duration; ready instances are listed in `spec.providerIDList` and
+ * `status.instances`. A version change boots a new set of instances and drops the old ones once the
+ * new ones are ready (a surge rollout), so the pool never loses capacity.
+ */
+import type { KubeObject } from '../apiserver/admission.ts';
+import { clusterInfrastructureProvisioned, pausedCondition } from './cluster-lookup.ts';
+import { type EngineContext, setConditions, updateObject, updateStatus } from './engine-context.ts';
+import { isInfraProvisioned } from './infra-cluster-controller.ts';
+import { stableSuffix } from './naming.ts';
+import type { ResolvedKind } from './object-cache.ts';
+import {
+  type JsonRecord,
+  arrayField,
+  isRecord,
+  numberField,
+  recordField,
+  stringField,
+} from './object-fields.ts';
+import { failsProvisioning, machineAddress, remainingMs, stepSeconds } from './simulation.ts';
+
+export interface PoolInstance {
+  instanceName: string;
+  providerID: string;
+  version: string;
+  ready: boolean;
+}
+
+export interface PoolState {
+  provisioned: boolean;
+  /** Ready instances of the pool, the ones a node exists for. */
+  instances: PoolInstance[];
+  requeueAfterMs?: number;
+}
+
+/** Provisioned as the kind's contract says; the other field is pruned by schemas that lack it. */
+export function isPoolProvisioned(pool: KubeObject | undefined, kind: ResolvedKind): boolean {
+  return (
+    isInfraProvisioned(pool, kind.contract) ||
+    isInfraProvisioned(pool, kind.contract === 'v1beta2' ? 'v1beta1' : 'v1beta2')
+  );
+}
+
+function poolProviderID(kind: string, instanceName: string): string {
+  if (kind === 'DockerMachinePool' || kind === 'DevMachinePool') return `docker:////${instanceName}`;
+  return `${kind.replace(/MachinePool$/, '').toLowerCase() || 'simulated'}://${instanceName}`;
+}
+
+function readInstances(pool: KubeObject): PoolInstance[] {
+  return arrayField(pool, 'status.instances')
+    .filter(isRecord)
+    .map((i) => ({
+      instanceName: stringField(i, 'instanceName') ?? '',
+      providerID: stringField(i, 'providerID') ?? '',
+      version: stringField(i, 'version') ?? '',
+      ready: i.ready === true,
+    }))
+    .filter((i) => i.instanceName !== '');
+}
+
+function instanceName(pool: KubeObject, version: string, index: number): string {
+  return `${pool.metadata.name}-${stableSuffix(`${pool.metadata.uid}/${version}/${index}`)}`;
+}
+
+/** The instances wanted now: `replicas` of `version`, plus old ones kept until the new set is ready. */
+function desiredInstances(
+  ctx: EngineContext,
+  kind: ResolvedKind,
+  pool: KubeObject,
+  replicas: number,
+  version: string,
+): { instances: PoolInstance[]; requeueAfterMs?: number } {
+  const existing = new Map(readInstances(pool).map((i) => [i.instanceName, i]));
+  const uid = pool.metadata.uid ?? '';
+  const bootSeconds = stepSeconds(pool, 'vm') + stepSeconds(pool, 'node');
+  let requeueAfterMs: number | undefined;
+  const wanted: PoolInstance[] = [];
+  for (let index = 0; index < replicas; index++) {
+    const name = instanceName(pool, version, index);
+    const previous = existing.get(name);
+    if (previous?.ready) {
+      wanted.push(previous);
+      continue;
+    }
+    const left = failsProvisioning(ctx, `${uid}/${name}`)
+      ? Number.POSITIVE_INFINITY
+      : remainingMs(ctx, uid, `instance/${name}`, bootSeconds);
+    if (left > 0 && Number.isFinite(left)) requeueAfterMs = Math.min(requeueAfterMs ?? left, left);
+    wanted.push({
+      instanceName: name,
+      providerID: poolProviderID(kind.type.kind, name),
+      version,
+      ready: left <= 0,
+    });
+  }
+  const newSetReady = wanted.every((i) => i.ready);
+  const outdated = newSetReady ? [] : [...existing.values()].filter((i) => i.version !== version && i.ready);
+  return { instances: [...outdated, ...wanted], requeueAfterMs };
+}
+
+function instanceStatus(kind: ResolvedKind, instance: PoolInstance, index: number, uid: string): JsonRecord {
+  const status: JsonRecord = { ...instance };
+  if (kind.type.kind === 'DockerMachinePool') status.bootstrapped = instance.ready;
+  if (instance.ready)
+    status.addresses = [
+      { type: 'InternalIP', address: machineAddress(`${uid}/${index}/${instance.instanceName}`) },
+      { type: 'Hostname', address: instance.instanceName },
+    ];
+  return status;
+}
+
+/** Runs the simulated provider for one InfraMachinePool of `machinePool`. */
+export async function reconcileInfraMachinePool(
+  ctx: EngineContext,
+  kind: ResolvedKind,
+  pool: KubeObject,
+  machinePool: KubeObject,
+  cluster: KubeObject | undefined,
+): Promise<PoolState> {
+  const waiting = async (reason: string, message: string): Promise<PoolState> => {
+    await updateStatus(ctx, kind.type, pool, (status) =>
+      setConditions(
+        ctx,
+        status,
+        [{ type: 'Ready', status: false, reason, message }, pausedCondition(false)],
+        pool.metadata.generation,
+      ),
+    );
+    return { provisioned: isPoolProvisioned(pool, kind), instances: [] };
+  };
+  if (!clusterInfrastructureProvisioned(cluster))
+    return waiting(
+      'WaitingForClusterInfrastructure',
+      'Waiting for the cluster infrastructure to be provisioned',
+    );
+  if (!stringField(machinePool, 'spec.template.spec.bootstrap.dataSecretName'))
+    return waiting('WaitingForBootstrapData', 'Waiting for the bootstrap data secret');
+
+  const replicas = numberField(machinePool, 'spec.replicas') ?? 1;
+  const version = stringField(machinePool, 'spec.template.spec.version') ?? '';
+  const desired = desiredInstances(ctx, kind, pool, replicas, version);
+  const ready = desired.instances.filter((i) => i.ready);
+  const providerIDList = ready.map((i) => i.providerID);
+  // Provisioned once the first full set of instances is up; it stays so while the pool scales.
+  const provisioned = isPoolProvisioned(pool, kind) || ready.length >= replicas;
+
+  let current = pool;
+  const listed = arrayField(pool, 'spec.providerIDList');
+  if (JSON.stringify(listed) !== JSON.stringify(providerIDList)) {
+    const written = await updateObject(ctx, kind.type, pool, (copy) => {
+      const spec = (copy.spec ?? {}) as JsonRecord;
+      spec.providerIDList = providerIDList;
+      copy.spec = spec;
+    });
+    if (written && !written.ok) return { provisioned: false, instances: [], requeueAfterMs: 100 };
+    if (written?.ok) current = written.value;
+  }
+  const uid = pool.metadata.uid ?? '';
+  const result = await updateStatus(ctx, kind.type, current, (status) => {
+    status.replicas = ready.length;
+    status.instances = desired.instances.map((i, index) => instanceStatus(kind, i, index, uid));
+    status.observedGeneration = current.metadata.generation;
+    if (provisioned) {
+      status.ready = true;
+      status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
+    }
+    const notReady = desired.instances.length - ready.length;
+    setConditions(
+      ctx,
+      status,
+      [
+        notReady === 0
+          ? { type: 'Ready', status: true, reason: 'Ready' }
+          : {
+              type: 'Ready',
+              status: false,
+              reason: 'Provisioning',
+              message: `${notReady} of ${desired.instances.length} instances are booting`,
+            },
+        pausedCondition(false),
+      ],
+      current.metadata.generation,
+    );
+  });
+  if (result && !result.ok) return { provisioned: false, instances: [], requeueAfterMs: 100 };
+  return { provisioned, instances: ready, requeueAfterMs: desired.requeueAfterMs };
+}

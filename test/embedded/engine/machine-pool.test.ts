@@ -1,0 +1,191 @@
+/**
+ * The engine on MachinePools: a DockerMachinePool added to simple-cluster.yaml (KCP + Docker
+ * infrastructure). Provisioning (bootstrap data, providerIDList, nodeRefs, phase, counters,
+ * conditions), scaling through spec.replicas and the scale subresource, a version upgrade, the
+ * Cluster's workers summary, CRD conformance of what the engine wrote, and deletion.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crdProblems } from './crd-conformance.ts';
+import {
+  type EngineHarness,
+  type Obj,
+  type Plural,
+  R,
+  SKIP_REASON,
+  conditionStatus,
+  haveSharedCapi,
+  readTemplate,
+  startEngineHarness,
+  waitFor,
+} from './engine-harness.ts';
+
+const NS = 'default';
+const CLUSTER = 'my-cluster';
+const POOL = 'pool-0';
+const V1 = 'v1.37.0-beta.0';
+const V2 = 'v1.38.0';
+const MACHINE_POOLS: Plural = { group: 'cluster.x-k8s.io', version: 'v1beta2', plural: 'machinepools' };
+const DOCKER_MACHINE_POOLS: Plural = {
+  group: 'infrastructure.cluster.x-k8s.io',
+  version: 'v1beta2',
+  plural: 'dockermachinepools',
+};
+
+const poolYaml = `
+apiVersion: cluster.x-k8s.io/v1beta2
+kind: MachinePool
+metadata:
+  name: ${POOL}
+  namespace: ${NS}
+spec:
+  clusterName: ${CLUSTER}
+  replicas: 2
+  template:
+    spec:
+      clusterName: ${CLUSTER}
+      version: ${V1}
+      bootstrap:
+        configRef:
+          apiGroup: bootstrap.cluster.x-k8s.io
+          kind: KubeadmConfig
+          name: ${POOL}
+      infrastructureRef:
+        apiGroup: infrastructure.cluster.x-k8s.io
+        kind: DockerMachinePool
+        name: ${POOL}
+---
+apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+kind: KubeadmConfig
+metadata:
+  name: ${POOL}
+  namespace: ${NS}
+spec:
+  joinConfiguration:
+    nodeRegistration:
+      kubeletExtraArgs:
+        - name: eviction-hard
+          value: nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%
+---
+apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+kind: DockerMachinePool
+metadata:
+  name: ${POOL}
+  namespace: ${NS}
+spec:
+  template:
+    customImage: kindest/node:v1.37.0
+`;
+
+describe.skipIf(!haveSharedCapi)(
+  haveSharedCapi ? 'engine: MachinePool (DockerMachinePool on simple-cluster.yaml)' : SKIP_REASON,
+  () => {
+    let h: EngineHarness;
+
+    const pool = (): Promise<Obj | undefined> => h.get(MACHINE_POOLS, NS, POOL);
+    const settled = (replicas: number, version = V1): Promise<Obj> =>
+      waitFor(`MachinePool Running with ${replicas} replicas at ${version}`, async () => {
+        const mp = await pool();
+        const status = mp?.status ?? {};
+        return (
+          status.phase === 'Running' &&
+          status.readyReplicas === replicas &&
+          status.upToDateReplicas === replicas &&
+          (mp?.spec?.providerIDList as unknown[] | undefined)?.length === replicas &&
+          ((status.versions as Array<{ version: string }> | undefined) ?? []).every(
+            (v) => v.version === version,
+          ) &&
+          mp
+        );
+      });
+
+    beforeAll(async () => {
+      h = await startEngineHarness({ speed: 40 });
+      await h.apply(readTemplate('simple-cluster.yaml'));
+      await h.apply(poolYaml);
+    });
+    afterAll(async () => {
+      await h?.stop();
+    });
+
+    it('provisions: bootstrap data, providerIDList, nodeRefs, counters, phase Running, conditions', async () => {
+      const mp = await settled(2);
+      expect(mp.spec?.template).toMatchObject({
+        spec: { bootstrap: { dataSecretName: expect.any(String) } },
+      });
+      expect(mp.status).toMatchObject({
+        phase: 'Running',
+        replicas: 2,
+        readyReplicas: 2,
+        availableReplicas: 2,
+        upToDateReplicas: 2,
+        initialization: { bootstrapDataSecretCreated: true, infrastructureProvisioned: true },
+        versions: [{ version: V1, replicas: 2 }],
+      });
+      expect(mp.status?.nodeRefs).toHaveLength(2);
+      for (const type of ['Available', 'BootstrapConfigReady', 'InfrastructureReady'])
+        expect(conditionStatus(mp, type), type).toBe('True');
+      expect(conditionStatus(mp, 'ScalingUp')).toBe('False');
+      expect((mp.metadata as { finalizers?: string[] }).finalizers).toContain('machinepool.cluster.x-k8s.io');
+      expect(mp.metadata.ownerReferences?.map((o) => o.kind)).toContain('Cluster');
+
+      const infra = await h.get(DOCKER_MACHINE_POOLS, NS, POOL);
+      expect(infra?.spec?.providerIDList).toEqual(mp.spec?.providerIDList);
+      expect(infra?.status).toMatchObject({ ready: true, replicas: 2 });
+      expect(infra?.metadata.ownerReferences).toContainEqual(
+        expect.objectContaining({ kind: 'MachinePool', name: POOL, controller: true }),
+      );
+      const config = await h.get(R.kubeadmConfigs, NS, POOL);
+      expect(config?.metadata.ownerReferences).toContainEqual(
+        expect.objectContaining({ kind: 'MachinePool', name: POOL, controller: true }),
+      );
+      for (const object of [mp, infra, config]) expect(crdProblems(object as Obj), object?.kind).toEqual([]);
+    });
+
+    it("counts the pool's replicas in the Cluster's workers summary", async () => {
+      const cluster = await waitFor('Cluster workers counting the pool', async () => {
+        const c = await h.get(R.clusters, NS, CLUSTER);
+        const workers = c?.status?.workers as { replicas?: number } | undefined;
+        // One MachineDeployment worker + two pool replicas.
+        return workers?.replicas === 3 && c;
+      });
+      expect(cluster.status?.workers).toMatchObject({ desiredReplicas: 3, replicas: 3, readyReplicas: 3 });
+    });
+
+    it('scales 2 → 4 through spec.replicas and 4 → 1 through the scale subresource', async () => {
+      await h.patch(MACHINE_POOLS, NS, POOL, { spec: { replicas: 4 } });
+      await waitFor('ScalingUp phase', async () => {
+        const mp = await pool();
+        return mp?.status?.phase === 'ScalingUp' || mp?.status?.readyReplicas === 4;
+      });
+      await settled(4);
+      const scaled = await h.kubectl(['scale', 'machinepool', POOL, '-n', NS, '--replicas=1']);
+      expect(scaled.code, scaled.stderr).toBe(0);
+      const mp = await settled(1);
+      expect(mp.status?.nodeRefs).toHaveLength(1);
+      expect((await h.get(DOCKER_MACHINE_POOLS, NS, POOL))?.spec?.providerIDList).toHaveLength(1);
+    });
+
+    it('upgrades every replica to the new version after the boot delay', async () => {
+      await h.patch(MACHINE_POOLS, NS, POOL, { spec: { replicas: 2, template: { spec: { version: V2 } } } });
+      const mp = await settled(2, V2);
+      expect(mp.status?.versions).toEqual([{ version: V2, replicas: 2 }]);
+      expect(conditionStatus(mp, 'RollingOut')).toBe('False');
+      const infra = await h.get(DOCKER_MACHINE_POOLS, NS, POOL);
+      const instances = (infra?.status?.instances ?? []) as Array<{ version: string }>;
+      expect(instances.map((i) => i.version)).toEqual([V2, V2]);
+    });
+
+    it('delete: the InfraMachinePool and bootstrap config go, then the pool', async () => {
+      const deleted = await h.kubectl(['delete', 'machinepool', POOL, '-n', NS, '--wait=false']);
+      expect(deleted.code, deleted.stderr).toBe(0);
+      await waitFor('pool, DockerMachinePool and KubeadmConfig gone', async () => {
+        const [mp, infra, config] = await Promise.all([
+          pool(),
+          h.get(DOCKER_MACHINE_POOLS, NS, POOL),
+          h.get(R.kubeadmConfigs, NS, POOL),
+        ]);
+        return !mp && !infra && !config;
+      });
+    });
+  },
+);
