@@ -11,7 +11,10 @@ const plugins = capiAdmissionPlugins({
   getKubeadmControlPlane: () => kcp(1),
 });
 const [defaulting] = plugins.mutating;
-const [kcpWebhook, clusterWebhook] = plugins.validating;
+const byName = (name: string) => plugins.validating.find((plugin) => plugin.name === name);
+const kcpWebhook = byName('capi-kubeadm-control-plane');
+const clusterWebhook = byName('capi-cluster');
+const machineWebhooks = byName('capi-machine-validation');
 
 function kcp(replicas: number, version = 'v1.33.0', external = false): KubeObject {
   return {
@@ -147,16 +150,22 @@ describe('MachineDeployment defaulting', () => {
         template: { metadata: { labels: { pool: 'b' } }, spec: {} },
       },
     };
-    expect(
-      await defaulting!.admit(
-        request({
-          group: 'cluster.x-k8s.io',
-          resource: 'machinedeployments',
-          kind: 'MachineDeployment',
-          object: md,
-        }),
-      ),
-    ).toMatchObject({ allowed: false, causes: [{ field: 'spec.template.metadata.labels' }] });
+    const mdRequest = request({
+      group: 'cluster.x-k8s.io',
+      resource: 'machinedeployments',
+      kind: 'MachineDeployment',
+      object: md,
+    });
+    expect(await defaulting!.admit(mdRequest)).toEqual({ allowed: true });
+    expect(await machineWebhooks!.validate(mdRequest)).toMatchObject({
+      allowed: false,
+      causes: [
+        {
+          field: 'spec.template.metadata.labels',
+          message: 'Forbidden: must match spec.selector "cluster.x-k8s.io/cluster-name=c1,pool=a"',
+        },
+      ],
+    });
   });
 });
 

@@ -7,6 +7,9 @@ import {
 } from './kubeadm-control-plane-webhook.ts';
 import { createKubeadmControlPlaneDefaulting } from './kubeadm-control-plane-defaulting.ts';
 import { createMachineDefaultingWebhook } from './machine-deployment-webhook.ts';
+import { createCapiSchemaRulesWebhook } from './capi-schema-rules-webhook.ts';
+import { createMachineWebhooks } from './machine-webhooks.ts';
+import { createMachineHealthCheckWebhook } from './machine-health-check-webhook.ts';
 
 export type CapiAdmissionLookup = ClusterTopologyLookup & KubeadmControlPlaneLookup;
 
@@ -16,6 +19,14 @@ export function capiAdmissionPlugins(lookup: CapiAdmissionLookup): {
 } {
   return {
     mutating: [createMachineDefaultingWebhook(), createKubeadmControlPlaneDefaulting()],
-    validating: [createKubeadmControlPlaneWebhook(lookup), createClusterWebhook(lookup)],
+    // The CRD schema rules first: a missing field is reported as the API server reports it
+    // before any webhook rule looks at the field's value.
+    validating: [
+      createCapiSchemaRulesWebhook(),
+      createMachineWebhooks(),
+      createMachineHealthCheckWebhook(),
+      createKubeadmControlPlaneWebhook(lookup),
+      createClusterWebhook(lookup),
+    ],
   };
 }

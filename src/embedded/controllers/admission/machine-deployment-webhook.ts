@@ -4,7 +4,7 @@
  * selector and template labels (the deployment-name / set-name labels are added to Machines by
  * the controllers, not here), a default replica count, the RollingUpdate strategy
  * (maxSurge 1, maxUnavailable 0), a Machine's node deletion timeout and the `v` prefix on
- * versions; then validation that the selector still selects the template's labels.
+ * versions (machine-webhooks.ts then checks that the selector selects the template's labels).
  */
 import type { AdmissionRequest, KubeObject, MutatingAdmissionPlugin } from '../../apiserver/admission.ts';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../object-fields.ts';
 import { withVersionPrefix } from '../kubernetes-version.ts';
 import { LABELS } from '../labels.ts';
-import { allowed, invalidField, rejectInvalid } from './admission-responses.ts';
+import { allowed } from './admission-responses.ts';
 
 const GROUP = 'cluster.x-k8s.io';
 /** CAPI's Machine webhook default for spec.deletion.nodeDeletionTimeoutSeconds. */
@@ -34,12 +34,6 @@ function addLabel(object: JsonRecord, path: string, key: string, value: string |
 function defaultVersion(object: JsonRecord, path: string): void {
   const version = stringField(object, path);
   if (version) setField(object, path, withVersionPrefix(version));
-}
-
-function selectorMatches(object: KubeObject): boolean {
-  const selector = stringMapField(object, 'spec.selector.matchLabels');
-  const labels = stringMapField(object, 'spec.template.metadata.labels');
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
 function defaultRolloutStrategy(object: KubeObject): void {
@@ -94,14 +88,6 @@ export function createMachineDefaultingWebhook(): MutatingAdmissionPlugin {
       if (request.group !== GROUP || !request.object || request.operation === 'DELETE') return allowed;
       if (request.subresource !== undefined) return allowed;
       defaultObject(request, request.object);
-      if (
-        (request.resource === 'machinedeployments' || request.resource === 'machinesets') &&
-        !selectorMatches(request.object)
-      ) {
-        return rejectInvalid(request.kind, GROUP, request.name, [
-          invalidField('spec.template.metadata.labels', 'Invalid value: must match spec.selector'),
-        ]);
-      }
       return allowed;
     },
   };
