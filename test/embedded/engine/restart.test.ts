@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderTemplate } from '../../../src/provisioning/render-template.ts';
 import { runKubectl } from '../../support/embedded-cluster.ts';
 import {
@@ -27,7 +27,7 @@ import {
 
 const bin = fileURLToPath(new URL('../../../bin/capi-gateway.mjs', import.meta.url));
 const NS = 'default';
-const SPEED = '50';
+const SPEED = 50;
 /** Observed after the restart: 250 simulated seconds, longer than any simulated start-up. */
 const WATCH_AFTER_RESTART_MS = 5_000;
 
@@ -36,10 +36,10 @@ interface Embedded {
   list(resource: Plural): Promise<Obj[]>;
 }
 
-async function startEmbedded(dataDir: string): Promise<Embedded> {
+async function startEmbedded(dataDir: string, speed = SPEED): Promise<Embedded> {
   const child = spawn(
     process.execPath,
-    [bin, 'embedded', '--no-demo', '--data-dir', dataDir, '--port', '0', '--speed', SPEED],
+    [bin, 'embedded', '--no-demo', '--data-dir', dataDir, '--port', '0', '--speed', String(speed)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -92,6 +92,7 @@ function topologyClusterYaml(): string {
 
 interface Fleet {
   machines: Map<string, string>;
+  phases: Map<string, string>;
   machineSets: Map<string, string>;
   replicas: Map<string, number | undefined>;
   notRunning: string[];
@@ -112,6 +113,7 @@ async function fleetOf(embedded: Embedded): Promise<Fleet> {
     replicas.set(`${o.kind}/${o.metadata.name}`, o.spec?.replicas as number | undefined);
   return {
     machines: uids(machines),
+    phases: new Map(machines.map((m) => [m.metadata.name, String(m.status?.phase)])),
     machineSets: uids(machineSets),
     replicas,
     notRunning: machines
@@ -128,35 +130,39 @@ describe.skipIf(!haveSharedCapi)(
   () => {
     let dataDir: string;
     let embedded: Embedded | undefined;
+    const kubeconfig = () => join(dataDir, 'embedded.kubeconfig');
 
-    beforeAll(async () => {
+    beforeEach(async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'capi-engine-restart-'));
     });
-    afterAll(async () => {
+    afterEach(async () => {
       if (embedded) await killHard(embedded.child);
+      embedded = undefined;
       await rm(dataDir, { recursive: true, force: true });
     });
 
-    it('resumes a provisioned fleet: same machines, same MachineSets, same replicas, Clusters Available', async () => {
-      embedded = await startEmbedded(dataDir);
-      const kubeconfig = join(dataDir, 'embedded.kubeconfig');
+    const applyRealCrds = async (): Promise<void> => {
       const crds = readdirSync(join(SHARED_CAPI, 'crds'))
         .map((file) => readFileSync(join(SHARED_CAPI, 'crds', file), 'utf8'))
         .join('\n---\n');
       const applied = await runKubectl(
-        kubeconfig,
+        kubeconfig(),
         ['apply', '--server-side', '--force-conflicts', '-f', '-'],
         crds,
       );
-      expect(applied.stderr).toBe('');
-      for (const yaml of [
-        readTemplate('simple-cluster.yaml'),
-        readTemplate('clusterclass-in-memory.yaml'),
-        topologyClusterYaml(),
-      ]) {
-        const result = await runKubectl(kubeconfig, ['apply', '-f', '-'], yaml);
-        expect(result.code, result.stderr).toBe(0);
-      }
+      expect(applied.code, applied.stderr).toBe(0);
+    };
+    const apply = async (yaml: string): Promise<void> => {
+      const result = await runKubectl(kubeconfig(), ['apply', '-f', '-'], yaml);
+      expect(result.code, result.stderr).toBe(0);
+    };
+
+    it('resumes a provisioned fleet: same machines, same MachineSets, same replicas, Clusters Available', async () => {
+      embedded = await startEmbedded(dataDir);
+      await applyRealCrds();
+      await apply(readTemplate('simple-cluster.yaml'));
+      await apply(readTemplate('clusterclass-in-memory.yaml'));
+      await apply(topologyClusterYaml());
       const running = embedded;
       const before = await waitFor(
         'both clusters Available with 2 + 3 machines Running',
@@ -169,7 +175,7 @@ describe.skipIf(!haveSharedCapi)(
             fleet
           );
         },
-        60_000,
+        40_000,
       );
 
       await killHard(embedded.child);
@@ -192,6 +198,49 @@ describe.skipIf(!haveSharedCapi)(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect([...new Set(seen)]).toEqual([]);
-    });
+    }, 90_000);
+
+    it('resumes a fleet killed mid-provisioning: the machines it had finish, none is added or replaced', async () => {
+      // Slow enough that the kill lands while the first machines boot.
+      embedded = await startEmbedded(dataDir, 5);
+      await apply(readTemplate('simple-cluster.yaml'));
+      const booting = embedded;
+      const before = await waitFor('a control-plane machine booting', async () => {
+        const fleet = await fleetOf(booting);
+        return fleet.machines.size > 0 && fleet.notRunning.length === fleet.machines.size && fleet;
+      });
+      await killHard(embedded.child);
+      embedded = undefined;
+      embedded = await startEmbedded(dataDir, 5);
+      const restarted = embedded;
+      // A machine never goes back to an earlier phase: the restart resumes its start-up.
+      const ORDER = ['undefined', 'Pending', 'Provisioning', 'Provisioned', 'Running'];
+      const regressions: string[] = [];
+      const latest = new Map(before.phases);
+      const after = await waitFor(
+        'both machines Running, the Cluster Available',
+        async () => {
+          const fleet = await fleetOf(restarted);
+          for (const [name, phase] of fleet.phases) {
+            const previous = latest.get(name);
+            if (previous && ORDER.indexOf(phase) < ORDER.indexOf(previous))
+              regressions.push(`${name}: ${previous} → ${phase}`);
+            latest.set(name, phase);
+          }
+          return (
+            fleet.machines.size === 2 &&
+            fleet.notRunning.length === 0 &&
+            fleet.clustersNotAvailable.length === 0 &&
+            fleet
+          );
+        },
+        40_000,
+      );
+      expect(regressions).toEqual([]);
+      for (const [name, uid] of before.machines) expect(after.machines.get(name)).toBe(uid);
+      expect(after.machineSets.size).toBe(1);
+      expect(after.replicas.get('KubeadmControlPlane/controlplane')).toBe(1);
+      expect(after.replicas.get('MachineDeployment/worker-md-0')).toBe(1);
+    }, 90_000);
   },
 );
