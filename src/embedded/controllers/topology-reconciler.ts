@@ -29,6 +29,7 @@ import {
   stringField,
 } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
+import { ensureMachinePools } from './topology-machine-pools.ts';
 import type { ResourceType } from './kube-client.ts';
 
 export interface TopologyOutcome {
@@ -36,13 +37,13 @@ export interface TopologyOutcome {
   requeueAfterMs?: number;
 }
 
-interface TemplateRef {
+export interface TemplateRef {
   apiVersion: string;
   kind: string;
   name: string;
 }
 
-class Waiting extends Error {
+export class Waiting extends Error {
   constructor(
     readonly reason: string,
     message: string,
@@ -52,7 +53,7 @@ class Waiting extends Error {
   }
 }
 
-function templateRef(value: unknown, path: string): TemplateRef | undefined {
+export function templateRef(value: unknown, path: string): TemplateRef | undefined {
   const ref = recordField(value, path);
   const apiVersion = stringField(ref, 'apiVersion');
   const kind = stringField(ref, 'kind');
@@ -60,7 +61,7 @@ function templateRef(value: unknown, path: string): TemplateRef | undefined {
   return apiVersion && kind && name ? { apiVersion, kind, name } : undefined;
 }
 
-function readTemplate(
+export function readTemplate(
   ctx: EngineContext,
   namespace: string,
   ref: TemplateRef,
@@ -84,14 +85,17 @@ function readTemplate(
   return { object: found.object, type: kind.type };
 }
 
-function clonedFrom(ref: TemplateRef): Record<string, string> {
+export function clonedFrom(ref: TemplateRef): Record<string, string> {
   return {
     'cluster.x-k8s.io/cloned-from-name': ref.name,
     'cluster.x-k8s.io/cloned-from-groupkind': `${ref.kind}.${apiGroupOf(ref.apiVersion)}`,
   };
 }
 
-function topologyLabels(cluster: KubeObject, extra: Record<string, string> = {}): Record<string, string> {
+export function topologyLabels(
+  cluster: KubeObject,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { [LABELS.clusterName]: cluster.metadata.name ?? '', [LABELS.topologyOwned]: '', ...extra };
 }
 
@@ -541,6 +545,16 @@ export async function reconcileTopology(
       version,
       !controlPlane.upgrading,
       stringField(controlPlane.kcp, 'status.version') ?? stringField(controlPlane.kcp, 'spec.version'),
+    );
+    pending.push(
+      ...(await ensureMachinePools(
+        ctx,
+        current,
+        clusterClass,
+        version,
+        !controlPlane.upgrading,
+        stringField(controlPlane.kcp, 'status.version') ?? stringField(controlPlane.kcp, 'spec.version'),
+      )),
     );
     await ensureHealthChecks(ctx, current, clusterClass);
     const patches = arrayField(clusterClass, 'spec.patches').length > 0;

@@ -5,6 +5,7 @@
  * Cluster's workers summary, CRD conformance of what the engine wrote, and deletion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderTemplate } from '../../../src/provisioning/render-template.ts';
 import { crdProblems } from './crd-conformance.ts';
 import {
   type EngineHarness,
@@ -30,6 +31,11 @@ const DOCKER_MACHINE_POOLS: Plural = {
   version: 'v1beta2',
   plural: 'dockermachinepools',
 };
+
+/** The status describes the current spec (not one written before the last spec change). */
+const observedCurrent = (object: Obj | undefined): boolean =>
+  object?.status?.observedGeneration ===
+  (object?.metadata as { generation?: number } | undefined)?.generation;
 
 const poolYaml = `
 apiVersion: cluster.x-k8s.io/v1beta2
@@ -88,6 +94,7 @@ describe.skipIf(!haveSharedCapi)(
         const status = mp?.status ?? {};
         return (
           status.phase === 'Running' &&
+          observedCurrent(mp) &&
           status.readyReplicas === replicas &&
           status.upToDateReplicas === replicas &&
           (mp?.spec?.providerIDList as unknown[] | undefined)?.length === replicas &&
@@ -186,6 +193,136 @@ describe.skipIf(!haveSharedCapi)(
         ]);
         return !mp && !infra && !config;
       });
+    });
+  },
+);
+
+const TOPOLOGY_CLUSTER = 'dev-mp';
+const DEV_MACHINE_POOLS: Plural = {
+  group: 'infrastructure.cluster.x-k8s.io',
+  version: 'v1beta2',
+  plural: 'devmachinepools',
+};
+
+function topologyClusterYaml(workers: number): string {
+  const rendered = renderTemplate(readTemplate('cluster-template-development-mp.yaml'), {
+    CLUSTER_NAME: TOPOLOGY_CLUSTER,
+    NAMESPACE: NS,
+    KUBERNETES_VERSION: V1,
+    CONTROL_PLANE_MACHINE_COUNT: '1',
+    WORKER_MACHINE_COUNT: String(workers),
+  });
+  if (!rendered.ok) throw new Error(rendered.error.message);
+  return rendered.yaml;
+}
+
+describe.skipIf(!haveSharedCapi)(
+  haveSharedCapi
+    ? 'engine: MachinePool from a ClusterClass topology (cluster-template-development-mp.yaml)'
+    : SKIP_REASON,
+  () => {
+    let h: EngineHarness;
+    const topologyPool = async (): Promise<Obj | undefined> =>
+      (await h.list(MACHINE_POOLS, NS)).find(
+        (mp) => mp.metadata.labels?.['topology.cluster.x-k8s.io/pool-name'] === 'mp-0',
+      );
+    const settled = (replicas: number, version: string): Promise<Obj> =>
+      waitFor(
+        `topology MachinePool Running with ${replicas} replicas at ${version}`,
+        async () => {
+          const mp = await topologyPool();
+          const status = mp?.status ?? {};
+          return (
+            status.phase === 'Running' &&
+            observedCurrent(mp) &&
+            status.readyReplicas === replicas &&
+            status.upToDateReplicas === replicas &&
+            (mp?.spec?.providerIDList as unknown[] | undefined)?.length === replicas &&
+            (status.nodeRefs as unknown[] | undefined)?.length === replicas &&
+            mp?.spec?.template !== undefined &&
+            (mp.spec.template as { spec: { version: string } }).spec.version === version &&
+            mp
+          );
+        },
+        45_000,
+      );
+
+    beforeAll(async () => {
+      h = await startEngineHarness({ speed: 40 });
+      await h.apply(readTemplate('clusterclass-quick-start.yaml'));
+      await h.apply(topologyClusterYaml(2));
+    });
+    afterAll(async () => {
+      await h?.stop();
+    });
+
+    it('provisions the topology pool: Running with 2 replicas, providerIDList and nodeRefs of 2', async () => {
+      const mp = await settled(2, V1);
+      expect(mp.metadata.labels).toMatchObject({
+        'cluster.x-k8s.io/cluster-name': TOPOLOGY_CLUSTER,
+        'topology.cluster.x-k8s.io/owned': '',
+      });
+      const infraName = (mp.spec?.template as { spec: { infrastructureRef: { name: string } } }).spec
+        .infrastructureRef.name;
+      const infra = await h.get(DEV_MACHINE_POOLS, NS, infraName);
+      expect(infra?.spec?.providerIDList).toHaveLength(2);
+      expect(crdProblems(mp)).toEqual([]);
+      expect(crdProblems(infra as Obj)).toEqual([]);
+      const cluster = await waitFor('Cluster workers counting the pool', async () => {
+        const c = await h.get(R.clusters, NS, TOPOLOGY_CLUSTER);
+        return (c?.status?.workers as { readyReplicas?: number } | undefined)?.readyReplicas === 2 && c;
+      });
+      expect(cluster.status?.workers).toMatchObject({ desiredReplicas: 2, replicas: 2 });
+    });
+
+    it('scales through spec.topology: 2 → 4 → 1', async () => {
+      const scale = async (replicas: number): Promise<void> => {
+        await h.patch(R.clusters, NS, TOPOLOGY_CLUSTER, {
+          spec: {
+            topology: { workers: { machinePools: [{ class: 'default-worker', name: 'mp-0', replicas }] } },
+          },
+        });
+        await settled(replicas, V1);
+      };
+      await scale(4);
+      await scale(1);
+    });
+
+    it('upgrades through spec.topology.version: control plane first, then the pool', async () => {
+      await h.patch(R.clusters, NS, TOPOLOGY_CLUSTER, { spec: { topology: { version: V2 } } });
+      // Poll both: the pool's version may change only once the control plane runs the new one.
+      let poolBeforeControlPlane = false;
+      await waitFor('pool template at the new version', async () => {
+        const [mpNow, kcp] = await Promise.all([topologyPool(), h.list(R.kcps, NS)]);
+        const poolVersion = (mpNow?.spec?.template as { spec?: { version?: string } } | undefined)?.spec
+          ?.version;
+        if (poolVersion === V2 && kcp[0]?.status?.version !== V2) poolBeforeControlPlane = true;
+        return poolVersion === V2;
+      });
+      expect(poolBeforeControlPlane).toBe(false);
+      const mp = await settled(1, V2);
+      expect(mp.status?.versions).toEqual([{ version: V2, replicas: 1 }]);
+      const cp = (await h.list(R.kcps, NS))[0];
+      expect(cp?.status?.version).toBe(V2);
+    });
+
+    it('deleting the Cluster leaves no pool, bootstrap config or InfraMachinePool behind', async () => {
+      const deleted = await h.kubectl(['delete', 'cluster', TOPOLOGY_CLUSTER, '-n', NS, '--wait=false']);
+      expect(deleted.code, deleted.stderr).toBe(0);
+      await waitFor(
+        'everything of the cluster gone',
+        async () => {
+          const left = await Promise.all([
+            h.list(R.clusters, NS),
+            h.list(MACHINE_POOLS, NS),
+            h.list(DEV_MACHINE_POOLS, NS),
+            h.list(R.kubeadmConfigs, NS),
+            h.list(R.machines, NS),
+          ]);
+          return left.every((items) => items.length === 0);
+        },
+        45_000,
+      );
     });
   },
 );
