@@ -148,7 +148,7 @@ const cases: Case[] = [
     title: 'a Machine with neither bootstrap configRef nor dataSecretName',
     kind: 'Machine',
     break: (spec) => ({ ...spec, bootstrap: {} }),
-    field: 'spec.bootstrap.data',
+    field: 'spec.bootstrap',
     message: /expected either spec.bootstrap.dataSecretName or spec.bootstrap.configRef to be populated/,
   },
   {
@@ -176,8 +176,16 @@ const cases: Case[] = [
     title: 'a MachinePool without a bootstrap source',
     kind: 'MachinePool',
     break: (spec) => ((template(spec).bootstrap = {}), spec),
-    field: 'spec.template.spec.bootstrap.data',
-    message: /expected either/,
+    field: 'spec.template.spec.bootstrap',
+    message:
+      /expected either spec.template.spec.bootstrap.dataSecretName or spec.template.spec.bootstrap.configRef/,
+  },
+  {
+    title: 'a MachinePool whose template names another cluster',
+    kind: 'MachinePool',
+    break: (spec) => ((template(spec).clusterName = 'c2'), spec),
+    field: 'spec.clusterName',
+    message: /spec.clusterName and spec.template.spec.clusterName must be set to the same value/,
   },
   {
     title: 'a MachineHealthCheck with an empty selector',

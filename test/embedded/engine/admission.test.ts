@@ -256,3 +256,53 @@ describe('Cluster topology webhook', () => {
     });
   });
 });
+
+describe('core kind validation on updates', () => {
+  const schemaRules = byName('capi-schema-rules');
+  const machine = (version: string, clusterName = 'c1'): KubeObject => ({
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Machine',
+    metadata: { name: 'm1', namespace: 'default' },
+    spec: {
+      clusterName,
+      version,
+      bootstrap: { dataSecretName: 'm1-bootstrap' },
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DockerMachine' },
+    },
+  });
+  const machineRequest = (object: KubeObject, oldObject?: KubeObject): AdmissionRequest =>
+    request({
+      group: 'cluster.x-k8s.io',
+      resource: 'machines',
+      kind: 'Machine',
+      name: 'm1',
+      operation: oldObject ? 'UPDATE' : 'CREATE',
+      object,
+      oldObject,
+    });
+
+  it('lets an object stored before the rules existed be updated when the bad fields do not change', async () => {
+    const stored = machine('latest');
+    const finalizersRemoved = { ...machine('latest'), metadata: { ...stored.metadata, finalizers: [] } };
+    expect(await machineWebhooks!.validate(machineRequest(finalizersRemoved, stored))).toEqual({
+      allowed: true,
+    });
+    expect(await schemaRules!.validate(machineRequest(finalizersRemoved, stored))).toEqual({ allowed: true });
+    expect(await machineWebhooks!.validate(machineRequest(machine('latest')))).toMatchObject({
+      allowed: false,
+    });
+    expect(await schemaRules!.validate(machineRequest(machine('v1.33.0')))).toMatchObject({
+      allowed: false,
+      causes: [{ field: 'spec.infrastructureRef.name', message: 'Required value' }],
+    });
+  });
+
+  it('rejects moving a Machine to another cluster', async () => {
+    expect(
+      await machineWebhooks!.validate(machineRequest(machine('v1.33.0', 'c2'), machine('v1.33.0'))),
+    ).toMatchObject({
+      allowed: false,
+      causes: [{ field: 'spec.clusterName', message: 'Forbidden: field is immutable' }],
+    });
+  });
+});

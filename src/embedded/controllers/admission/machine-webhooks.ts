@@ -1,15 +1,16 @@
 /**
  * CAPI's validating webhooks for MachineDeployment, MachineSet, MachinePool and Machine: valid
  * semantic versions, an immutable `spec.clusterName`, a selector that selects the template's
- * labels, rollout int-or-percent values, a MachineDeployment name usable as a label value, and
- * a bootstrap source (configRef or dataSecretName) on Machines and MachinePools.
+ * labels, rollout int-or-percent values, a MachineDeployment name usable as a label value,
+ * a bootstrap source (configRef or dataSecretName) on Machines and MachinePools, and one cluster
+ * name on a MachinePool and its template.
  */
 import type {
   AdmissionCause,
   AdmissionRequest,
   ValidatingAdmissionPlugin,
 } from '../../apiserver/admission.ts';
-import { field, recordField, stringMapField } from '../object-fields.ts';
+import { field, recordField, stringField, stringMapField } from '../object-fields.ts';
 import { allowed, invalidField, rejectInvalid } from './admission-responses.ts';
 import {
   changed,
@@ -31,9 +32,23 @@ function bootstrapCauses(request: AdmissionRequest, bootstrapPath: string): Admi
   if (hasConfigRef || typeof field(bootstrap, 'dataSecretName') === 'string') return [];
   return [
     invalidField(
-      `${bootstrapPath}.data`,
-      'Required value: expected either spec.bootstrap.dataSecretName or spec.bootstrap.configRef to be populated',
+      bootstrapPath,
+      `Required value: expected either ${bootstrapPath}.dataSecretName or ${bootstrapPath}.configRef to be populated`,
       'FieldValueRequired',
+    ),
+  ];
+}
+
+/** A MachinePool's machines join the pool's cluster: both cluster names must agree. */
+function poolClusterNameCauses(request: AdmissionRequest): AdmissionCause[] {
+  const clusterName = stringField(request.object, 'spec.clusterName');
+  const templateClusterName = stringField(request.object, 'spec.template.spec.clusterName');
+  if (clusterName === undefined || templateClusterName === undefined || clusterName === templateClusterName)
+    return [];
+  return [
+    invalidField(
+      'spec.clusterName',
+      `Invalid value: "${clusterName}": spec.clusterName and spec.template.spec.clusterName must be set to the same value`,
     ),
   ];
 }
@@ -73,6 +88,7 @@ function machinePoolCauses(request: AdmissionRequest): AdmissionCause[] {
   return [
     ...bootstrapCauses(request, 'spec.template.spec.bootstrap'),
     ...immutableClusterNameCauses(request),
+    ...poolClusterNameCauses(request),
     ...versionCauses(request, 'spec.template.spec.version'),
   ];
 }
