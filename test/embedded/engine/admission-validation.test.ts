@@ -334,4 +334,22 @@ describe('CAPI validation on a default embedded cluster (real CRDs not applied)'
       expect(result.code, result.stderr).toBe(0);
     });
   });
+
+  // Last: it installs the real MachineDeployment CRD into the shared cluster.
+  it.skipIf(!haveSharedCapi)(
+    'with the real CRD applied, the schema check rejects first and each problem is reported once',
+    async () => {
+      const crd = readFileSync(join(SHARED_CAPI, 'crds', 'cluster.x-k8s.io_machinedeployments.yaml'), 'utf8');
+      const applied = await cluster.kubectl(['apply', '--server-side', '-f', '-'], crd);
+      expect(applied.code, applied.stderr).toBe(0);
+      const spec = objects.MachineDeployment();
+      delete (template(spec).infrastructureRef as Json).name;
+      const result = await create(manifest('MachineDeployment', 'real-crd', spec));
+      expect(result.stderr).toMatch(/ 422 Unprocessable Entity/);
+      expect(
+        result.stderr.match(/spec\.template\.spec\.infrastructureRef\.name: Required value/g),
+      ).toHaveLength(1);
+      expect(await exists('MachineDeployment', 'real-crd')).toBe(false);
+    },
+  );
 });
