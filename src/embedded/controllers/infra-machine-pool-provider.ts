@@ -49,15 +49,25 @@ function poolProviderID(kind: string, instanceName: string): string {
   return `${kind.replace(/MachinePool$/, '').toLowerCase() || 'simulated'}://${instanceName}`;
 }
 
-function readInstances(pool: KubeObject): PoolInstance[] {
+/**
+ * The instances persisted on the pool. Kinds differ in what their schema keeps (AWSMachinePool
+ * keeps only `instanceID` and `version`): the name falls back to `instanceID`, the providerID is
+ * derived, and an instance listed in `spec.providerIDList` is ready.
+ */
+function readInstances(kind: ResolvedKind, pool: KubeObject): PoolInstance[] {
+  const listed = new Set(arrayField(pool, 'spec.providerIDList'));
   return arrayField(pool, 'status.instances')
     .filter(isRecord)
-    .map((i) => ({
-      instanceName: stringField(i, 'instanceName') ?? '',
-      providerID: stringField(i, 'providerID') ?? '',
-      version: stringField(i, 'version') ?? '',
-      ready: i.ready === true,
-    }))
+    .map((i) => {
+      const name = stringField(i, 'instanceName') ?? stringField(i, 'instanceID') ?? '';
+      const providerID = stringField(i, 'providerID') ?? poolProviderID(kind.type.kind, name);
+      return {
+        instanceName: name,
+        providerID,
+        version: stringField(i, 'version') ?? '',
+        ready: i.ready === true || listed.has(providerID),
+      };
+    })
     .filter((i) => i.instanceName !== '');
 }
 
@@ -73,7 +83,7 @@ function desiredInstances(
   replicas: number,
   version: string,
 ): { instances: PoolInstance[]; requeueAfterMs?: number } {
-  const existing = new Map(readInstances(pool).map((i) => [i.instanceName, i]));
+  const existing = new Map(readInstances(kind, pool).map((i) => [i.instanceName, i]));
   const uid = pool.metadata.uid ?? '';
   const bootSeconds = stepSeconds(pool, 'vm') + stepSeconds(pool, 'node');
   let requeueAfterMs: number | undefined;
@@ -102,7 +112,8 @@ function desiredInstances(
 }
 
 function instanceStatus(kind: ResolvedKind, instance: PoolInstance, index: number, uid: string): JsonRecord {
-  const status: JsonRecord = { ...instance };
+  // Each kind's schema keeps its own subset of these (the server prunes the rest).
+  const status: JsonRecord = { ...instance, instanceID: instance.instanceName };
   if (kind.type.kind === 'DockerMachinePool') status.bootstrapped = instance.ready;
   if (instance.ready)
     status.addresses = [
@@ -120,15 +131,18 @@ export async function reconcileInfraMachinePool(
   machinePool: KubeObject,
   cluster: KubeObject | undefined,
 ): Promise<PoolState> {
+  // v1beta1-contract kinds carry v1beta1 conditions (other required fields): none are written there.
+  const contractV2 = kind.contract === 'v1beta2';
   const waiting = async (reason: string, message: string): Promise<PoolState> => {
-    await updateStatus(ctx, kind.type, pool, (status) =>
-      setConditions(
-        ctx,
-        status,
-        [{ type: 'Ready', status: false, reason, message }, pausedCondition(false)],
-        pool.metadata.generation,
-      ),
-    );
+    if (contractV2)
+      await updateStatus(ctx, kind.type, pool, (status) =>
+        setConditions(
+          ctx,
+          status,
+          [{ type: 'Ready', status: false, reason, message }, pausedCondition(false)],
+          pool.metadata.generation,
+        ),
+      );
     return { provisioned: isPoolProvisioned(pool, kind), instances: [] };
   };
   if (!clusterInfrastructureProvisioned(cluster))
@@ -168,22 +182,23 @@ export async function reconcileInfraMachinePool(
       status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
     }
     const notReady = desired.instances.length - ready.length;
-    setConditions(
-      ctx,
-      status,
-      [
-        notReady === 0
-          ? { type: 'Ready', status: true, reason: 'Ready' }
-          : {
-              type: 'Ready',
-              status: false,
-              reason: 'Provisioning',
-              message: `${notReady} of ${desired.instances.length} instances are booting`,
-            },
-        pausedCondition(false),
-      ],
-      current.metadata.generation,
-    );
+    if (contractV2)
+      setConditions(
+        ctx,
+        status,
+        [
+          notReady === 0
+            ? { type: 'Ready', status: true, reason: 'Ready' }
+            : {
+                type: 'Ready',
+                status: false,
+                reason: 'Provisioning',
+                message: `${notReady} of ${desired.instances.length} instances are booting`,
+              },
+          pausedCondition(false),
+        ],
+        current.metadata.generation,
+      );
   });
   if (result && !result.ok) return { provisioned: false, instances: [], requeueAfterMs: 100 };
   return { provisioned, instances: ready, requeueAfterMs: desired.requeueAfterMs };
