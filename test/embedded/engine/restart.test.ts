@@ -93,6 +93,7 @@ function topologyClusterYaml(): string {
 interface Fleet {
   machines: Map<string, string>;
   phases: Map<string, string>;
+  deleting: Set<string>;
   machineSets: Map<string, string>;
   replicas: Map<string, number | undefined>;
   notRunning: string[];
@@ -113,6 +114,7 @@ async function fleetOf(embedded: Embedded): Promise<Fleet> {
     replicas.set(`${o.kind}/${o.metadata.name}`, o.spec?.replicas as number | undefined);
   return {
     machines: uids(machines),
+    deleting: new Set(machines.filter((m) => m.metadata.deletionTimestamp).map((m) => m.metadata.name)),
     phases: new Map(machines.map((m) => [m.metadata.name, String(m.status?.phase)])),
     machineSets: uids(machineSets),
     replicas,
@@ -241,6 +243,67 @@ describe.skipIf(!haveSharedCapi)(
       expect(after.machineSets.size).toBe(1);
       expect(after.replicas.get('KubeadmControlPlane/controlplane')).toBe(1);
       expect(after.replicas.get('MachineDeployment/worker-md-0')).toBe(1);
+    }, 90_000);
+
+    it('resumes a rollout killed halfway: one new MachineSet, never more than replicas + maxSurge machines', async () => {
+      embedded = await startEmbedded(dataDir, 10);
+      await apply(
+        readTemplate('simple-cluster.yaml').replace(
+          '  replicas: 1\n  selector:',
+          '  replicas: 3\n  selector:',
+        ),
+      );
+      const first = embedded;
+      // Live workers: a machine being deleted no longer counts against maxSurge (as in CAPI).
+      const workersOf = (fleet: Fleet) =>
+        [...fleet.machines.keys()].filter((m) => m.startsWith('worker-md-0') && !fleet.deleting.has(m));
+      const settled = await waitFor(
+        'three workers Running',
+        async () => {
+          const fleet = await fleetOf(first);
+          return workersOf(fleet).length === 3 && fleet.notRunning.length === 0 && fleet;
+        },
+        40_000,
+      );
+      const after = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const patched = await runKubectl(kubeconfig(), [
+        'patch',
+        'machinedeployment',
+        'worker-md-0',
+        '--type',
+        'merge',
+        '-p',
+        JSON.stringify({ spec: { rollout: { after } } }),
+      ]);
+      expect(patched.code, patched.stderr).toBe(0);
+      const halfway = await waitFor('the rollout halfway', async () => {
+        const fleet = await fleetOf(first);
+        return fleet.machineSets.size === 2 && workersOf(fleet).length === 4 && fleet;
+      });
+      const [newSet] = [...halfway.machineSets.keys()].filter((name) => !settled.machineSets.has(name));
+      await killHard(embedded.child);
+      embedded = undefined;
+      embedded = await startEmbedded(dataDir, 10);
+      const restarted = embedded;
+      const excess: string[] = [];
+      const done = await waitFor(
+        'the rollout finished: 3 new workers Running',
+        async () => {
+          const fleet = await fleetOf(restarted);
+          if (fleet.machineSets.size > 2)
+            excess.push(`MachineSets ${[...fleet.machineSets.keys()].join(', ')}`);
+          if (workersOf(fleet).length > 4) excess.push(`workers ${workersOf(fleet).join(', ')}`);
+          return (
+            fleet.machineSets.size === 1 &&
+            workersOf(fleet).length === 3 &&
+            fleet.notRunning.length === 0 &&
+            fleet
+          );
+        },
+        40_000,
+      );
+      expect(excess).toEqual([]);
+      expect([...done.machineSets.keys()]).toEqual([newSet]);
     }, 90_000);
   },
 );
