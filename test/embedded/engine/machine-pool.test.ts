@@ -4,8 +4,11 @@
  * conditions), scaling through spec.replicas and the scale subresource, a version upgrade, the
  * Cluster's workers summary, CRD conformance of what the engine wrote, and deletion.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTemplate } from '../../../src/provisioning/render-template.ts';
+import { findGoModule } from '../../acceptance/go-module.ts';
+import { labelledCrds, renderProviderTemplate, toYaml } from '../../acceptance/provider-manifests.ts';
 import { crdProblems } from './crd-conformance.ts';
 import {
   type EngineHarness,
@@ -323,6 +326,81 @@ describe.skipIf(!haveSharedCapi)(
         },
         45_000,
       );
+    });
+  },
+);
+
+// CAPA's published MachinePool template (CAPI v1beta1 objects, AWSMachinePool under the v1beta1
+// contract), from the Go module cache as the acceptance check finds it.
+const capa = await findGoModule('sigs.k8s.io/cluster-api-provider-aws/v2', 'v2.13.0');
+
+describe.skipIf(!haveSharedCapi || !capa.ok)(
+  !haveSharedCapi
+    ? SKIP_REASON
+    : capa.ok
+      ? "engine: CAPA's cluster-template-machinepool.yaml as published (AWSMachinePool)"
+      : `CAPA v2.13.0 is not available: ${capa.ok ? '' : capa.reason}`,
+  () => {
+    let h: EngineHarness;
+    const capaDir = capa.ok ? capa.dir : '';
+    const AWS_MACHINE_POOLS: Plural = {
+      group: 'infrastructure.cluster.x-k8s.io',
+      version: 'v1beta2',
+      plural: 'awsmachinepools',
+    };
+
+    beforeAll(async () => {
+      h = await startEngineHarness({ speed: 30 });
+      const crds = await labelledCrds(join(capaDir, 'config/crd/bases'), {
+        'cluster.x-k8s.io/v1beta1': 'v1beta1_v1beta2',
+      });
+      const applied = await h.kubectl(['apply', '--server-side', '-f', '-'], toYaml(crds));
+      if (applied.code !== 0) throw new Error(applied.stderr);
+      const objects = await renderProviderTemplate(
+        join(capaDir, 'templates/cluster-template-machinepool.yaml'),
+        {
+          CLUSTER_NAME: 'aws1',
+          AWS_REGION: 'eu-west-1',
+          AWS_AVAILABILITY_ZONE: 'eu-west-1a',
+          AWS_SSH_KEY_NAME: 'default',
+          AWS_CONTROL_PLANE_MACHINE_TYPE: 't3.large',
+          AWS_NODE_MACHINE_TYPE: 't3.large',
+          CONTROL_PLANE_MACHINE_COUNT: '1',
+          WORKER_MACHINE_COUNT: '2',
+          KUBERNETES_VERSION: 'v1.34.1',
+        },
+      );
+      await h.apply(toYaml(objects));
+    });
+    afterAll(async () => {
+      await h?.stop();
+    });
+
+    it('the MachinePool runs 2 replicas; the AWSMachinePool is ready with 2 providerIDs', async () => {
+      const mp = await waitFor(
+        'aws1-mp-0 Running with 2 ready replicas',
+        async () => {
+          const pool = await h.get(MACHINE_POOLS, NS, 'aws1-mp-0');
+          return pool?.status?.phase === 'Running' && pool.status.readyReplicas === 2 && pool;
+        },
+        45_000,
+      );
+      expect(mp.spec?.providerIDList).toHaveLength(2);
+      expect(mp.status?.nodeRefs).toHaveLength(2);
+      const infra = await h.get(AWS_MACHINE_POOLS, NS, 'aws1-mp-0');
+      expect(infra?.status).toMatchObject({ ready: true, replicas: 2 });
+      expect(infra?.spec?.providerIDList).toEqual(mp.spec?.providerIDList);
+      // Read as published (v1beta1): the counters convert.
+      const v1beta1 = await h.kubectl([
+        'get',
+        'machinepools.v1beta1.cluster.x-k8s.io',
+        'aws1-mp-0',
+        '-n',
+        NS,
+        '-o',
+        'jsonpath={.status.replicas}/{.status.v1beta2.readyReplicas}/{.status.phase}',
+      ]);
+      expect(v1beta1.stdout).toBe('2/2/Running');
     });
   },
 );
