@@ -157,14 +157,15 @@ function replicaConditions(desired: number, ready: number, upToDate: number): Co
           message: `Scaling down from ${ready} to ${desired} replicas`,
         }
       : { type: 'ScalingDown', status: false, reason: 'NotScalingDown' },
-    upToDate < ready || upToDate < desired
-      ? {
-          type: 'RollingOut',
-          status: true,
-          reason: 'RollingOut',
-          message: `Rolling out ${desired - Math.min(upToDate, desired)} not up-to-date replicas`,
-        }
-      : { type: 'RollingOut', status: false, reason: 'NotRollingOut' },
+    ready >= desired
+      ? { type: 'MachinesReady', status: true, reason: ready === 0 ? 'NoReplicas' : 'Ready' }
+      : {
+          type: 'MachinesReady',
+          status: false,
+          reason: 'NotReady',
+          message: `${desired - ready} of ${desired} replicas are not ready`,
+        },
+    { type: 'Remediating', status: false, reason: 'NotRemediating' },
     ready === upToDate
       ? { type: 'MachinesUpToDate', status: true, reason: ready === 0 ? 'NoReplicas' : 'UpToDate' }
       : {

@@ -6,7 +6,6 @@
  * plane is stable, one pool at a time — as for MachineDeployments.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { isConditionTrue } from './conditions.ts';
 import {
   type EngineContext,
   apiGroupOf,
@@ -94,9 +93,12 @@ export async function ensureMachinePools(
   const classes = arrayField(clusterClass, 'spec.workers.machinePools').filter(isRecord);
   const wanted = arrayField(cluster, 'spec.topology.workers.machinePools').filter(isRecord);
   const pending: string[] = [];
+  // MachinePools have no RollingOut condition: a pool at the new version with replicas not yet
+  // up to date is still rolling out.
   let upgradeInFlight = existing.some(
     (mp) =>
-      stringField(mp, 'spec.template.spec.version') === version && isConditionTrue(mp.status, 'RollingOut'),
+      stringField(mp, 'spec.template.spec.version') === version &&
+      (numberField(mp, 'status.upToDateReplicas') ?? 0) < (numberField(mp, 'spec.replicas') ?? 0),
   );
   for (const entry of wanted) {
     const topologyName = stringField(entry, 'name') ?? '';

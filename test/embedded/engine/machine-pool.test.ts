@@ -132,7 +132,7 @@ describe.skipIf(!haveSharedCapi)(
         versions: [{ version: V1, replicas: 2 }],
       });
       expect(mp.status?.nodeRefs).toHaveLength(2);
-      for (const type of ['Available', 'BootstrapConfigReady', 'InfrastructureReady'])
+      for (const type of ['Available', 'BootstrapConfigReady', 'InfrastructureReady', 'MachinesReady'])
         expect(conditionStatus(mp, type), type).toBe('True');
       expect(conditionStatus(mp, 'ScalingUp')).toBe('False');
       expect((mp.metadata as { finalizers?: string[] }).finalizers).toContain('machinepool.cluster.x-k8s.io');
@@ -179,7 +179,7 @@ describe.skipIf(!haveSharedCapi)(
       await h.patch(MACHINE_POOLS, NS, POOL, { spec: { replicas: 2, template: { spec: { version: V2 } } } });
       const mp = await settled(2, V2);
       expect(mp.status?.versions).toEqual([{ version: V2, replicas: 2 }]);
-      expect(conditionStatus(mp, 'RollingOut')).toBe('False');
+      expect(conditionStatus(mp, 'MachinesUpToDate')).toBe('True');
       const infra = await h.get(DOCKER_MACHINE_POOLS, NS, POOL);
       const instances = (infra?.status?.instances ?? []) as Array<{ version: string }>;
       expect(instances.map((i) => i.version)).toEqual([V2, V2]);
