@@ -14,11 +14,11 @@ import {
   deleteObject,
   ensureOwnerReference,
   ownerReference,
-  removeFinalizer,
   setConditions,
   updateObject,
   updateStatus,
 } from './engine-context.ts';
+import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-children.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
 import { ownedMachines } from './machine-set-controller.ts';
 import { desiredTemplateHash, machineSetIsCurrent, rolloutAfterPassed } from './machine-up-to-date.ts';
@@ -182,30 +182,12 @@ async function onDeleteUpdate(
   await scaleMachineSet(ctx, newMs, Math.max(0, replicas - oldTotal));
 }
 
-async function reconcileDelete(
-  ctx: EngineContext,
-  md: KubeObject,
-  sets: KubeObject[],
-): Promise<ReconcileResult> {
-  for (const ms of sets) await deleteObject(ctx, TYPES.machineSet, ms);
-  await updateStatus(ctx, TYPES.machineDeployment, md, (status) =>
-    setConditions(
-      ctx,
-      status,
-      [
-        {
-          type: 'Deleting',
-          status: true,
-          reason: 'Deleting',
-          message: `Deleting ${sets.length} MachineSets`,
-        },
-      ],
-      md.metadata.generation,
-    ),
-  );
-  if (sets.length > 0) return { requeueAfterMs: 500 };
-  await updateObject(ctx, TYPES.machineDeployment, md, (copy) => removeFinalizer(copy, FINALIZERS.md));
-}
+const deleteStep: DeleteChildrenStep = {
+  ownerType: TYPES.machineDeployment,
+  childType: TYPES.machineSet,
+  finalizer: FINALIZERS.md,
+  childrenNoun: 'MachineSets',
+};
 
 export function ownedMachineSets(ctx: EngineContext, md: KubeObject): KubeObject[] {
   return ctx.cache
@@ -229,7 +211,7 @@ export async function reconcileMachineDeployment(
     return;
   }
   const sets = ownedMachineSets(ctx, md);
-  if (md.metadata.deletionTimestamp) return reconcileDelete(ctx, md, sets);
+  if (md.metadata.deletionTimestamp) return deleteChildrenThenFinalizer(ctx, deleteStep, md, sets);
 
   const clusterName = stringField(md, 'spec.clusterName') ?? '';
   const written = await updateObject(ctx, TYPES.machineDeployment, md, (copy) => {

@@ -12,11 +12,11 @@ import {
   addFinalizer,
   controllerOwner,
   deleteObject,
-  removeFinalizer,
   setConditions,
   updateObject,
   updateStatus,
 } from './engine-context.ts';
+import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-children.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
 import {
   type MachineBlueprint,
@@ -94,30 +94,12 @@ function blueprintFor(ms: KubeObject, name: string): MachineBlueprint | undefine
   };
 }
 
-async function reconcileDelete(
-  ctx: EngineContext,
-  ms: KubeObject,
-  machines: KubeObject[],
-): Promise<ReconcileResult> {
-  for (const machine of machines) await deleteObject(ctx, TYPES.machine, machine);
-  await updateStatus(ctx, TYPES.machineSet, ms, (status) =>
-    setConditions(
-      ctx,
-      status,
-      [
-        {
-          type: 'Deleting',
-          status: true,
-          reason: 'Deleting',
-          message: `Deleting ${machines.length} Machines`,
-        },
-      ],
-      ms.metadata.generation,
-    ),
-  );
-  if (machines.length > 0) return { requeueAfterMs: 500 };
-  await updateObject(ctx, TYPES.machineSet, ms, (copy) => removeFinalizer(copy, FINALIZERS.ms));
-}
+const deleteStep: DeleteChildrenStep = {
+  ownerType: TYPES.machineSet,
+  childType: TYPES.machine,
+  finalizer: FINALIZERS.ms,
+  childrenNoun: 'Machines',
+};
 
 /** Recreates the InfraMachine / bootstrap config of a machine that has not started, if missing. */
 async function repairChildren(ctx: EngineContext, ms: KubeObject, machine: KubeObject): Promise<void> {
@@ -145,7 +127,7 @@ export async function reconcileMachineSet(
     return;
   }
   const machines = ownedMachines(ctx, ms);
-  if (ms.metadata.deletionTimestamp) return reconcileDelete(ctx, ms, machines);
+  if (ms.metadata.deletionTimestamp) return deleteChildrenThenFinalizer(ctx, deleteStep, ms, machines);
 
   const clusterName = stringField(ms, 'spec.clusterName') ?? '';
   const written = await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
