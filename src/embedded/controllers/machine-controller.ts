@@ -6,7 +6,6 @@
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
-import { bootstrapReadyCondition } from './bootstrap-ready-condition.ts';
 import type { ConditionInput } from './conditions.ts';
 import { findCondition } from './conditions.ts';
 import {
@@ -218,7 +217,23 @@ export async function reconcileMachine(
       dataSecretName = fromConfig;
     }
   }
-  conditions.push(bootstrapReadyCondition(dataSecretName, bootstrap.state));
+  conditions.push(
+    dataSecretName
+      ? { type: 'BootstrapConfigReady', status: true, reason: 'Ready' }
+      : bootstrap.state === 'missing'
+        ? {
+            type: 'BootstrapConfigReady',
+            status: false,
+            reason: 'BootstrapConfigDoesNotExist',
+            message: 'Waiting for the bootstrap config to exist',
+          }
+        : {
+            type: 'BootstrapConfigReady',
+            status: false,
+            reason: 'NotReady',
+            message: 'Waiting for the bootstrap data secret',
+          },
+  );
 
   // Infrastructure.
   const infra = readRef(ctx, machine, 'spec.infrastructureRef', 'infraMachine');

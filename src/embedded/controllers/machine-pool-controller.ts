@@ -8,7 +8,6 @@
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
-import { bootstrapReadyCondition } from './bootstrap-ready-condition.ts';
 import type { ConditionInput } from './conditions.ts';
 import {
   type EngineContext,
@@ -248,7 +247,21 @@ export async function reconcileMachinePool(
   const conditions: ConditionInput[] = [
     pausedCondition(false),
     { type: 'Deleting', status: false, reason: 'NotDeleting' },
-    bootstrapReadyCondition(dataSecretName, bootstrap.state),
+    dataSecretName
+      ? { type: 'BootstrapConfigReady', status: true, reason: 'Ready' }
+      : bootstrap.state === 'missing'
+        ? {
+            type: 'BootstrapConfigReady',
+            status: false,
+            reason: 'BootstrapConfigDoesNotExist',
+            message: 'Waiting for the bootstrap config to exist',
+          }
+        : {
+            type: 'BootstrapConfigReady',
+            status: false,
+            reason: 'NotReady',
+            message: 'Waiting for the bootstrap data secret',
+          },
     infraProvisioned
       ? { type: 'InfrastructureReady', status: true, reason: 'Ready' }
       : infra.state === 'missing' || infra.state === 'none'
