@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'resolvers/**/*.ts', 'schema/**/*.ts'],
-    ignores: ['src/k8s/**', 'src/embedded/**'],
+    ignores: ['src/k8s/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [clientNode], patterns: [noEmbedded] }],
     },
@@ -69,6 +69,25 @@ export default tseslint.config(
           patterns: [
             noEmbedded,
             { group: ['**/schema/**', '**/schema/*'], message: 'resolvers/ must not import schema/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The embedded management cluster is a separate program the gateway is tested against:
+    // it shares only the lower Kubernetes layer (src/k8s) with the gateway.
+    files: ['embedded/**/*.ts'],
+    ignores: ['embedded/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(src/(capi|config|cli|app\\.ts|main\\.ts)|resolvers|schema)(/|$)',
+              message: 'The embedded cluster shares only src/k8s with the gateway (docs/architecture.md).',
+            },
           ],
         },
       ],

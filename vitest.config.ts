@@ -6,7 +6,7 @@ export default defineConfig({
   // `instanceof GraphQLError` would then fail across the two.
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'embedded/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Suites start HTTPS servers and child processes; two workers match the 2-core machines.

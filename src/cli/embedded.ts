@@ -1,4 +1,4 @@
-import { startEmbeddedCluster, type EmbeddedCluster } from '../embedded/cluster.ts';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../../embedded/cluster.ts';
 import type { EmbeddedCliOptions } from './options.ts';
 import { onShutdown } from './shutdown.ts';
 import { orExit } from './startup-failure.ts';

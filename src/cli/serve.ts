@@ -1,6 +1,6 @@
 import { buildApp, type ResolvedManagementCluster } from '../app.ts';
 import { loadGatewayConfig } from '../config/load-config.ts';
-import { startEmbeddedCluster, type EmbeddedCluster } from '../embedded/cluster.ts';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../../embedded/cluster.ts';
 import { embeddedClusterOptions, printEmbedded } from './embedded.ts';
 import type { ServeCliOptions } from './options.ts';
 import { onShutdown } from './shutdown.ts';

@@ -2,7 +2,7 @@
  * Failures a user causes and can fix (a data dir in use, a port taken, an unusable path) end the
  * command with one line and exit code 2; anything else is a bug and keeps its stack trace.
  */
-import { DataDirInUseError } from '../embedded/apiserver/data-dir-lock.ts';
+import { DataDirInUseError } from '../../embedded/apiserver/data-dir-lock.ts';
 
 type SystemError = NodeJS.ErrnoException & { address?: string; port?: number };
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { startEmbeddedCluster, type EmbeddedCluster } from '../../src/embedded/cluster.ts';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../../embedded/cluster.ts';
 import {
   runKubectl,
   startTestEmbeddedCluster,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedCluster } from '../../src/embedded/cluster.ts';
+import { startEmbeddedCluster } from '../../embedded/cluster.ts';
 
 export interface KubectlResult {
   code: number;

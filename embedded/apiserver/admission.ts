@@ -1,0 +1,90 @@
+/**
+ * The embedded API server's admission chain: in-process plugins called on every
+ * create/update/patch/delete before storage, as kube-apiserver calls admission webhooks.
+ * Mutating plugins run first (in registration order), then validating plugins.
+ * The embedded engine (embedded/controllers/admission/) registers CAPI's webhook rules here.
+ * Plugins may read through the API but must not write the object under admission: the request
+ * holds that object's write lock until admission and storage are done.
+ */
+
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    ownerReferences?: Array<{
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller?: boolean;
+      blockOwnerDeletion?: boolean;
+    }>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+export interface AdmissionRequest {
+  operation: AdmissionOperation;
+  group: string;
+  version: string;
+  /** Plural resource name, e.g. `kubeadmcontrolplanes`. */
+  resource: string;
+  kind: string;
+  /** `status`, `scale` or undefined for the main resource. */
+  subresource?: string;
+  namespace?: string;
+  name: string;
+  /** The object as it would be stored (after defaulting/pruning); undefined for DELETE. */
+  object?: KubeObject;
+  /** The stored object before this request; undefined for CREATE. */
+  oldObject?: KubeObject;
+  dryRun: boolean;
+}
+
+/** One field-level problem, rendered into the Status `details.causes` of a 422. */
+export interface AdmissionCause {
+  /** e.g. `FieldValueInvalid`, `FieldValueRequired`, `FieldValueForbidden`. */
+  reason: string;
+  message: string;
+  /** JSON path of the field, e.g. `spec.replicas`. */
+  field: string;
+}
+
+export type AdmissionResponse =
+  | { allowed: true; warnings?: string[] }
+  /** 422 Invalid (with causes) by default; 403 Forbidden when `code` is 403. */
+  | { allowed: false; code?: 422 | 403; message: string; causes?: AdmissionCause[] };
+
+export interface MutatingAdmissionPlugin {
+  name: string;
+  /** Mutates `request.object` in place (defaulting). May also reject. */
+  admit(request: AdmissionRequest): AdmissionResponse | Promise<AdmissionResponse>;
+}
+
+export interface ValidatingAdmissionPlugin {
+  name: string;
+  validate(request: AdmissionRequest): AdmissionResponse | Promise<AdmissionResponse>;
+}
+
+export interface AdmissionChain {
+  mutating: MutatingAdmissionPlugin[];
+  validating: ValidatingAdmissionPlugin[];
+}
+
+export function emptyAdmissionChain(): AdmissionChain {
+  return { mutating: [], validating: [] };
+}
