@@ -1,7 +1,10 @@
 /** The real kubectl against the embedded API server, as a user would drive it. */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../../../test/support/embedded-cluster.ts';
+import {
+  startTestEmbeddedCluster,
+  type TestEmbeddedCluster,
+} from '../../../test/support/embedded-cluster.ts';
 import { crdsDir, hasCapi, templatesDir } from './capi-fixtures.ts';
 import { eventually } from './raw-client.ts';
 

@@ -3,11 +3,7 @@ import { request } from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  startApiServer,
-  type ApiServer,
-  type ApiServerOptions,
-} from '../../apiserver/server.ts';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../apiserver/server.ts';
 
 export interface RawResponse {
   status: number;

@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apiserver/admission.ts';
-import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../../../test/support/embedded-cluster.ts';
+import {
+  startTestEmbeddedCluster,
+  type TestEmbeddedCluster,
+} from '../../../test/support/embedded-cluster.ts';
 
 const taints = [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule', propagation: 'Always' }];
 

@@ -9,7 +9,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apiserver/admission.ts';
-import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../../../test/support/embedded-cluster.ts';
+import {
+  startTestEmbeddedCluster,
+  type TestEmbeddedCluster,
+} from '../../../test/support/embedded-cluster.ts';
 import {
   FIXTURES,
   SHARED_CAPI,

@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apiserver/admission.ts';
 import { capiConverters } from '../../conversion/capi-converters.ts';
 import { labelledCrds, renderProviderTemplate, toYaml } from '../../../test/acceptance/provider-manifests.ts';
-import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../../../test/support/embedded-cluster.ts';
+import {
+  startTestEmbeddedCluster,
+  type TestEmbeddedCluster,
+} from '../../../test/support/embedded-cluster.ts';
 import { haveSharedCapi, parseObjects, realSchemas, schemaProblems } from './conversion-support.ts';
 import { asReadBack, convertTo } from './round-trip.ts';
 

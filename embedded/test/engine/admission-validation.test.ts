@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTemplate } from '../../../src/provisioning/render-template.ts';
-import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../../../test/support/embedded-cluster.ts';
+import {
+  startTestEmbeddedCluster,
+  type TestEmbeddedCluster,
+} from '../../../test/support/embedded-cluster.ts';
 import { SHARED_CAPI, SKIP_REASON, haveSharedCapi } from './engine-harness.ts';
 
 type Json = Record<string, unknown>;

@@ -5,10 +5,7 @@ import { mergeConditions } from '../../controllers/conditions.ts';
 import { remediationAllowed } from '../../controllers/machine-health-check-controller.ts';
 import { resolveIntOrPercent } from '../../controllers/machine-deployment-controller.ts';
 import { machinesToDelete } from '../../controllers/machine-set-controller.ts';
-import {
-  desiredTemplateHash,
-  rolloutAfterPassed,
-} from '../../controllers/machine-up-to-date.ts';
+import { desiredTemplateHash, rolloutAfterPassed } from '../../controllers/machine-up-to-date.ts';
 import { resolveFromCrd } from '../../controllers/object-cache.ts';
 import { parseGoDuration, stepSeconds } from '../../controllers/simulation.ts';
 import { nextVersionToward } from '../../controllers/topology-reconciler.ts';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apiserver/admission.ts';
-import {
-  builtinCrds,
-  builtinCrdsFor,
-  compileCrd,
-  skippedCelRules,
-} from '../../apiserver/schema/index.ts';
+import { builtinCrds, builtinCrdsFor, compileCrd, skippedCelRules } from '../../apiserver/schema/index.ts';
 import { haveCapiData, realCrds } from './capi-data.ts';
 
 function crd(overrides: Record<string, unknown> = {}, version: Record<string, unknown> = {}): KubeObject {

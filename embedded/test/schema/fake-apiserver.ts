@@ -1,11 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../../apiserver/admission.ts';
-import {
-  compileCrd,
-  openApiV3Document,
-  openApiV3Paths,
-} from '../../apiserver/schema/index.ts';
+import { compileCrd, openApiV3Document, openApiV3Paths } from '../../apiserver/schema/index.ts';
 import type { CompiledCrdVersion, FieldValidation } from '../../apiserver/schema/index.ts';
 
 /**

@@ -5,11 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apiserver/admission.ts';
-import {
-  builtinCrds,
-  openApiV3Document,
-  openApiV3Paths,
-} from '../../apiserver/schema/index.ts';
+import { builtinCrds, openApiV3Document, openApiV3Paths } from '../../apiserver/schema/index.ts';
 import { capiDir, haveCapiData, realCrds } from './capi-data.ts';
 import { startFakeApiServer } from './fake-apiserver.ts';
 import type { FakeApiServer } from './fake-apiserver.ts';
