@@ -45,6 +45,21 @@ export function readObjectRef(value: unknown, path: string): ObjectRef | undefin
   return apiGroup && kind && name ? { apiGroup, kind, name } : undefined;
 }
 
+/**
+ * Whether a machine lacks its InfraMachine or its bootstrap config: the engine creates the Machine,
+ * then the InfraMachine, then the bootstrap config, and a kill can land between any two writes.
+ */
+export function machineChildMissing(ctx: EngineContext, machine: KubeObject): boolean {
+  return [
+    readObjectRef(machine, 'spec.infrastructureRef'),
+    readObjectRef(machine, 'spec.bootstrap.configRef'),
+  ].some(
+    (ref) =>
+      ref !== undefined &&
+      ctx.cache.getRef(ref.apiGroup, ref.kind, machine.metadata.namespace, ref.name).state === 'missing',
+  );
+}
+
 function lookupTemplate(
   ctx: EngineContext,
   namespace: string,

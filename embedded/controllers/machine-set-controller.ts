@@ -22,6 +22,7 @@ import {
   type MachineBlueprint,
   createMachine,
   createMachineChildren,
+  machineChildMissing,
   readObjectRef,
 } from './machine-factory.ts';
 import { labelValue, randomSuffix, stableFraction } from './naming.ts';
@@ -101,13 +102,10 @@ const deleteStep: DeleteChildrenStep = {
   childrenNoun: 'Machines',
 };
 
-/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if missing. */
+/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if either is missing. */
 async function repairChildren(ctx: EngineContext, ms: KubeObject, machine: KubeObject): Promise<void> {
   if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') return;
-  const infraRef = readObjectRef(machine, 'spec.infrastructureRef');
-  if (!infraRef) return;
-  const found = ctx.cache.getRef(infraRef.apiGroup, infraRef.kind, machine.metadata.namespace, infraRef.name);
-  if (found.state !== 'missing') return;
+  if (!machineChildMissing(ctx, machine)) return;
   const blueprint = blueprintFor(ms, machine.metadata.name ?? '');
   if (blueprint) await createMachineChildren(ctx, machine, blueprint);
 }
