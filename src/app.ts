@@ -16,6 +16,7 @@ import { buildGatewaySchema } from '../schema/index.ts';
 import { ApiFleetReader } from './capi/api-reader.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
+import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 
 export interface ResolvedManagementCluster {
   name: string;
@@ -60,7 +61,8 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,
-    graphiql: true,
+    graphiql: graphiqlOptions,
+    renderGraphiQL,
     maskedErrors: true,
     logging: false,
     plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors()],
