@@ -14,6 +14,7 @@ import type {
   MachineView,
   ObjectRef,
 } from '../src/capi/views.ts';
+import { clusterOf as clusterOfView, ownerOf as ownerOfView } from '../src/capi/cluster-of.ts';
 import type { GatewayContext } from './context.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
@@ -151,37 +152,14 @@ export function machinesOfHealthCheck(
   });
 }
 
-/**
- * The Cluster an object belongs to: by spec.clusterName / the cluster-name label, else the
- * Cluster that references it (control planes, infrastructure clusters), else its owner's.
- */
-export function clusterOf(ctx: GatewayContext, view: CapiView, depth = 0): MaybePromise<ClusterView | null> {
-  if (view.viewKind === 'Cluster') return view;
-  if (view.clusterName) {
-    const address = { ...view.address, group: 'cluster.x-k8s.io', kind: 'Cluster', name: view.clusterName };
-    return chain(ctx.reader.get(address), (c) => (c?.viewKind === 'Cluster' ? c : null));
-  }
-  return chain(ctx.reader.referrers(view, 'Cluster'), (referrers) => {
-    const c = referrers[0];
-    if (c?.viewKind === 'Cluster') return c;
-    if (depth > 4) return null;
-    return chain(ownerOf(ctx, view), (owner) => (owner ? clusterOf(ctx, owner, depth + 1) : null));
-  });
+/** The Cluster an object belongs to (the walk lives in src/capi/cluster-of.ts, shared with the cache events). */
+export function clusterOf(ctx: GatewayContext, view: CapiView): MaybePromise<ClusterView | null> {
+  return clusterOfView(ctx.reader, view);
 }
 
 /** The controlling owner; for infra / bootstrap objects without one, the Machine (or MachinePool) that references them. */
 export function ownerOf(ctx: GatewayContext, view: CapiView): MaybePromise<CapiView | null> {
-  return chain(ctx.reader.owner(view), (owner) => {
-    if (owner || view.viewKind !== 'ProviderObject') return owner;
-    if (view.role === 'InfrastructureMachinePool') {
-      return chain(ctx.reader.referrers(view, 'MachinePool'), (referrers) => referrers[0] ?? null);
-    }
-    return chain(
-      ctx.reader.referrers(view, 'Machine'),
-      (machines) =>
-        machines[0] ?? chain(ctx.reader.referrers(view, 'MachinePool'), (pools) => pools[0] ?? null),
-    );
-  });
+  return ownerOfView(ctx.reader, view);
 }
 
 export function clusterClassOf(ctx: GatewayContext, c: ClusterView): MaybePromise<ClusterClassView | null> {

@@ -1,8 +1,10 @@
 import type { CrdInfo } from '../k8s/crd-registry.ts';
 import type { Indexer, IndexedStore } from '../k8s/indexed-store.ts';
-import type { KindCacheSpec } from '../k8s/kind-cache.ts';
+import type { KindCacheSpec, KindChange } from '../k8s/kind-cache.ts';
 import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-object.ts';
 import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
+import type { CacheChangeEvent, CacheChangeListener } from './change-event.ts';
+import { clusterAddressOf, type SyncClusterWalkReader } from './cluster-of.ts';
 import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
 import { normaliseCluster } from './normalise/cluster.ts';
 import { normaliseClusterClass } from './normalise/cluster-class.ts';
@@ -17,7 +19,7 @@ import {
   normaliseMachinePool,
   normaliseMachineSet,
 } from './normalise/workers.ts';
-import type { CapiView, ProviderRole } from './views.ts';
+import type { CapiView, ObjectAddress, ProviderRole } from './views.ts';
 
 /** The index names every kind store carries. */
 export const indexNames = {
@@ -92,12 +94,15 @@ export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
 
 /**
  * The CAPI view of one management cluster: watches the core kinds, and every control-plane,
- * infrastructure and bootstrap kind as soon as some object references it.
+ * infrastructure and bootstrap kind as soon as some object references it. Every change of a
+ * cached object is announced to subscribers as a typed event, with the workload Cluster it
+ * belongs to.
  */
-export class ManagementClusterCache {
+export class ManagementClusterCache implements SyncClusterWalkReader {
   private readonly roles = new Map<string, KindRole>();
   /** group → kind → store: looked up per field with the strings refs already hold. */
   private readonly stores = new Map<string, Map<string, ViewStore>>();
+  private readonly listeners = new Set<CacheChangeListener>();
 
   constructor(readonly connection: ManagementClusterConnection) {
     for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
@@ -124,6 +129,35 @@ export class ManagementClusterCache {
     return this.stores.get(gk.group)?.get(gk.kind);
   }
 
+  /** Called for every change of every cached object from now on; returns the unsubscribe. */
+  subscribe(listener: CacheChangeListener): () => void {
+    // A wrapper per subscription: the same function subscribed twice is unsubscribed twice.
+    const entry: CacheChangeListener = (event) => listener(event);
+    this.listeners.add(entry);
+    return () => {
+      this.listeners.delete(entry);
+    };
+  }
+
+  /** How many subscriptions are open (an unsubscribe leaves none behind). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  get(address: ObjectAddress): CapiView | null {
+    return this.store(address)?.get(address.namespace, address.name) ?? null;
+  }
+
+  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): readonly CapiView[] {
+    return this.store(coreKinds[kind])?.byIndex(indexNames.ref, refKey(target.address)) ?? [];
+  }
+
+  owner(view: CapiView): CapiView | null {
+    const ref = view.owners.find((o) => o.controller) ?? view.owners[0];
+    if (!ref) return null;
+    return this.store(ref)?.byIndex(indexNames.uid, ref.uid)[0] ?? null;
+  }
+
   /** Every store with its GroupKind key (`Kind.group`). */
   *allStores(): IterableIterator<[string, ViewStore]> {
     for (const [group, kinds] of this.stores)
@@ -140,11 +174,35 @@ export class ManagementClusterCache {
       transform: (object, crd) => normalise(object, mc, crd),
       indexers,
       order: byName,
-      onUpsert: (view) => this.discoverReferencedKinds(view),
+      onChange: (change) => this.changed(change),
     };
     let kinds = this.stores.get(gk.group);
     if (!kinds) this.stores.set(gk.group, (kinds = new Map()));
     kinds.set(gk.kind, this.connection.watch(gk, spec).store);
+  }
+
+  private changed(change: KindChange<CapiView>): void {
+    if (change.new) this.discoverReferencedKinds(change.new);
+    if (this.listeners.size === 0) return;
+    const view = change.new ?? change.old;
+    if (!view) return;
+    const event: CacheChangeEvent = {
+      type: change.type,
+      managementCluster: this.name,
+      address: view.address,
+      old: change.old ?? null,
+      new: change.new ?? null,
+      resourceVersion: change.resourceVersion,
+      cluster: clusterAddressOf(this, view),
+    };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        // One failing subscriber must neither stop the cache nor starve the others.
+        console.error(`capi-gateway: a cache change listener failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Refs name kinds the cache has never seen: watch them, with the role the field gives them. */

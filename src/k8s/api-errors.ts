@@ -1,12 +1,13 @@
-import type { DomainError, DomainErrorCode } from './domain-error.ts';
+import type { DomainError, DomainErrorCode, FieldViolation } from './domain-error.ts';
 
 const byStatus: Record<number, DomainErrorCode> = {
+  400: 'VALIDATION',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   410: 'GONE',
-  422: 'INVALID',
+  422: 'VALIDATION',
   429: 'UNAVAILABLE',
   503: 'UNAVAILABLE',
   504: 'UNAVAILABLE',
@@ -27,6 +28,13 @@ const networkCodes = new Set([
   'ECONNABORTED',
 ]);
 
+/** The parts of a Kubernetes `Status` body a caller may see (never request bodies or credentials). */
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  causes: FieldViolation[];
+}
+
 function statusCodeOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as { statusCode?: unknown; code?: unknown };
@@ -44,14 +52,6 @@ function networkCodeOf(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The Status message the API server sent, if any (never request bodies or credentials). */
-function statusMessageOf(err: unknown): string | undefined {
-  const body = (err as { body?: unknown }).body;
-  const parsed: unknown = typeof body === 'string' ? safeParse(body) : body;
-  const message = (parsed as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : undefined;
-}
-
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -60,16 +60,53 @@ function safeParse(text: string): unknown {
   }
 }
 
-/** Maps anything client-node throws to a DomainError; raw errors never leave src/k8s. */
+function causesOf(details: unknown): FieldViolation[] {
+  const causes = (details as { causes?: unknown } | undefined)?.causes;
+  if (!Array.isArray(causes)) return [];
+  return causes.flatMap((c: unknown): FieldViolation[] => {
+    if (typeof c !== 'object' || c === null) return [];
+    const { field, message, reason } = c as { field?: unknown; message?: unknown; reason?: unknown };
+    return [
+      {
+        path: typeof field === 'string' ? field : '',
+        message: typeof message === 'string' ? message : '',
+        ...(typeof reason === 'string' ? { reason } : {}),
+      },
+    ];
+  });
+}
+
+/** Reads a `Status` body (a parsed object or its JSON text); anything else yields nothing. */
+export function parseStatusBody(body: unknown): StatusBody {
+  const parsed: unknown = typeof body === 'string' ? safeParse(body) : body;
+  if (typeof parsed !== 'object' || parsed === null) return { causes: [] };
+  const { message, reason, details } = parsed as { message?: unknown; reason?: unknown; details?: unknown };
+  return {
+    ...(typeof message === 'string' ? { message } : {}),
+    ...(typeof reason === 'string' ? { reason } : {}),
+    causes: causesOf(details),
+  };
+}
+
+/** An HTTP error answer of the API server as a DomainError: the code, its message, and field paths. */
+export function statusToDomainError(status: number, body: unknown, what: string): DomainError {
+  const parsed = parseStatusBody(body);
+  let code = byStatus[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'INTERNAL');
+  if (status === 409 && parsed.reason === 'AlreadyExists') code = 'ALREADY_EXISTS';
+  const detail = parsed.message;
+  return {
+    code,
+    message: `${what}: API server answered ${status}${detail ? ` (${detail})` : ''}`,
+    ...(code === 'VALIDATION' ? { fields: parsed.causes } : {}),
+  };
+}
+
+/** Maps anything client-node or a request throws to a DomainError; raw errors never leave src/k8s. */
 export function toDomainError(err: unknown, what: string): DomainError {
   const network = networkCodeOf(err);
   if (network) return { code: 'UNAVAILABLE', message: `${what}: cannot reach the API server (${network})` };
   const status = statusCodeOf(err);
-  if (status !== undefined) {
-    const code = byStatus[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'INTERNAL');
-    const detail = statusMessageOf(err);
-    return { code, message: `${what}: API server answered ${status}${detail ? ` (${detail})` : ''}` };
-  }
+  if (status !== undefined) return statusToDomainError(status, (err as { body?: unknown }).body, what);
   if (err instanceof Error && err.name === 'AbortError') {
     return { code: 'UNAVAILABLE', message: `${what}: request aborted` };
   }

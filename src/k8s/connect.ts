@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Result } from './domain-error.ts';
 import { clientNodeTransport } from './kube-transport.ts';
+import { clientNodeWriter } from './kube-writer.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { ManagementClusterConnection, type ConnectionOptions } from './management-cluster-connection.ts';
 import { ReloadingTransport, type LoadedTransport } from './reloading-transport.ts';
@@ -25,6 +26,7 @@ function loadTransport(address: ManagementClusterAddress): Result<LoadedTranspor
     value: {
       server: loaded.value.server,
       transport: clientNodeTransport(loaded.value.config),
+      writer: clientNodeWriter(loaded.value.config),
       fingerprint: `${address.context ?? ''}\n${text}`,
     },
   };
@@ -40,6 +42,9 @@ export function connectManagementCluster(
   const transport = new ReloadingTransport(initial.value, () => loadTransport(address));
   return {
     ok: true,
-    value: new ManagementClusterConnection(address.name, () => transport.server, transport, options),
+    value: new ManagementClusterConnection(address.name, () => transport.server, transport, {
+      ...options,
+      writer: transport,
+    }),
   };
 }

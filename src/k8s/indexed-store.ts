@@ -49,6 +49,11 @@ export class IndexedStore<V> {
     return this.byNamespace.get(namespace ?? '')?.get(name);
   }
 
+  /** The value under a `namespace/name` key (see `key()`). */
+  getByKey(key: string): V | undefined {
+    return this.items.get(key);
+  }
+
   list(): IterableIterator<V> {
     return this.items.values();
   }

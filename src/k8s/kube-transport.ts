@@ -1,6 +1,7 @@
-import type { Agent, AgentOptions } from 'node:https';
 import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { isKubeObject, type KubeObject } from './kube-object.ts';
+import { collectionPath } from './resource-path.ts';
+import { reuseConnections } from './shared-agent.ts';
 
 /** Where a kind is served: one group/version/plural. */
 export interface ResourceTarget {
@@ -44,11 +45,6 @@ export interface KubeTransport {
   ): Promise<WatchHandle>;
 }
 
-function pathOf(target: ResourceTarget): string {
-  const base = target.group === '' ? `/api/${target.version}` : `/apis/${target.group}/${target.version}`;
-  return `${base}/${target.plural}`;
-}
-
 function toPage(body: unknown): ListPage {
   const list = body as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
   return {
@@ -56,21 +52,6 @@ function toPage(body: unknown): ListPage {
     resourceVersion: list.metadata?.resourceVersion ?? '',
     continueToken: list.metadata?.continue || undefined,
   };
-}
-
-/**
- * client-node builds a new agent for every request, so each one pays a TLS handshake (a
- * cacheless full-fleet query makes thousands; most of its time went there). One keep-alive
- * agent per kubeconfig instead — for requests and watches alike.
- */
-function reuseConnections(config: KubeConfig): void {
-  const internals = config as unknown as {
-    createAgent?: (cluster: unknown, options: AgentOptions) => Agent;
-  };
-  const create = internals.createAgent?.bind(config);
-  if (!create) return;
-  let agent: Agent | undefined;
-  internals.createAgent = (cluster, options) => (agent ??= create(cluster, { ...options, keepAlive: true }));
 }
 
 /** client-node backed transport for custom resources (every CAPI and provider kind is one). */
@@ -107,7 +88,7 @@ export function clientNodeTransport(config: KubeConfig): KubeTransport {
       // died silently (no RST) is noticed and re-established.
       const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
       const controller = await watcher.watch(
-        pathOf(target),
+        collectionPath(target),
         { resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
         (type: string, object: unknown) => onEvent({ type, object }),
         onDone,

@@ -14,21 +14,21 @@ export function loadKubeConfig(path: string, context?: string): Result<LoadedKub
   } catch (err) {
     return {
       ok: false,
-      error: { code: 'INVALID', message: `cannot load kubeconfig ${path}: ${(err as Error).message}` },
+      error: { code: 'VALIDATION', message: `cannot load kubeconfig ${path}: ${(err as Error).message}` },
     };
   }
   if (context) {
     if (!config.getContextObject(context)) {
       return {
         ok: false,
-        error: { code: 'INVALID', message: `kubeconfig ${path} has no context '${context}'` },
+        error: { code: 'VALIDATION', message: `kubeconfig ${path} has no context '${context}'` },
       };
     }
     config.setCurrentContext(context);
   }
   const cluster = config.getCurrentCluster();
   if (!cluster) {
-    return { ok: false, error: { code: 'INVALID', message: `kubeconfig ${path} has no current cluster` } };
+    return { ok: false, error: { code: 'VALIDATION', message: `kubeconfig ${path} has no current cluster` } };
   }
   return { ok: true, value: { config, server: cluster.server } };
 }

@@ -4,6 +4,7 @@ import type { DomainError } from './domain-error.ts';
 import { KindCache, type KindCacheSpec } from './kind-cache.ts';
 import { groupKindKey, type GroupKind } from './kube-object.ts';
 import type { KubeTransport, ResourceTarget } from './kube-transport.ts';
+import { unavailableWriter, type KubeWriter } from './kube-writer.ts';
 import { ResilientListWatch, type ListWatchStatus } from './list-watch.ts';
 
 export interface SyncState {
@@ -19,6 +20,8 @@ export interface ConnectionOptions {
   /** First retry delay after an error; doubles up to maxBackoffMs. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** The write verbs; without one (a read-only test transport) every write answers UNAVAILABLE. */
+  writer?: KubeWriter;
 }
 
 const crdTarget: ResourceTarget = {
@@ -39,6 +42,8 @@ export class ManagementClusterConnection {
   private readonly crdLoop: ResilientListWatch;
   private readonly listeners = new Set<() => void>();
   private started = false;
+  /** Writes to this management cluster (the same connection and credentials as its watches). */
+  readonly writer: KubeWriter;
 
   constructor(
     readonly name: string,
@@ -46,6 +51,7 @@ export class ManagementClusterConnection {
     readonly transport: KubeTransport,
     private readonly options: ConnectionOptions = {},
   ) {
+    this.writer = options.writer ?? unavailableWriter(`management cluster '${name}' has no write path`);
     this.crdLoop = new ResilientListWatch(
       transport,
       crdTarget,

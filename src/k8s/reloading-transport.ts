@@ -1,5 +1,5 @@
 import { toDomainError } from './api-errors.ts';
-import type { Result } from './domain-error.ts';
+import type { DomainErrorCode, Result } from './domain-error.ts';
 import type {
   KubeTransport,
   ListOptions,
@@ -7,10 +7,12 @@ import type {
   WatchEvent,
   WatchHandle,
 } from './kube-transport.ts';
+import type { KubeWriter } from './kube-writer.ts';
 
 export interface LoadedTransport {
   server: string;
   transport: KubeTransport;
+  writer: KubeWriter;
   /** Changes when the kubeconfig does (server, credentials). */
   fingerprint: string;
 }
@@ -20,7 +22,7 @@ export interface LoadedTransport {
  * the credentials: a management cluster that comes back on another address (an embedded one
  * restarted without --port) or with rotated credentials is found again without a restart.
  */
-export class ReloadingTransport implements KubeTransport {
+export class ReloadingTransport implements KubeTransport, KubeWriter {
   private lastReload = 0;
 
   constructor(
@@ -35,8 +37,10 @@ export class ReloadingTransport implements KubeTransport {
   }
 
   private maybeReload(err: unknown): void {
-    if (!err) return;
-    const code = toDomainError(err, 'reload').code;
+    if (err) this.reloadOn(toDomainError(err, 'reload').code);
+  }
+
+  private reloadOn(code: DomainErrorCode): void {
     if (code !== 'UNAVAILABLE' && code !== 'UNAUTHORIZED') return;
     if (this.now() - this.lastReload < this.minIntervalMs) return;
     this.lastReload = this.now();
@@ -73,5 +77,44 @@ export class ReloadingTransport implements KubeTransport {
         onDone(err);
       }),
     );
+  }
+
+  /** Writes answer errors as values: a reload is decided on their code. */
+  private async written<T>(call: (writer: KubeWriter) => Promise<Result<T>>): Promise<Result<T>> {
+    const result = await call(this.current.writer);
+    if (!result.ok) this.reloadOn(result.error.code);
+    return result;
+  }
+
+  read(...args: Parameters<KubeWriter['read']>) {
+    return this.written((w) => w.read(...args));
+  }
+
+  create(...args: Parameters<KubeWriter['create']>) {
+    return this.written((w) => w.create(...args));
+  }
+
+  apply(...args: Parameters<KubeWriter['apply']>) {
+    return this.written((w) => w.apply(...args));
+  }
+
+  mergePatch(...args: Parameters<KubeWriter['mergePatch']>) {
+    return this.written((w) => w.mergePatch(...args));
+  }
+
+  jsonPatch(...args: Parameters<KubeWriter['jsonPatch']>) {
+    return this.written((w) => w.jsonPatch(...args));
+  }
+
+  delete(...args: Parameters<KubeWriter['delete']>) {
+    return this.written((w) => w.delete(...args));
+  }
+
+  getScale(...args: Parameters<KubeWriter['getScale']>) {
+    return this.written((w) => w.getScale(...args));
+  }
+
+  replaceScale(...args: Parameters<KubeWriter['replaceScale']>) {
+    return this.written((w) => w.replaceScale(...args));
   }
 }
