@@ -5,13 +5,14 @@ import type { GatewayContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
 import { matchesLabelSelector, parseLabelSelector, type LabelSelector } from './label-selector.ts';
 import { all, chain } from './maybe-promise.ts';
+import { clusterPhaseOf, type ClusterPhase } from './phases.ts';
 import { pageOf, type Page, type PageArgs } from './pagination.ts';
 import { recordUnavailable } from './partial-errors.ts';
 
 export interface ClusterFilter {
   managementCluster?: string | null;
   namespace?: string | null;
-  phase?: string | null;
+  phase?: ClusterPhase | null;
   kubernetesVersion?: string | null;
   infrastructureKind?: string | null;
   labelSelector?: string | null;
@@ -33,7 +34,7 @@ function compileSelector(filter: ClusterFilter | null | undefined): LabelSelecto
 
 function matchesStatic(cluster: ClusterView, filter: ClusterFilter, selector: LabelSelector | null): boolean {
   if (filter.namespace && cluster.address.namespace !== filter.namespace) return false;
-  if (filter.phase && cluster.phase !== filter.phase) return false;
+  if (filter.phase && clusterPhaseOf(cluster.phase) !== filter.phase) return false;
   if (filter.infrastructureKind && cluster.infrastructureRef?.kind !== filter.infrastructureKind)
     return false;
   if (filter.nameContains && !cluster.address.name.includes(filter.nameContains)) return false;
@@ -116,7 +117,7 @@ export function fleetSummary(
   return chain(filteredClusters(ctx, info, filter), (clusters) =>
     chain(all(clusters.map((c) => kubernetesVersionOf(ctx.reader, c))), (versions) => ({
       clusters: clusters.length,
-      byPhase: countBy(clusters.map((c) => c.phase ?? 'Unknown')),
+      byPhase: countBy(clusters.map((c) => clusterPhaseOf(c.phase) ?? 'Unknown')),
       byKubernetesVersion: countBy(versions.map((v) => v ?? 'unknown')),
       byInfrastructureKind: countBy(clusters.map((c) => c.infrastructureRef?.kind ?? 'none')),
       byManagementCluster: countBy(clusters.map((c) => c.address.managementCluster)),

@@ -19,6 +19,7 @@ import type { GatewayContext } from './context.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
 import { all, chain } from './maybe-promise.ts';
+import { machinePhaseOf, type MachinePhase } from './phases.ts';
 
 export function cluster(
   ctx: GatewayContext,
@@ -118,7 +119,7 @@ export function machinesOfDeployment(
 }
 
 export interface MachineFilter {
-  phase?: string | null;
+  phase?: MachinePhase | null;
   version?: string | null;
   controlPlane?: boolean | null;
   nameContains?: string | null;
@@ -131,7 +132,7 @@ export function filterMachines(
   if (!filter) return machines;
   return machines.filter(
     (m) =>
-      (!filter.phase || m.phase === filter.phase) &&
+      (!filter.phase || machinePhaseOf(m.phase) === filter.phase) &&
       (!filter.version || m.version === filter.version) &&
       (filter.controlPlane == null || m.controlPlane === filter.controlPlane) &&
       (!filter.nameContains || m.address.name.includes(filter.nameContains)),

@@ -12,6 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
 import { usePartialErrors } from '../resolvers/partial-errors.ts';
+import { useEnumValuesHint } from './enum-values-hint.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
 import { ApiFleetReader } from './capi/api-reader.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
@@ -65,7 +66,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     renderGraphiQL,
     maskedErrors: true,
     logging: false,
-    plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors()],
+    plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors(), useEnumValuesHint()],
   });
   return { fleet: fleet.value, schema, context, apiContext, yoga };
 }

@@ -16,24 +16,26 @@ import {
 } from '../refs.ts';
 import { isControlPlane, isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
 import { MachineFilterInput } from './inputs.ts';
+import { ClusterPhaseEnum } from './phases.ts';
+import { replicaCounterFields } from './replica-counters.ts';
+import { clusterPhaseOf } from '../../resolvers/phases.ts';
 
 export const EndpointRef = builder
   .objectRef<{ host: string; port: number }>('APIEndpoint')
   .implement({ fields: (t) => ({ host: t.exposeString('host'), port: t.exposeInt('port') }) });
 
 const VersionCountRef = builder.objectRef<VersionCount>('VersionCount').implement({
-  fields: (t) => ({ version: t.exposeString('version'), replicas: t.exposeInt('replicas') }),
+  fields: (t) => ({
+    version: t.exposeString('version'),
+    replicas: t.exposeInt('replicas', { description: 'How many replicas run this version.' }),
+  }),
 });
 
 export const ReplicaSummaryRef = builder
   .objectRef<ReplicaCounters & { versions: VersionCount[] }>('ReplicaSummary')
   .implement({
     fields: (t) => ({
-      desired: t.exposeInt('desired', { nullable: true }),
-      replicas: t.exposeInt('replicas', { nullable: true }),
-      ready: t.exposeInt('ready', { nullable: true }),
-      available: t.exposeInt('available', { nullable: true }),
-      upToDate: t.exposeInt('upToDate', { nullable: true }),
+      ...replicaCounterFields(t, (s) => s),
       versions: t.field({ type: [VersionCountRef], resolve: (s) => s.versions }),
     }),
   });
@@ -76,7 +78,7 @@ builder.node(ClusterRef, {
   id: nodeId,
   description: 'A workload cluster (cluster.x-k8s.io Cluster).',
   fields: (t) => ({
-    phase: t.exposeString('phase', { nullable: true }),
+    phase: t.field({ type: ClusterPhaseEnum, nullable: true, resolve: (c) => clusterPhaseOf(c.phase) }),
     paused: t.exposeBoolean('paused'),
     kubernetesVersion: t.string({
       nullable: true,

@@ -13,6 +13,7 @@ import {
   ProviderTemplateRef,
 } from '../refs.ts';
 import { isKubeadmControlPlane, isProviderRole, nodeId } from './object-kinds.ts';
+import { replicaCounterFields } from './replica-counters.ts';
 
 export const RolloutStrategyRef = builder.objectRef<RolloutStrategyView>('RolloutStrategy').implement({
   fields: (t) => ({
@@ -27,11 +28,7 @@ ControlPlaneRef.implement({
   description: 'A control plane of any provider, read through the control-plane contract.',
   interfaces: [CapiObjectRef],
   fields: (t) => ({
-    desired: t.int({ nullable: true, description: 'spec.replicas', resolve: (cp) => cp.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (cp) => cp.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (cp) => cp.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (cp) => cp.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (cp) => cp.replicas.upToDate }),
+    ...replicaCounterFields(t, (cp) => cp.replicas),
     version: t.exposeString('version', {
       nullable: true,
       description: 'The desired version (spec.version).',

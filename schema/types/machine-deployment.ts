@@ -14,18 +14,21 @@ import {
 } from '../refs.ts';
 import { RolloutStrategyRef } from './control-plane.ts';
 import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+import { MachineDeploymentPhaseEnum, MachinePoolPhaseEnum } from './phases.ts';
+import { replicaCounterFields } from './replica-counters.ts';
+import { machineDeploymentPhaseOf, machinePoolPhaseOf } from '../../resolvers/phases.ts';
 
 builder.node(MachineDeploymentRef, {
   interfaces: [CapiObjectRef],
   isTypeOf: viewKindIs('MachineDeployment'),
   id: nodeId,
   fields: (t) => ({
-    desired: t.int({ nullable: true, resolve: (v) => v.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (v) => v.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (v) => v.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (v) => v.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (v) => v.replicas.upToDate }),
-    phase: t.exposeString('phase', { nullable: true }),
+    ...replicaCounterFields(t, (v) => v.replicas),
+    phase: t.field({
+      type: MachineDeploymentPhaseEnum,
+      nullable: true,
+      resolve: (v) => machineDeploymentPhaseOf(v.phase),
+    }),
     version: t.exposeString('version', { nullable: true }),
     strategy: t.field({ type: RolloutStrategyRef, nullable: true, resolve: (v) => v.strategy }),
     machineSets: t.field({ type: [MachineSetRef], resolve: (v, _args, ctx) => owned(ctx, v, 'MachineSet') }),
@@ -55,11 +58,7 @@ builder.node(MachineSetRef, {
   isTypeOf: viewKindIs('MachineSet'),
   id: nodeId,
   fields: (t) => ({
-    desired: t.int({ nullable: true, resolve: (v) => v.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (v) => v.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (v) => v.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (v) => v.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (v) => v.replicas.upToDate }),
+    ...replicaCounterFields(t, (v) => v.replicas),
     version: t.exposeString('version', { nullable: true }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => owned(ctx, v, 'Machine') }),
     machineDeployment: t.field({
@@ -77,12 +76,12 @@ builder.node(MachinePoolRef, {
   isTypeOf: viewKindIs('MachinePool'),
   id: nodeId,
   fields: (t) => ({
-    desired: t.int({ nullable: true, resolve: (v) => v.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (v) => v.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (v) => v.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (v) => v.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (v) => v.replicas.upToDate }),
-    phase: t.exposeString('phase', { nullable: true }),
+    ...replicaCounterFields(t, (v) => v.replicas),
+    phase: t.field({
+      type: MachinePoolPhaseEnum,
+      nullable: true,
+      resolve: (v) => machinePoolPhaseOf(v.phase),
+    }),
     version: t.exposeString('version', { nullable: true }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => owned(ctx, v, 'Machine') }),
     infrastructureMachinePool: t.field({

@@ -26,12 +26,15 @@ const UnavailableRef = builder
   });
 
 const CountRef = builder.objectRef<{ key: string; count: number }>('Count').implement({
-  fields: (t) => ({ key: t.exposeString('key'), count: t.exposeInt('count') }),
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    count: t.exposeInt('count', { description: 'How many clusters have this key.' }),
+  }),
 });
 
 const FleetSummaryRef = builder.objectRef<FleetSummary>('FleetSummary').implement({
   fields: (t) => ({
-    clusters: t.exposeInt('clusters'),
+    clusters: t.exposeInt('clusters', { description: 'How many clusters match the filter.' }),
     byPhase: t.field({ type: [CountRef], resolve: (s) => s.byPhase }),
     byKubernetesVersion: t.field({ type: [CountRef], resolve: (s) => s.byKubernetesVersion }),
     byInfrastructureKind: t.field({ type: [CountRef], resolve: (s) => s.byInfrastructureKind }),
@@ -74,7 +77,10 @@ builder.queryType({
       {
         name: 'ClusterConnection',
         fields: (tc) => ({
-          totalCount: tc.int({ resolve: (c) => (c as unknown as ClusterPage).totalCount }),
+          totalCount: tc.int({
+            description: 'How many clusters match the filter, on every page together.',
+            resolve: (c) => (c as unknown as ClusterPage).totalCount,
+          }),
           errors: tc.field({
             type: [UnavailableRef],
             description:
