@@ -19,7 +19,9 @@ const byCode: Record<DomainErrorCode, (error: DomainErrorWithFields, what: strin
   FORBIDDEN: (e) => new ForbiddenError(e.message),
   // 401 rejects the gateway's own credentials, not the caller: the cluster cannot be used.
   UNAUTHORIZED: (e) => new UnavailableError(e.message),
-  INVALID: (e) => new ValidationError(e.message, e.fields ?? []),
+  VALIDATION: (e) => new ValidationError(e.message, e.fields ?? []),
+  // A create whose name is taken: the caller must pick another name or change the existing object.
+  ALREADY_EXISTS: (e) => new ConflictError(e.message),
   UNAVAILABLE: (e) => new UnavailableError(e.message),
   // Not an expected failure: a plain Error, which the schema never shows the message of.
   INTERNAL: (e) => new Error(e.message),

@@ -12,8 +12,9 @@ export const EXAMPLE_QUERY = `{
   clusters(first: 20) {
     edges { node {
       name namespace phase kubernetesVersion
-      controlPlane { replicas ready version machines { name phase version infrastructureMachine { kind providerID } } }
-      machineDeployments { name replicas ready machineSets { name machines { name phase nodeName } } }
+      # desired = spec.replicas (what you asked for); replicas = how many exist right now
+      controlPlane { desired ready upToDate version machines { name phase version infrastructureMachine { kind providerID } } }
+      machineDeployments { name phase desired ready upToDate machineSets { name machines { name phase nodeName } } }
       conditions { type status reason }
     } }
   }

@@ -19,13 +19,14 @@ describe('domain errors → GraphQL error types', () => {
     expect(of('FORBIDDEN')).toBeInstanceOf(ForbiddenError);
     expect(of('UNAUTHORIZED')).toBeInstanceOf(UnavailableError);
     expect(of('UNAVAILABLE')).toBeInstanceOf(UnavailableError);
-    expect(of('INVALID')).toBeInstanceOf(ValidationError);
+    expect(of('VALIDATION')).toBeInstanceOf(ValidationError);
+    expect(of('ALREADY_EXISTS')).toBeInstanceOf(ConflictError);
     expect(of('CONFLICT').message).toBe('CONFLICT happened');
   });
 
   it('keeps the field paths of a validation failure', () => {
     const error = toGraphQLError({
-      code: 'INVALID',
+      code: 'VALIDATION',
       message: 'Cluster.cluster.x-k8s.io "a" is invalid',
       fields: [{ path: 'spec.replicas', message: 'must be odd' }],
     });
