@@ -255,11 +255,17 @@ export function startEngine(options: EngineOptions): Engine {
             enqueueObject('mhc', mhc);
         return;
       }
-      case 'controlplane.cluster.x-k8s.io/KubeadmControlPlane':
+      case 'controlplane.cluster.x-k8s.io/KubeadmControlPlane': {
         enqueueObject('kcp', object);
         enqueueCluster(object);
         enqueueMachinesOf(object);
+        // MachineSets held back by preflight checks look at the control plane's status.
+        const clusterName = clusterNameOf(object);
+        if (clusterName)
+          for (const ms of cache.informer(TYPES.machineSet).byCluster(namespace, clusterName))
+            enqueueObject('ms', ms);
         return;
+      }
       case 'cluster.x-k8s.io/MachineHealthCheck':
         enqueueObject('mhc', object);
         return;

@@ -24,6 +24,12 @@ import {
   createMachineChildren,
   readObjectRef,
 } from './machine-factory.ts';
+import {
+  PREFLIGHT_RETRY_SECONDS,
+  type PreflightResult,
+  blockedScaleUpMessage,
+  runPreflightChecks,
+} from './machine-set-preflight.ts';
 import { labelValue, randomSuffix, stableFraction } from './naming.ts';
 import { numberField, recordField, stringField, stringMapField } from './object-fields.ts';
 import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
@@ -138,22 +144,36 @@ export async function reconcileMachineSet(
   if (written?.ok) ms = written.value;
 
   let problem: { reason: string; message: string; retryMs: number } | undefined;
-  let remediating = 0;
+  let preflight: PreflightResult = { state: 'passed' };
+  const live = machines.filter((machine) => !machine.metadata.deletionTimestamp);
+  const toRemediate = live.filter((m) => findCondition(m.status, 'OwnerRemediated')?.status === 'False');
+  const remediating = toRemediate.length;
   const active: KubeObject[] = [];
-  for (const machine of machines) {
-    if (machine.metadata.deletionTimestamp) continue;
-    if (findCondition(machine.status, 'OwnerRemediated')?.status === 'False') {
-      remediating++;
-      await deleteObject(ctx, TYPES.machine, machine);
-      continue;
+  if (toRemediate.length > 0) {
+    const checked = runPreflightChecks(ctx, cluster, ms, 'Machine remediation');
+    if (checked.state === 'passed') {
+      for (const machine of toRemediate) await deleteObject(ctx, TYPES.machine, machine);
+    } else {
+      // Held back: the machines stay (and count) until the checks pass.
+      active.push(...toRemediate);
+      preflight = checked;
+      if (checked.state === 'blocked') await deferRemediation(ctx, toRemediate, checked.messages);
     }
+  }
+  for (const machine of live) {
+    if (toRemediate.includes(machine)) continue;
     active.push(machine);
     await repairChildren(ctx, ms, machine);
   }
 
   const desired = numberField(ms, 'spec.replicas') ?? 1;
   const createDisabled = ms.metadata.annotations?.['cluster.x-k8s.io/disable-machine-create'] === 'true';
-  if (active.length < desired && !createDisabled) {
+  const scaleUpCheck =
+    active.length < desired && !createDisabled && preflight.state === 'passed'
+      ? runPreflightChecks(ctx, cluster, ms, 'Scale up')
+      : undefined;
+  if (scaleUpCheck && scaleUpCheck.state !== 'passed') preflight = scaleUpCheck;
+  if (active.length < desired && !createDisabled && scaleUpCheck?.state === 'passed') {
     for (let i = active.length; i < desired; i++) {
       const blueprint = blueprintFor(ms, `${name}-${randomSuffix()}`);
       if (!blueprint) {
@@ -191,6 +211,13 @@ export async function reconcileMachineSet(
     const conditions = machineSummaryConditions(counts, desired);
     if (problem) {
       conditions.push({ type: 'ScalingUp', status: true, reason: problem.reason, message: problem.message });
+    } else if (scaleUpCheck?.state === 'blocked' && counts.replicas < desired) {
+      conditions.push({
+        type: 'ScalingUp',
+        status: true,
+        reason: 'ScalingUp',
+        message: blockedScaleUpMessage(counts.replicas, desired, scaleUpCheck.messages),
+      });
     }
     setConditions(
       ctx,
@@ -212,5 +239,32 @@ export async function reconcileMachineSet(
     );
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
-  return problem ? { requeueAfterMs: problem.retryMs } : undefined;
+  if (problem) return { requeueAfterMs: problem.retryMs };
+  if (preflight.state === 'blocked') return { requeueAfterMs: ctx.scaled(PREFLIGHT_RETRY_SECONDS) };
+  if (preflight.state === 'pending') return { requeueAfterMs: 200 };
+  return undefined;
+}
+
+/** A remediation the preflight checks hold back shows on the machines (RemediationDeferred). */
+async function deferRemediation(
+  ctx: EngineContext,
+  machines: KubeObject[],
+  messages: string[],
+): Promise<void> {
+  for (const machine of machines)
+    await updateStatus(ctx, TYPES.machine, machine, (status) =>
+      setConditions(
+        ctx,
+        status,
+        [
+          {
+            type: 'OwnerRemediated',
+            status: false,
+            reason: 'RemediationDeferred',
+            message: messages.map((m) => `* ${m}`).join('\n'),
+          },
+        ],
+        machine.metadata.generation,
+      ),
+    );
 }
