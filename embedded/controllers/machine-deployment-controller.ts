@@ -13,6 +13,7 @@ import {
   createObject,
   deleteObject,
   ensureOwnerReference,
+  now,
   ownerReference,
   setConditions,
   updateObject,
@@ -20,6 +21,7 @@ import {
 } from './engine-context.ts';
 import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-children.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setMachineDeploymentLegacyStatus } from './legacy-status.ts';
 import { ownedMachines } from './machine-set-controller.ts';
 import { desiredTemplateHash, machineSetIsCurrent, rolloutAfterPassed } from './machine-up-to-date.ts';
 import { labelValue, stableJson, stableSuffix } from './naming.ts';
@@ -351,6 +353,14 @@ export async function reconcileMachineDeployment(
       ],
       mdNow.metadata.generation,
     );
+    setMachineDeploymentLegacyStatus(status, {
+      sets: ownedMachineSets(ctx, mdNow),
+      newest: ctx.cache.informer(TYPES.machineSet).get(namespace, currentMs.metadata.name ?? ''),
+      replicas,
+      maxUnavailable,
+      availableReplicas: counts.availableReplicas,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
 }

@@ -12,12 +12,14 @@ import {
   addFinalizer,
   controllerOwner,
   deleteObject,
+  now,
   setConditions,
   updateObject,
   updateStatus,
 } from './engine-context.ts';
 import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-children.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setMachineSetLegacyStatus } from './legacy-status.ts';
 import {
   type MachineBlueprint,
   createMachine,
@@ -237,6 +239,18 @@ export async function reconcileMachineSet(
       ],
       generation,
     );
+    // CAPI counts the machines listed at the start of the reconcile (s.machines), not those it created.
+    setMachineSetLegacyStatus(msNow, status, {
+      machines,
+      desired,
+      ...(scaleUpCheck?.state === 'blocked'
+        ? { createBlocked: { reason: 'PreflightCheckFailed', message: scaleUpCheck.messages.join('; ') } }
+        : problem
+          ? { createBlocked: { reason: 'MachineCreationFailed', message: problem.message } }
+          : {}),
+      now: now(ctx),
+      nowMs: ctx.clock.now(),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
   if (problem) return { requeueAfterMs: problem.retryMs };
