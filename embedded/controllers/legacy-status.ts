@@ -101,7 +101,7 @@ export interface MachineSetLegacyInput {
   machines: KubeObject[];
   desired: number;
   /** Why machines could not be created: preflight messages or a creation failure. */
-  createBlocked?: { reason: 'PreflightCheckFailed' | 'MachineCreationFailed'; message: string };
+  createBlocked?: { reason: string; message: string };
   now: string;
   nowMs: number;
 }

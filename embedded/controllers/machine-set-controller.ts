@@ -110,14 +110,19 @@ const deleteStep: DeleteChildrenStep = {
 };
 
 /** Recreates the InfraMachine / bootstrap config of a machine that has not started, if missing. */
-async function repairChildren(ctx: EngineContext, ms: KubeObject, machine: KubeObject): Promise<void> {
+async function repairChildren(
+  ctx: EngineContext,
+  ms: KubeObject,
+  machine: KubeObject,
+): Promise<{ reason: string; message: string; retryMs: number } | undefined> {
   if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') return;
   const infraRef = readObjectRef(machine, 'spec.infrastructureRef');
   if (!infraRef) return;
   const found = ctx.cache.getRef(infraRef.apiGroup, infraRef.kind, machine.metadata.namespace, infraRef.name);
   if (found.state !== 'missing') return;
   const blueprint = blueprintFor(ms, machine.metadata.name ?? '');
-  if (blueprint) await createMachineChildren(ctx, machine, blueprint);
+  const result = blueprint ? await createMachineChildren(ctx, machine, blueprint) : undefined;
+  return result && !result.ok ? result : undefined;
 }
 
 export async function reconcileMachineSet(
@@ -147,6 +152,7 @@ export async function reconcileMachineSet(
 
   let problem: { reason: string; message: string; retryMs: number } | undefined;
   let preflight: PreflightResult = { state: 'passed' };
+  let repairProblem: { reason: string; message: string; retryMs: number } | undefined;
   const live = machines.filter((machine) => !machine.metadata.deletionTimestamp);
   const toRemediate = live.filter((m) => findCondition(m.status, 'OwnerRemediated')?.status === 'False');
   const remediating = toRemediate.length;
@@ -165,7 +171,8 @@ export async function reconcileMachineSet(
   for (const machine of live) {
     if (toRemediate.includes(machine)) continue;
     active.push(machine);
-    await repairChildren(ctx, ms, machine);
+    // A machine whose InfraMachine / bootstrap config the API server refused is still being created.
+    repairProblem ??= await repairChildren(ctx, ms, machine);
   }
 
   const desired = numberField(ms, 'spec.replicas') ?? 1;
@@ -245,18 +252,30 @@ export async function reconcileMachineSet(
       desired,
       ...(scaleUpCheck?.state === 'blocked'
         ? { createBlocked: { reason: 'PreflightCheckFailed', message: scaleUpCheck.messages.join('; ') } }
-        : problem
-          ? { createBlocked: { reason: 'MachineCreationFailed', message: problem.message } }
+        : (problem ?? repairProblem)
+          ? {
+              createBlocked: {
+                reason: legacyCreateReason((problem ?? repairProblem)?.reason ?? ''),
+                message: (problem ?? repairProblem)?.message ?? '',
+              },
+            }
           : {}),
       now: now(ctx),
       nowMs: ctx.clock.now(),
     });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
-  if (problem) return { requeueAfterMs: problem.retryMs };
+  if (problem ?? repairProblem) return { requeueAfterMs: (problem ?? repairProblem)?.retryMs };
   if (preflight.state === 'blocked') return { requeueAfterMs: ctx.scaled(PREFLIGHT_RETRY_SECONDS) };
   if (preflight.state === 'pending') return { requeueAfterMs: 200 };
   return undefined;
+}
+
+/** MachinesCreated's v1beta1 reason for a failed machine creation (CAPI's three, by the step that failed). */
+function legacyCreateReason(reason: string): string {
+  return ['InfrastructureTemplateCloningFailed', 'BootstrapTemplateCloningFailed'].includes(reason)
+    ? reason
+    : 'MachineCreationFailed';
 }
 
 /** A remediation the preflight checks hold back shows on the machines (RemediationDeferred). */
