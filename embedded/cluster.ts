@@ -5,6 +5,7 @@
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
+import type { EngineLogger } from './controllers/reconcile-errors.ts';
 import { capiConverters } from './conversion/capi-converters.ts';
 import { capiReleaseFor, installClusterctlInventory } from './clusterctl-inventory.ts';
 import { installDemo } from './demo/install-demo.ts';
@@ -32,6 +33,8 @@ export interface EmbeddedClusterOptions {
   controllers?: boolean;
   /** Watch history length (events) before resourceVersions expire with 410; server default otherwise. */
   historySize?: number;
+  /** Where the engine logs why it is stuck (default: JSON lines on stderr). */
+  engineLogger?: EngineLogger;
 }
 
 export interface EmbeddedCluster {
@@ -87,6 +90,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     kubeconfigPath: server.kubeconfigPath,
     speed: options.speed,
     faults: options.faults,
+    ...(options.engineLogger ? { logger: options.engineLogger } : {}),
   });
   const webhooks = capiAdmissionPlugins(engine.admissionLookup);
   server.admission.mutating.push(...webhooks.mutating);

@@ -28,6 +28,7 @@ import {
 } from './kubeconfig-secret.ts';
 import { lowestVersion } from './kubernetes-version.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setControlPlaneLegacyStatus } from './legacy-status.ts';
 import {
   type MachineBlueprint,
   createMachine,
@@ -360,6 +361,15 @@ export async function reconcileKubeadmControlPlane(
       ],
       kcpNow.metadata.generation,
     );
+    setControlPlaneLegacyStatus(kcpNow, status, {
+      machines: current,
+      desired,
+      upToDate: current.length - outdated,
+      outdated,
+      initialized,
+      certificatesReady,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };

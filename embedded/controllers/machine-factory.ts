@@ -129,8 +129,14 @@ export async function createMachineChildren(
     infraKind.type.version,
   );
   const created = await createObject(ctx, infraKind.type, infra);
+  // CAPI's MachinesCreated reasons (v1beta1) for a clone the API server refuses.
   if (!created.ok && created.code !== 409)
-    return { ok: false, reason: 'CreateFailed', message: created.message, retryMs: 1_000 };
+    return {
+      ok: false,
+      reason: 'InfrastructureTemplateCloningFailed',
+      message: created.message,
+      retryMs: 1_000,
+    };
 
   if ('template' in blueprint.bootstrap) {
     const ref = blueprint.bootstrap.template;
@@ -153,7 +159,7 @@ export async function createMachineChildren(
     );
     const result = await createObject(ctx, configKind.type, config);
     if (!result.ok && result.code !== 409)
-      return { ok: false, reason: 'CreateFailed', message: result.message, retryMs: 1_000 };
+      return { ok: false, reason: 'BootstrapTemplateCloningFailed', message: result.message, retryMs: 1_000 };
   } else if ('kubeadmConfigSpec' in blueprint.bootstrap) {
     const config: KubeObject = {
       apiVersion: `${TYPES.kubeadmConfig.group}/${TYPES.kubeadmConfig.version}`,
