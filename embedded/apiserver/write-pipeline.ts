@@ -40,6 +40,12 @@ export interface WriteOptions {
   fieldManager?: string;
   /** `false`: the write was validated at its request version already (`None` conversion). */
   validate?: false;
+  /**
+   * A write through the scale subresource: admission sees the `Scale` objects (subresource
+   * `scale`), as webhooks registered for `<resource>/scale` do; webhooks of the main resource
+   * see nothing, as their rules do not match the subresource.
+   */
+  scale?: (obj: KubeObject) => KubeObject;
 }
 
 export interface WriteResult {
@@ -147,7 +153,7 @@ async function admit(
     if (!response.allowed) reject(response);
     else warnings.push(...(response.warnings ?? []));
   }
-  if (request.object && ctx.admission.mutating.length) {
+  if (request.object && ctx.admission.mutating.length && request.subresource !== 'scale') {
     request.object = schemaCheck(rt, request.object, request.oldObject, {
       fieldValidation: 'Ignore',
       dryRun: false,
@@ -390,8 +396,22 @@ export async function persist(
     ...(old ? { oldObject: old } : {}),
     dryRun: opts.dryRun,
   };
-  const admissionWarnings = await admit(ctx, request, rt, opts);
-  next = request.object ?? next;
+  let admissionWarnings: string[];
+  if (opts.scale) {
+    const scaleRequest: AdmissionRequest = {
+      ...request,
+      kind: 'Scale',
+      subresource: 'scale',
+      object: opts.scale(next),
+      ...(old ? { oldObject: opts.scale(old) } : {}),
+    };
+    admissionWarnings = await admit(ctx, scaleRequest, rt, opts);
+    // The schema check admission would have run after mutating plugins: none ran on the object.
+    next = schemaCheck(rt, next, old, { ...opts, fieldValidation: 'Ignore' }).object;
+  } else {
+    admissionWarnings = await admit(ctx, request, rt, opts);
+    next = request.object ?? next;
+  }
   next.apiVersion = apiVersionOf(rt);
   next.kind = rt.kind;
 
