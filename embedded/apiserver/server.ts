@@ -33,7 +33,12 @@ import { ResourceRegistry } from './registry.ts';
 import type { ApiRequest } from './request.ts';
 import { handleResource } from './resource-handler.ts';
 import { resolveRoute, type Route } from './route.ts';
-import { builtinCrdsFor, openApiV3Document, openApiV3Paths } from './schema-adapter.ts';
+import {
+  builtinCrdsFor,
+  builtinSchemaAnnotation,
+  openApiV3Document,
+  openApiV3Paths,
+} from './schema-adapter.ts';
 import { ObjectStore } from './store.ts';
 import { ObjectLocks } from './object-locks.ts';
 import { persist } from './write-pipeline.ts';
@@ -91,8 +96,16 @@ function formatUrl(host: string, port: number): string {
   return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** A CRD this build's table (or an older build's) created, as opposed to one a user applied. */
 function isBuiltinCrd(crd: KubeObject): boolean {
-  return JSON.stringify(crd['spec'] ?? {}).includes('built-in schema of the embedded cluster');
+  return (
+    crd.metadata.annotations?.[builtinSchemaAnnotation] !== undefined ||
+    JSON.stringify(crd['spec'] ?? {}).includes('built-in schema of the embedded cluster')
+  );
+}
+
+function fingerprintOf(crd: KubeObject): string | undefined {
+  return crd.metadata.annotations?.[builtinSchemaAnnotation];
 }
 
 function storageVersion(crd: KubeObject): string | undefined {
@@ -123,12 +136,13 @@ async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<vo
   for (const crd of builtinCrdsFor(capiApi)) {
     const stored = ctx.store.get(crdResourceKey, '', crd.metadata.name ?? '')?.obj;
     // A data dir from an older build keeps its built-in CRDs, brought up to the served versions
-    // of this one (v1beta1 next to v1beta2); a real CRD applied over a built-in one stays.
+    // and schemas of this one (v1beta1 next to v1beta2, the generated CAPI schemas); a real CRD
+    // applied over a built-in one stays.
     const upgrade =
       stored !== undefined &&
       isBuiltinCrd(stored) &&
       storageVersion(stored) === storageVersion(crd) &&
-      servedVersions(stored) !== servedVersions(crd);
+      (servedVersions(stored) !== servedVersions(crd) || fingerprintOf(stored) !== fingerprintOf(crd));
     if (stored && !upgrade) continue;
     const next = structuredClone(crd);
     if (stored) next.metadata.resourceVersion = stored.metadata.resourceVersion;
