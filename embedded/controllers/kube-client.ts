@@ -11,7 +11,7 @@ import {
   Watch,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import type { Agent, AgentOptions } from 'node:https';
+import { reuseConnections } from '../../src/k8s/shared-agent.ts';
 import type { KubeObject } from '../apiserver/admission.ts';
 import { isRecord } from './object-fields.ts';
 
@@ -59,18 +59,6 @@ async function attempt<T>(call: () => Promise<T>): Promise<KubeResult<T>> {
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-/**
- * client-node builds a new https.Agent for every request, so each call pays a TLS handshake on
- * both ends — most of the engine's CPU went there. One keep-alive agent per client instead.
- */
-function reuseConnections(config: KubeConfig): void {
-  const internals = config as unknown as { createAgent?: (cluster: unknown, options: AgentOptions) => Agent };
-  const create = internals.createAgent?.bind(config);
-  if (!create) return;
-  let agent: Agent | undefined;
-  internals.createAgent = (cluster, options) => (agent ??= create(cluster, { ...options, keepAlive: true }));
-}
 
 export class KubeClient {
   private readonly config: KubeConfig;
