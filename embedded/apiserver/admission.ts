@@ -7,33 +7,10 @@
  * holds that object's write lock until admission and storage are done.
  */
 
-export type KubeObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name?: string;
-    generateName?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    ownerReferences?: Array<{
-      apiVersion: string;
-      kind: string;
-      name: string;
-      uid: string;
-      controller?: boolean;
-      blockOwnerDeletion?: boolean;
-    }>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-};
+/** The one object type of the lower Kubernetes layer; admission sees objects before they are named. */
+import type { KubeObjectDraft as KubeObject } from '../../src/k8s/kube-object.ts';
+
+export type { KubeObject };
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 

@@ -1,11 +1,16 @@
 /**
  * One list+watch per kind with an indexed in-memory store, shared by every controller (as
- * controller-runtime's shared informers are). Relists on 410 Gone or a broken watch; writes the
- * engine makes are put into the store at once so the next reconcile does not act on a stale view.
+ * controller-runtime's shared informers are). The list+watch loop is the gateway's (src/k8s:
+ * relists on 410 Gone, backs off and retries on anything else); writes the engine makes are put
+ * into the store at once so the next reconcile does not act on a stale view.
  */
+import { exponentialBackoff } from '../../src/k8s/backoff.ts';
+import { ResilientListWatch } from '../../src/k8s/list-watch.ts';
 import type { KubeObject } from '../apiserver/admission.ts';
-import type { KubeClient, ResourceType, WatchEventType, WatchHandle } from './kube-client.ts';
+import type { KubeClient, ResourceType } from './kube-client.ts';
 import { LABELS } from './labels.ts';
+
+type StoreEvent = 'MODIFIED' | 'DELETED';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 export type InformerListener = (event: InformerEvent, object: KubeObject) => void;
@@ -34,19 +39,32 @@ export class Informer {
   private readonly store = new Map<string, KubeObject>();
   private readonly index = new Map<string, Set<string>>();
   private readonly listeners: InformerListener[] = [];
-  private watch: WatchHandle | undefined;
-  private resourceVersion = '';
-  private stopped = false;
-  private backoffMs = 100;
+  private readonly loop: ResilientListWatch;
   private syncedFlag = false;
   private readonly syncWaiters: Array<() => void> = [];
   /** uids seen deleted: a late write response must not bring them back. */
   private readonly tombstones = new Set<string>();
 
   constructor(
-    private readonly client: KubeClient,
+    client: KubeClient,
     readonly type: ResourceType,
-  ) {}
+  ) {
+    this.loop = new ResilientListWatch(
+      client.transport,
+      type,
+      {
+        reset: (items) => this.replace(items),
+        upsert: (object) => this.apply('MODIFIED', this.typed(object)),
+        remove: (object) => this.apply('DELETED', this.typed(object)),
+      },
+      {
+        backoff: exponentialBackoff(100, 5_000),
+        onStatus: (status) => {
+          if (status.listed) this.markSynced();
+        },
+      },
+    );
+  }
 
   get synced(): boolean {
     return this.syncedFlag;
@@ -57,12 +75,11 @@ export class Informer {
   }
 
   start(): void {
-    void this.relist();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.watch?.stop();
+    void this.loop.stop();
   }
 
   whenSynced(): Promise<void> {
@@ -123,7 +140,30 @@ export class Informer {
     }
   }
 
-  private apply(event: WatchEventType, object: KubeObject): void {
+  /** Lists carry no apiVersion/kind per item (watch events do). */
+  private typed(object: KubeObject): KubeObject {
+    object.apiVersion ||= `${this.type.group}/${this.type.version}`;
+    object.kind ||= this.type.kind;
+    return object;
+  }
+
+  private markSynced(): void {
+    if (this.syncedFlag) return;
+    this.syncedFlag = true;
+    for (const resolve of this.syncWaiters.splice(0)) resolve();
+  }
+
+  /** A (re)list: every listed object as a change, and whatever the list no longer holds as deleted. */
+  private replace(items: KubeObject[]): void {
+    const seen = new Set<string>();
+    for (const item of items) {
+      seen.add(this.keyOf(item));
+      this.apply('MODIFIED', this.typed(item));
+    }
+    for (const [key, object] of [...this.store]) if (!seen.has(key)) this.apply('DELETED', object);
+  }
+
+  private apply(event: StoreEvent, object: KubeObject): void {
     const key = this.keyOf(object);
     const current = this.store.get(key);
     if (event === 'DELETED') {
@@ -162,63 +202,5 @@ export class Informer {
 
   private emit(event: InformerEvent, object: KubeObject): void {
     for (const listener of this.listeners) listener(event, object);
-  }
-
-  private async relist(): Promise<void> {
-    if (this.stopped) return;
-    const listed = await this.client.list(this.type);
-    if (this.stopped) return;
-    if (!listed.ok) {
-      this.retryLater(() => this.relist());
-      return;
-    }
-    const seen = new Set<string>();
-    for (const item of listed.value.items) {
-      seen.add(this.keyOf(item));
-      this.apply('MODIFIED', item);
-    }
-    for (const [key, object] of [...this.store]) if (!seen.has(key)) this.apply('DELETED', object);
-    this.resourceVersion = listed.value.resourceVersion;
-    this.backoffMs = 100;
-    if (!this.syncedFlag) {
-      this.syncedFlag = true;
-      for (const resolve of this.syncWaiters.splice(0)) resolve();
-    }
-    await this.startWatch();
-  }
-
-  private async startWatch(): Promise<void> {
-    if (this.stopped) return;
-    let gone = false;
-    try {
-      this.watch = await this.client.watch(
-        this.type,
-        this.resourceVersion,
-        (event, object) => {
-          if (event === 'ERROR') {
-            gone = true;
-            return;
-          }
-          const version = object.metadata?.resourceVersion;
-          if (version) this.resourceVersion = version;
-          if (event !== 'BOOKMARK') this.apply(event, object);
-        },
-        (error) => {
-          if (this.stopped) return;
-          if (gone) this.retryLater(() => this.relist());
-          else if (error) this.retryLater(() => this.relist());
-          else void this.startWatch();
-        },
-      );
-    } catch {
-      this.retryLater(() => this.relist());
-    }
-  }
-
-  private retryLater(action: () => Promise<void>): void {
-    if (this.stopped) return;
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, 5_000);
-    setTimeout(() => void action(), delay).unref();
   }
 }

@@ -1,194 +1,92 @@
 /**
- * The engine's thin client of its API server: client-node over HTTPS, as real controllers
- * talk to theirs. Every call returns a result value; callers decide what a 404 or 409 means.
+ * The engine's thin client of its API server, over the lower Kubernetes layer the gateway uses
+ * (src/k8s: one transport, one keep-alive agent, one error mapping): client-node over HTTPS, as
+ * real controllers talk to theirs. Every call returns a result value; callers decide what a 404
+ * or 409 means.
  */
+import type { V1Secret } from '@kubernetes/client-node';
+import type { DomainError, DomainErrorCode, Result } from '../../src/k8s/domain-error.ts';
 import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  PatchStrategy,
-  type V1Secret,
-  Watch,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import type { Agent, AgentOptions } from 'node:https';
+  clientNodeTransport,
+  type KubeTransport,
+  type ResourceTarget,
+} from '../../src/k8s/kube-transport.ts';
+import { clientNodeWriter, type KubeWriter } from '../../src/k8s/kube-writer.ts';
+import { loadKubeConfig } from '../../src/k8s/kubeconfig.ts';
 import type { KubeObject } from '../apiserver/admission.ts';
-import { isRecord } from './object-fields.ts';
 
-export interface ResourceType {
-  group: string;
-  version: string;
-  plural: string;
+export interface ResourceType extends ResourceTarget {
   kind: string;
-  namespaced: boolean;
 }
 
-export type KubeResult<T> = { ok: true; value: T } | { ok: false; code: number; message: string };
+/** `code` is the HTTP status the error stands for (controllers branch on 404 and 409). */
+export type KubeResult<T> =
+  { ok: true; value: T } | { ok: false; code: number; message: string; error: DomainError };
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+const statusOf: Record<DomainErrorCode, number> = {
+  VALIDATION: 422,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  CONFLICT: 409,
+  GONE: 410,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
 
-export interface WatchHandle {
-  stop(): void;
+function toKubeResult<T>(result: Result<T>): KubeResult<T> {
+  if (result.ok) return result;
+  return { ok: false, code: statusOf[result.error.code], message: result.error.message, error: result.error };
 }
 
-function failure(error: unknown): { ok: false; code: number; message: string } {
-  if (isRecord(error) && typeof error.code === 'number') {
-    const body = error.body;
-    let message = error instanceof Error ? error.message : `HTTP ${error.code}`;
-    if (typeof body === 'string') {
-      try {
-        const parsed: unknown = JSON.parse(body);
-        if (isRecord(parsed) && typeof parsed.message === 'string') message = parsed.message;
-      } catch {
-        // a non-JSON body keeps the exception's message
-      }
-    } else if (isRecord(body) && typeof body.message === 'string') {
-      message = body.message;
-    }
-    return { ok: false, code: error.code, message };
-  }
-  return { ok: false, code: 0, message: error instanceof Error ? error.message : String(error) };
-}
-
-async function attempt<T>(call: () => Promise<T>): Promise<KubeResult<T>> {
-  try {
-    return { ok: true, value: await call() };
-  } catch (error) {
-    return failure(error);
-  }
-}
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-/**
- * client-node builds a new https.Agent for every request, so each call pays a TLS handshake on
- * both ends — most of the engine's CPU went there. One keep-alive agent per client instead.
- */
-function reuseConnections(config: KubeConfig): void {
-  const internals = config as unknown as { createAgent?: (cluster: unknown, options: AgentOptions) => Agent };
-  const create = internals.createAgent?.bind(config);
-  if (!create) return;
-  let agent: Agent | undefined;
-  internals.createAgent = (cluster, options) => (agent ??= create(cluster, { ...options, keepAlive: true }));
-}
+const secrets: ResourceTarget = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 
 export class KubeClient {
-  private readonly config: KubeConfig;
-  private readonly custom: CustomObjectsApi;
-  private readonly core: CoreV1Api;
-  private readonly watcher: Watch;
+  /** Lists and watches (the engine's informers run src/k8s's list-watch over it). */
+  readonly transport: KubeTransport;
+  private readonly writer: KubeWriter;
 
   constructor(kubeconfigPath: string) {
-    this.config = new KubeConfig();
-    this.config.loadFromFile(kubeconfigPath);
-    reuseConnections(this.config);
-    this.custom = this.config.makeApiClient(CustomObjectsApi);
-    this.core = this.config.makeApiClient(CoreV1Api);
-    this.watcher = new Watch(this.config);
+    const loaded = loadKubeConfig(kubeconfigPath);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    this.transport = clientNodeTransport(loaded.value.config);
+    this.writer = clientNodeWriter(loaded.value.config);
   }
 
-  list(type: ResourceType): Promise<KubeResult<{ items: KubeObject[]; resourceVersion: string }>> {
-    return attempt(async () => {
-      const body: unknown = await this.custom.listClusterCustomObject({
-        group: type.group,
-        version: type.version,
-        plural: type.plural,
-      });
-      const items = isRecord(body) && Array.isArray(body.items) ? (body.items as KubeObject[]) : [];
-      const resourceVersion =
-        isRecord(body) && isRecord(body.metadata) && typeof body.metadata.resourceVersion === 'string'
-          ? body.metadata.resourceVersion
-          : '';
-      // Lists carry no apiVersion/kind per item.
-      for (const item of items) {
-        item.apiVersion = `${type.group}/${type.version}`;
-        item.kind = type.kind;
-      }
-      return { items, resourceVersion };
-    });
-  }
-
-  async watch(
-    type: ResourceType,
-    resourceVersion: string,
-    onEvent: (event: WatchEventType, object: KubeObject) => void,
-    onDone: (error: unknown) => void,
-  ): Promise<WatchHandle> {
-    const path = `/apis/${type.group}/${type.version}/${type.plural}`;
-    const controller = await this.watcher.watch(
-      path,
-      { resourceVersion, allowWatchBookmarks: true },
-      (phase, object: unknown) => {
-        if (isRecord(object)) onEvent(phase as WatchEventType, object as KubeObject);
-      },
-      onDone,
-    );
-    return { stop: () => controller.abort() };
-  }
-
-  create(type: ResourceType, object: KubeObject): Promise<KubeResult<KubeObject>> {
-    const namespace = object.metadata.namespace ?? '';
-    return attempt(async () => {
-      const body = type.namespaced
-        ? await this.custom.createNamespacedCustomObject({ ...this.address(type), namespace, body: object })
-        : await this.custom.createClusterCustomObject({ ...this.address(type), body: object });
-      return body as KubeObject;
-    });
+  async create(type: ResourceType, object: KubeObject): Promise<KubeResult<KubeObject>> {
+    return toKubeResult(await this.writer.create(type, object));
   }
 
   /** JSON merge patch; include `metadata.resourceVersion` in the patch for optimistic concurrency. */
-  patch(
+  async patch(
     type: ResourceType,
     namespace: string,
     name: string,
     patch: Record<string, unknown>,
     subresource?: 'status',
   ): Promise<KubeResult<KubeObject>> {
-    return attempt(async () => {
-      const request = { ...this.address(type), namespace, name, body: patch };
-      if (!type.namespaced) {
-        const clusterRequest = { ...this.address(type), name, body: patch };
-        return (await (subresource === 'status'
-          ? this.custom.patchClusterCustomObjectStatus(clusterRequest, mergePatch)
-          : this.custom.patchClusterCustomObject(clusterRequest, mergePatch))) as KubeObject;
-      }
-      return (await (subresource === 'status'
-        ? this.custom.patchNamespacedCustomObjectStatus(request, mergePatch)
-        : this.custom.patchNamespacedCustomObject(request, mergePatch))) as KubeObject;
-    });
+    const key = { namespace: type.namespaced ? namespace : undefined, name };
+    return toKubeResult(await this.writer.mergePatch(type, key, patch, { subresource }));
   }
 
-  delete(type: ResourceType, namespace: string, name: string): Promise<KubeResult<unknown>> {
-    return attempt(() =>
-      type.namespaced
-        ? this.custom.deleteNamespacedCustomObject({
-            ...this.address(type),
-            namespace,
-            name,
-            propagationPolicy: 'Background',
-          })
-        : this.custom.deleteClusterCustomObject({
-            ...this.address(type),
-            name,
-            propagationPolicy: 'Background',
-          }),
-    );
+  async delete(type: ResourceType, namespace: string, name: string): Promise<KubeResult<unknown>> {
+    const key = { namespace: type.namespaced ? namespace : undefined, name };
+    return toKubeResult(await this.writer.delete(type, key, { propagationPolicy: 'Background' }));
   }
 
-  createSecret(secret: V1Secret): Promise<KubeResult<unknown>> {
-    return attempt(() =>
-      this.core.createNamespacedSecret({
-        namespace: secret.metadata?.namespace ?? 'default',
-        body: { apiVersion: 'v1', kind: 'Secret', ...secret },
-      }),
-    );
+  async createSecret(secret: V1Secret): Promise<KubeResult<unknown>> {
+    const namespace = secret.metadata?.namespace ?? 'default';
+    const object = {
+      ...secret,
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { ...secret.metadata, namespace },
+    } as KubeObject;
+    return toKubeResult(await this.writer.create(secrets, object));
   }
 
-  deleteSecret(namespace: string, name: string): Promise<KubeResult<unknown>> {
-    return attempt(() => this.core.deleteNamespacedSecret({ namespace, name }));
-  }
-
-  private address(type: ResourceType): { group: string; version: string; plural: string } {
-    return { group: type.group, version: type.version, plural: type.plural };
+  async deleteSecret(namespace: string, name: string): Promise<KubeResult<unknown>> {
+    return toKubeResult(await this.writer.delete(secrets, { namespace, name }));
   }
 }

@@ -3,11 +3,13 @@
  * the answer to "which version and plural serve this kind, under which CAPI contract" read from
  * the CustomResourceDefinitions (contract labels, as CAPI reads them).
  */
+import { crdInfoOf } from '../../src/k8s/crd-registry.ts';
+import { isKubeObject } from '../../src/k8s/kube-object.ts';
 import type { KubeObject } from '../apiserver/admission.ts';
 import { Informer, type InformerListener } from './informer.ts';
 import type { KubeClient, ResourceType } from './kube-client.ts';
-import { arrayField, isRecord, recordField, stringField } from './object-fields.ts';
-import { TYPES, compareApiVersions } from './resource-types.ts';
+import { arrayField, isRecord, recordField } from './object-fields.ts';
+import { TYPES } from './resource-types.ts';
 
 export type Contract = 'v1beta1' | 'v1beta2';
 
@@ -17,40 +19,24 @@ export interface ResolvedKind {
   contract: Contract;
 }
 
-function newestOf(label: string | undefined): string | undefined {
-  if (!label) return undefined;
-  return label.split('_').filter(Boolean).sort(compareApiVersions).at(-1);
-}
-
+/**
+ * The version and contract CAPI reads from a CRD, by the gateway's one rule (src/k8s); a CRD
+ * without contract labels is judged by its schema — only v1beta2 providers have
+ * status.initialization — because the engine must write one set of status fields or the other.
+ */
 export function resolveFromCrd(crd: KubeObject): ResolvedKind | undefined {
-  const group = stringField(crd, 'spec.group');
-  const kind = stringField(crd, 'spec.names.kind');
-  const plural = stringField(crd, 'spec.names.plural');
-  if (!group || !kind || !plural) return undefined;
-  const labels = crd.metadata.labels ?? {};
-  const versions = arrayField(crd, 'spec.versions').filter(isRecord);
-  const served = versions.filter((v) => v.served !== false).map((v) => String(v.name));
-  const labelled =
-    newestOf(labels['cluster.x-k8s.io/v1beta2']) ?? newestOf(labels['cluster.x-k8s.io/v1beta1']);
-  const storage = versions.find((v) => v.storage === true)?.name;
-  const version =
-    labelled && served.includes(labelled)
-      ? labelled
-      : typeof storage === 'string'
-        ? storage
-        : served.sort(compareApiVersions).at(-1);
-  if (!version) return undefined;
+  const info = isKubeObject(crd) ? crdInfoOf(crd) : undefined;
+  if (!info) return undefined;
+  const { group, kind, plural, namespaced, version } = info;
   let contract: Contract;
-  if (labels['cluster.x-k8s.io/v1beta2']) contract = 'v1beta2';
-  else if (labels['cluster.x-k8s.io/v1beta1']) contract = 'v1beta1';
+  if (info.contract) contract = info.contract;
   else {
-    // No contract label: judge by the schema — only v1beta2 providers have status.initialization.
+    const versions = arrayField(crd, 'spec.versions').filter(isRecord);
     const schema = versions.find((v) => v.name === version);
     contract = recordField(schema, 'schema.openAPIV3Schema.properties.status.properties.initialization')
       ? 'v1beta2'
       : 'v1beta1';
   }
-  const namespaced = stringField(crd, 'spec.scope') !== 'Cluster';
   return { type: { group, version, plural, kind, namespaced }, contract };
 }
 

@@ -26,16 +26,3 @@ export const TYPES = {
 export const CORE_GROUP = 'cluster.x-k8s.io';
 export const CONTROL_PLANE_GROUP = 'controlplane.cluster.x-k8s.io';
 export const BOOTSTRAP_GROUP = 'bootstrap.cluster.x-k8s.io';
-
-/** Orders Kubernetes API versions the way the API server does: v1 > v1beta2 > v1beta1 > v1alpha1. */
-export function compareApiVersions(a: string, b: string): number {
-  const rank = (version: string): [number, number, number] => {
-    const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(version);
-    if (!match) return [0, 0, 0];
-    const stability = match[2] === 'alpha' ? 1 : match[2] === 'beta' ? 2 : 3;
-    return [Number(match[1]), stability, Number(match[3] ?? 0)];
-  };
-  const [ra, rb] = [rank(a), rank(b)];
-  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return (ra[i] ?? 0) - (rb[i] ?? 0);
-  return 0;
-}

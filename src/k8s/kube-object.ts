@@ -1,31 +1,50 @@
-/** The parts of a Kubernetes object the gateway reads; everything else stays opaque. */
+/**
+ * The one Kubernetes object type, for the gateway and the embedded management cluster alike.
+ * Only the fields both read are typed; everything else stays opaque.
+ */
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
   name: string;
   uid: string;
   controller?: boolean;
+  blockOwnerDeletion?: boolean;
 }
 
-export interface ObjectMeta {
-  name: string;
+/** Metadata as a writer sends it: the server fills in the name (from generateName), uid, resourceVersion. */
+export interface ObjectMetaDraft {
+  name?: string;
+  generateName?: string;
   namespace?: string;
-  uid: string;
+  uid?: string;
   resourceVersion?: string;
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  finalizers?: string[];
   ownerReferences?: OwnerReference[];
   [key: string]: unknown;
 }
 
-export interface KubeObject {
+/** An object as it is written (or admitted, before the server named it). */
+export interface KubeObjectDraft {
   apiVersion: string;
   kind: string;
-  metadata: ObjectMeta;
+  metadata: ObjectMetaDraft;
   [key: string]: unknown;
+}
+
+/** Metadata of a stored object: it has a name and a uid. */
+export interface ObjectMeta extends ObjectMetaDraft {
+  name: string;
+  uid: string;
+}
+
+/** An object as the API server stores and lists it. */
+export interface KubeObject extends KubeObjectDraft {
+  metadata: ObjectMeta;
 }
 
 export interface GroupKind {

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { statusToDomainError, toDomainError } from './api-errors.ts';
 import type { DomainError, Result } from './domain-error.ts';
-import { isKubeObject, type KubeObject } from './kube-object.ts';
+import { isKubeObject, type KubeObject, type KubeObjectDraft } from './kube-object.ts';
 import { kubeRequester, type KubeRequest, type KubeRequester } from './kube-request.ts';
 import type { ResourceTarget } from './kube-transport.ts';
 import { apiVersionOf, collectionPath, objectPath } from './resource-path.ts';
@@ -75,9 +75,14 @@ export interface Scale {
 export interface KubeWriter {
   /** One object, as a Result (NOT_FOUND is a value here, not an exception). */
   read(target: ResourceTarget, key: ObjectKey): Promise<Result<KubeObject>>;
-  create(target: ResourceTarget, object: KubeObject, options?: CreateOptions): Promise<Result<KubeObject>>;
+  /** `object` may carry metadata.generateName instead of a name. */
+  create(
+    target: ResourceTarget,
+    object: KubeObjectDraft,
+    options?: CreateOptions,
+  ): Promise<Result<KubeObject>>;
   /** Server-side apply: `object` carries apiVersion, kind, metadata.name (and namespace). */
-  apply(target: ResourceTarget, object: KubeObject, options: ApplyOptions): Promise<Result<KubeObject>>;
+  apply(target: ResourceTarget, object: KubeObjectDraft, options: ApplyOptions): Promise<Result<KubeObject>>;
   mergePatch(
     target: ResourceTarget,
     key: ObjectKey,
@@ -208,12 +213,21 @@ export function kubeWriter(request: KubeRequester): KubeWriter {
         describe('create', target, object.metadata),
       ),
 
-    apply: (target, object, options) =>
-      sendForObject(
+    apply: (target, object, options) => {
+      const name = object.metadata.name;
+      if (!name) {
+        const what = describe('apply', target, object.metadata);
+        const fields = [{ path: 'metadata.name', message: 'Required value', reason: 'FieldValueRequired' }];
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'VALIDATION', message: `${what}: metadata.name: Required value`, fields },
+        });
+      }
+      return sendForObject(
         request,
         {
           method: 'PATCH',
-          path: objectPath(target, object.metadata.namespace, object.metadata.name),
+          path: objectPath(target, object.metadata.namespace, name),
           query: {
             ...dryRunQuery(options),
             fieldManager: options.fieldManager,
@@ -224,7 +238,8 @@ export function kubeWriter(request: KubeRequester): KubeWriter {
           contentType: 'application/apply-patch+yaml',
         },
         describe('apply', target, object.metadata),
-      ),
+      );
+    },
 
     mergePatch: (target, key, body, options) =>
       patch(

@@ -168,6 +168,27 @@ describe('the write verbs against the embedded API server', () => {
     expect(error(await writer.read(widgets, { namespace: ns, name: 'bad' })).code).toBe('NOT_FOUND');
   });
 
+  it('creates from generateName; apply without a name is a VALIDATION error naming metadata.name', async () => {
+    const ns = await freshNamespace();
+    const generated = value(
+      await writer.create(clusters, {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'Cluster',
+        metadata: { generateName: 'gen-', namespace: ns },
+        spec: {},
+      }),
+    );
+    expect(generated.metadata.name).toMatch(/^gen-./);
+    const unnamed = error(
+      await writer.apply(
+        clusters,
+        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { namespace: ns }, spec: {} },
+        { fieldManager: 'capi-gateway' },
+      ),
+    );
+    expect(unnamed).toMatchObject({ code: 'VALIDATION', fields: [{ path: 'metadata.name' }] });
+  });
+
   it('a dry run validates and stores nothing', async () => {
     const ns = await freshNamespace();
     const dry = value(await writer.create(clusters, cluster(ns, 'dry'), { dryRun: true }));
