@@ -275,7 +275,13 @@ export class ApiFleetReader implements AsyncFleetReader {
   }
 
   async providers(managementCluster: string): Promise<ProvidersResult> {
-    const crd = await this.crd(managementCluster, coreKinds.ClusterctlProvider).catch(() => undefined);
+    let crd: CrdInfo | undefined;
+    try {
+      crd = await this.crd(managementCluster, coreKinds.ClusterctlProvider);
+    } catch (err) {
+      // A failed CRD read says nothing about what is installed: report it as what it is.
+      return { ok: false, reason: (err as Error).message };
+    }
     if (!crd)
       return {
         ok: false,
