@@ -11,10 +11,9 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
-import { usePartialErrors } from '../resolvers/partial-errors.ts';
+import { usePartialErrors } from './partial-errors.ts';
 import { useEnumValuesHint } from './enum-values-hint.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
-import { ApiFleetReader } from './capi/api-reader.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
@@ -39,8 +38,6 @@ export interface Gateway {
   schema: GraphQLSchema;
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
-  /** A fresh per-request context over the API-backed reader (no caches; DataLoader-batched). */
-  apiContext(): GatewayContext;
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
 }
 
@@ -51,14 +48,6 @@ export function buildGateway(options: GatewayOptions): Gateway {
   if (!fleet.ok) throw new Error(fleet.error.message);
   const schema = buildGatewaySchema();
   const context = (): GatewayContext => createGatewayContext(fleet.value.reader);
-  const sources = fleet.value.caches.map((c) => ({
-    name: c.name,
-    get server() {
-      return c.connection.server;
-    },
-    transport: c.connection.transport,
-  }));
-  const apiContext = (): GatewayContext => createGatewayContext(new ApiFleetReader(sources));
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,
@@ -68,7 +57,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     logging: false,
     plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors(), useEnumValuesHint()],
   });
-  return { fleet: fleet.value, schema, context, apiContext, yoga };
+  return { fleet: fleet.value, schema, context, yoga };
 }
 
 export interface AppOptions extends GatewayOptions {

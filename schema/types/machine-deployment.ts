@@ -1,5 +1,4 @@
-import { clusterOf, machinesOfDeployment, owned, resolveRef } from '../../resolvers/objects.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clusterOf, machinesOfDeployment, owned, ownerAs, refAsRole } from '../../resolvers/objects.ts';
 import { builder } from '../builder.ts';
 import {
   CapiObjectRef,
@@ -13,7 +12,7 @@ import {
   ProviderTemplateRef,
 } from '../refs.ts';
 import { RolloutStrategyRef } from './control-plane.ts';
-import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId, viewKindIs } from './object-kinds.ts';
 import { MachineDeploymentPhaseEnum, MachinePoolPhaseEnum } from './phases.ts';
 import { replicaCounterFields } from './replica-counters.ts';
 import { machineDeploymentPhaseOf, machinePoolPhaseOf } from '../../resolvers/phases.ts';
@@ -36,18 +35,12 @@ builder.node(MachineDeploymentRef, {
     infrastructureTemplate: t.field({
       type: ProviderTemplateRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.infrastructureTemplateRef), (x) =>
-          x && isProviderRole(x, 'Template') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.infrastructureTemplateRef, 'Template'),
     }),
     bootstrapTemplate: t.field({
       type: ProviderTemplateRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.bootstrapTemplateRef), (x) =>
-          x && isProviderRole(x, 'Template') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.bootstrapTemplateRef, 'Template'),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),
@@ -64,8 +57,7 @@ builder.node(MachineSetRef, {
     machineDeployment: t.field({
       type: MachineDeploymentRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(ctx.reader.owner(v), (o) => (o?.viewKind === 'MachineDeployment' ? o : null)),
+      resolve: (v, _args, ctx) => ownerAs(ctx, v, 'MachineDeployment'),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),
@@ -87,18 +79,12 @@ builder.node(MachinePoolRef, {
     infrastructureMachinePool: t.field({
       type: InfrastructureMachinePoolRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.infrastructureRef), (x) =>
-          x && isProviderRole(x, 'InfrastructureMachinePool') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.infrastructureRef, 'InfrastructureMachinePool'),
     }),
     bootstrapConfig: t.field({
       type: BootstrapConfigRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.bootstrapConfigRef), (x) =>
-          x && isProviderRole(x, 'BootstrapConfig') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.bootstrapConfigRef, 'BootstrapConfig'),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),

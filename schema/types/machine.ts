@@ -1,5 +1,4 @@
-import { clusterOf, machinesOfHealthCheck, ownerOf, resolveRef } from '../../resolvers/objects.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clusterOf, machinesOfHealthCheck, ownerOf, refAsRole } from '../../resolvers/objects.ts';
 import type { AddressView } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import { CapiObjectRef } from '../refs.ts';
@@ -10,7 +9,7 @@ import {
   MachineHealthCheckRef,
   MachineRef,
 } from '../refs.ts';
-import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId, viewKindIs } from './object-kinds.ts';
 import { MachinePhaseEnum } from './phases.ts';
 import { machinePhaseOf } from '../../resolvers/phases.ts';
 
@@ -37,18 +36,12 @@ builder.node(MachineRef, {
     infrastructureMachine: t.field({
       type: InfrastructureMachineRef,
       nullable: true,
-      resolve: (m, _args, ctx) =>
-        chain(resolveRef(ctx, m, m.infrastructureRef), (x) =>
-          x && isProviderRole(x, 'InfrastructureMachine') ? x : null,
-        ),
+      resolve: (m, _args, ctx) => refAsRole(ctx, m, m.infrastructureRef, 'InfrastructureMachine'),
     }),
     bootstrapConfig: t.field({
       type: BootstrapConfigRef,
       nullable: true,
-      resolve: (m, _args, ctx) =>
-        chain(resolveRef(ctx, m, m.bootstrapConfigRef), (x) =>
-          x && isProviderRole(x, 'BootstrapConfig') ? x : null,
-        ),
+      resolve: (m, _args, ctx) => refAsRole(ctx, m, m.bootstrapConfigRef, 'BootstrapConfig'),
     }),
     owner: t.field({
       type: builder.nodeInterfaceRef(),

@@ -5,7 +5,7 @@ import { fleetOf } from '../../../src/capi/fleet.ts';
 import { ManagementClusterCache } from '../../../src/capi/management-cluster-cache.ts';
 import type { KubeObject } from '../../../src/k8s/kube-object.ts';
 import { ManagementClusterConnection } from '../../../src/k8s/management-cluster-connection.ts';
-import { capiFakeKinds, FakeTransport } from './fake-transport.ts';
+import { capiFakeKinds, FakeTransport, type FakeKind } from './fake-transport.ts';
 import type { GqlResponse } from './gql.ts';
 
 export interface InProcessGateway {
@@ -26,10 +26,11 @@ export interface InProcessGateway {
  */
 export async function inProcessGateway(
   managementClusters: Record<string, KubeObject[]>,
+  kinds: FakeKind[] = capiFakeKinds,
 ): Promise<InProcessGateway> {
   const transports = new Map<string, FakeTransport>();
   const caches = Object.entries(managementClusters).map(([name, objects]) => {
-    const transport = new FakeTransport(capiFakeKinds);
+    const transport = new FakeTransport(kinds);
     for (const object of objects) transport.put(object);
     transports.set(name, transport);
     const connection = new ManagementClusterConnection(name, `https://${name}.fake`, transport, {
