@@ -14,6 +14,7 @@ import { createGatewayContext, type GatewayContext } from '../resolvers/context.
 import { usePartialErrors } from '../resolvers/partial-errors.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
 import { ApiFleetReader } from './capi/api-reader.ts';
+import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 
@@ -63,7 +64,11 @@ export function buildGateway(options: GatewayOptions): Gateway {
     graphiql: true,
     maskedErrors: true,
     logging: false,
-    plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors()],
+    plugins: [
+      useKnownOperationTypes(),
+      ...(options.jit === false ? [] : [useGraphQlJit()]),
+      usePartialErrors(),
+    ],
   });
   return { fleet: fleet.value, schema, context, apiContext, yoga };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runServe } from './cli/serve.ts';
 import { runEmbedded } from './cli/embedded.ts';
@@ -37,9 +38,16 @@ function embeddedOptions(cmd: Command): Command {
     .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0);
 }
 
+/** The version in package.json: what `npm ci` installed is what runs (no build step). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 export function buildCli(): Command {
   const program = new Command('capi-gateway')
     .description('GraphQL gateway for Cluster API management clusters')
+    .version(packageVersion(), '-V, --version', 'print the version of capi-gateway')
     .showHelpAfterError();
 
   embeddedOptions(
