@@ -1,6 +1,6 @@
 /**
  * The composition root of the gateway: informer caches for every management cluster, the
- * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz) on one HTTP port.
+ * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz, /readyz) on one HTTP port.
  * `buildGateway` is the same without HTTP, for the benchmark and tests.
  */
 import { createServer, type Server } from 'node:http';
@@ -14,6 +14,7 @@ import { createGatewayContext, type GatewayContext } from '../resolvers/context.
 import { usePartialErrors } from '../resolvers/partial-errors.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
 import { ApiFleetReader } from './capi/api-reader.ts';
+import { serveHealth } from './health.ts';
 import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
@@ -137,11 +138,7 @@ function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
 export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
   const server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, managementClusters: gateway.fleet.reader.managementClusters() }));
-      return;
-    }
+    if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
     void gateway.yoga(req, res);
   });
   const wss = serveGraphqlWs(server, gateway);
