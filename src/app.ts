@@ -141,19 +141,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
     void gateway.yoga(req, res);
   });
-  const wss = serveGraphqlWs(server, gateway);
+  // graphql-ws joins once the port is ours: attached earlier, a failed listen reaches it as an
+  // "Internal error emitted on the WebSocket server" with a stack trace.
+  let wss: WebSocketServer | undefined;
   const app: App = {
     url: '',
     gateway,
     async start() {
       gateway.fleet.start();
       const address = await listen(server, options.host, options.port);
+      wss = serveGraphqlWs(server, gateway);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${host}:${address.port}/graphql`;
     },
     async stop() {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const client of wss?.clients ?? []) client.terminate();
+      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -24,9 +24,13 @@ function fraction(value: string): number {
 
 function embeddedOptions(cmd: Command): Command {
   return cmd
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--host <addr>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded management cluster keeps its data', '.capi-gateway')
-    .option('--ephemeral', 'keep everything in memory (no persistence)', false)
+    .option(
+      '--ephemeral',
+      'keep the objects in memory only; without --data-dir, in a temp data dir removed on exit',
+      false,
+    )
     .option('--no-demo', 'do not create the demo fleet')
     .option('--speed <x>', 'time scale of the simulated provisioning engine', positive, 1)
     .addOption(

@@ -119,3 +119,36 @@ export async function finished(
 
 /** Matches the `GraphQL: URL` line of `serve`; group 1 is the URL. */
 export const graphqlLine = /GraphQL: (http:\/\/\S+)/;
+
+/** Calls `get` until `ok` accepts its value, or fails after `timeoutMs` showing the last value. */
+export async function pollUntil<T>(
+  what: string,
+  get: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await get();
+    if (ok(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`${what} not seen within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** GET `path` next to the GraphQL URL (`/healthz`, `/readyz`): status and JSON body. */
+export async function probe(graphqlUrl: string, path: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(graphqlUrl.replace(/\/graphql$/, path));
+  return { status: res.status, body: await res.json() };
+}
+
+/** POST a query; the JSON response. */
+export async function query(graphqlUrl: string, text: string): Promise<unknown> {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text }),
+  });
+  return res.json();
+}

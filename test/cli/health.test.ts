@@ -3,27 +3,11 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { childTracker, graphqlLine } from './cli-child.ts';
+import { childTracker, graphqlLine, pollUntil as until, probe } from './cli-child.ts';
 
 interface Readiness {
   ready: boolean;
   notReady: Array<{ name: string; reason: string }>;
-}
-
-async function probe(url: string, path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url.replace(/\/graphql$/, path));
-  return { status: res.status, body: await res.json() };
-}
-
-async function until<T>(what: string, get: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (ok(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what} not seen within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('/healthz and /readyz of capi-gateway serve', () => {
