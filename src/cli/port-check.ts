@@ -21,10 +21,10 @@ export function inUse(host: string, port: number, flag: string): string {
 
 /**
  * Why the port cannot be used, naming `flag` (the option to change) when a command has several
- * ports; undefined when it is free (or 0).
+ * ports; undefined when it is free.
  */
 export async function portProblem(host: string, port: number, flag?: string): Promise<string | undefined> {
-  if (port === 0) return undefined;
+  // Port 0 is bound too: it checks that the host is an address of this machine.
   const error = await tryBind(host, port);
   if (!error) return undefined;
   if (error.code === 'EADDRINUSE' && flag !== undefined) return inUse(host, port, flag);
