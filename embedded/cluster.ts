@@ -46,6 +46,12 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
+/** What a legacy cluster is and is not, said at start so nobody waits for a phase that never comes. */
+const legacyNotice =
+  'this is a legacy management cluster (--capi-api v1beta1): it serves the CAPI kinds at v1beta1 only, ' +
+  'as CAPI ≤ v1.10 does, for reading objects you apply; it runs no provisioning engine (an applied ' +
+  'Cluster keeps no phase) and has no demo fleet';
+
 function portNotices(previous: number | undefined, url: string): string[] {
   const port = Number(new URL(url).port);
   if (previous === undefined || previous === port) return [];
@@ -56,7 +62,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // Port 0 on a persistent data dir keeps the address clients were given last time, if free.
   const previousPort =
     options.port === 0 && !options.ephemeral
-      ? await rememberedPort(kubeconfigFile(options.dataDir), options.host)
+      ? await rememberedPort(kubeconfigFile(options.dataDir))
       : undefined;
   const server = await startApiServer({
     host: options.host,
@@ -84,6 +90,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // controller; CAPI's webhook rules join the admission chain, reading the engine's caches.
   // The engine speaks CAPI v1beta2 (what v1.14 stores); a legacy v1beta1 server runs without it.
   if (options.controllers === false || options.capiApi === 'v1beta1') {
+    if (options.capiApi === 'v1beta1') notices.push(legacyNotice);
     return { url: server.url, kubeconfigPath: server.kubeconfigPath, notices, stop: () => server.stop() };
   }
   const engine = startEngine({

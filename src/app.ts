@@ -1,6 +1,6 @@
 /**
  * The composition root of the gateway: informer caches for every management cluster, the
- * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz) on one HTTP port.
+ * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz, /readyz) on one HTTP port.
  * `buildGateway` is the same without HTTP, for the benchmark and tests.
  */
 import { createServer, type Server } from 'node:http';
@@ -14,6 +14,8 @@ import { createGatewayContext, type GatewayContext } from '../resolvers/context.
 import { usePartialErrors } from './partial-errors.ts';
 import { useEnumValuesHint } from './enum-values-hint.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
+import { serveHealth } from './health.ts';
+import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
@@ -55,7 +57,12 @@ export function buildGateway(options: GatewayOptions): Gateway {
     renderGraphiQL,
     maskedErrors: true,
     logging: false,
-    plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors(), useEnumValuesHint()],
+    plugins: [
+      useKnownOperationTypes(),
+      ...(options.jit === false ? [] : [useGraphQlJit()]),
+      usePartialErrors(),
+      useEnumValuesHint(),
+    ],
   });
   return { fleet: fleet.value, schema, context, yoga };
 }
@@ -124,26 +131,25 @@ function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
 export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
   const server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, managementClusters: gateway.fleet.reader.managementClusters() }));
-      return;
-    }
+    if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
     void gateway.yoga(req, res);
   });
-  const wss = serveGraphqlWs(server, gateway);
+  // graphql-ws joins once the port is ours: attached earlier, a failed listen reaches it as an
+  // "Internal error emitted on the WebSocket server" with a stack trace.
+  let wss: WebSocketServer | undefined;
   const app: App = {
     url: '',
     gateway,
     async start() {
       gateway.fleet.start();
       const address = await listen(server, options.host, options.port);
+      wss = serveGraphqlWs(server, gateway);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${host}:${address.port}/graphql`;
     },
     async stop() {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const client of wss?.clients ?? []) client.terminate();
+      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
