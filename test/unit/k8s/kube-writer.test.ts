@@ -64,7 +64,12 @@ const widgetCrd: KubeObject = {
   },
 };
 
-function cluster(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
+// CAPI v1.14's Cluster schema wants a non-empty spec (minProperties: 1).
+function cluster(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown> = { paused: false },
+): KubeObject {
   return {
     apiVersion: 'cluster.x-k8s.io/v1beta2',
     kind: 'Cluster',
@@ -175,14 +180,19 @@ describe('the write verbs against the embedded API server', () => {
         apiVersion: 'cluster.x-k8s.io/v1beta2',
         kind: 'Cluster',
         metadata: { generateName: 'gen-', namespace: ns },
-        spec: {},
+        spec: { paused: false },
       }),
     );
     expect(generated.metadata.name).toMatch(/^gen-./);
     const unnamed = error(
       await writer.apply(
         clusters,
-        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { namespace: ns }, spec: {} },
+        {
+          apiVersion: 'cluster.x-k8s.io/v1beta2',
+          kind: 'Cluster',
+          metadata: { namespace: ns },
+          spec: { paused: false },
+        },
         { fieldManager: 'capi-gateway' },
       ),
     );
