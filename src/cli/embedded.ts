@@ -4,7 +4,7 @@ import { dataDirFor, type DataDir } from './data-dir.ts';
 import type { EmbeddedCliOptions } from './options.ts';
 import { portProblem } from './port-check.ts';
 import { onShutdown } from './shutdown.ts';
-import { orExit } from './startup-failure.ts';
+import { exitIf, orExit } from './startup-failure.ts';
 
 export function embeddedClusterOptions(opts: EmbeddedCliOptions, port: number, dataDir: string) {
   return {
@@ -50,13 +50,6 @@ export function startEmbedded(
       throw error;
     }
   });
-}
-
-/** Exits 2 with one line when `problem` is set. */
-export function exitIf(what: string, problem: string | undefined): void {
-  if (problem === undefined) return;
-  process.stderr.write(`capi-gateway: ${what}: ${problem}\n`);
-  process.exit(2);
 }
 
 export async function runEmbedded(opts: EmbeddedCliOptions & { port: number }, cmd: Command): Promise<void> {

@@ -4,12 +4,12 @@ import { checkKubeconfigs } from '../config/check-kubeconfigs.ts';
 import { loadGatewayConfig } from '../config/load-config.ts';
 import type { EmbeddedCluster } from '../../embedded/cluster.ts';
 import { dataDirFor } from './data-dir.ts';
-import { embeddedClusterOptions, exitIf, printEmbedded, startEmbedded } from './embedded.ts';
+import { embeddedClusterOptions, printEmbedded, startEmbedded } from './embedded.ts';
 import { isLoopback } from './loopback.ts';
 import type { ServeCliOptions } from './options.ts';
 import { inUse, portProblem } from './port-check.ts';
 import { onShutdown } from './shutdown.ts';
-import { describeExpectedFailure } from './startup-failure.ts';
+import { describeExpectedFailure, exitIf } from './startup-failure.ts';
 
 /** The config file, read and checked (kubeconfigs and contexts included), or exit 2. */
 async function loadConfig(opts: ServeCliOptions) {

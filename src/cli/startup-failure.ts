@@ -43,3 +43,10 @@ export async function orExit<T>(what: string, start: () => Promise<T>): Promise<
     process.exit(2);
   }
 }
+
+/** Exits 2 with `capi-gateway: <what>: <problem>` when there is a problem. */
+export function exitIf(what: string, problem: string | undefined): void {
+  if (problem === undefined) return;
+  process.stderr.write(`capi-gateway: ${what}: ${problem}\n`);
+  process.exit(2);
+}

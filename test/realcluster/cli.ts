@@ -1,8 +1,9 @@
 /**
  * `npm run realcluster -- up --data-dir DIR`: runs the real management cluster in the
  * foreground for people and other tools, writes DIR/kubeconfig, stops cleanly on Ctrl-C/SIGTERM.
+ * It prints the kubeconfig's path, never its contents: the file holds an admin token, and
+ * stdout ends up in terminal scrollback and CI logs.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { startRealCluster } from './fixture.ts';
 
@@ -35,8 +36,10 @@ program
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
-    log(`kubeconfig: ${cluster.kubeconfigPath} (logs in ${cluster.logDir})`);
-    process.stdout.write(readFileSync(cluster.kubeconfigPath, 'utf8'));
+    log(`logs in ${cluster.logDir}`);
+    process.stdout.write(
+      `kubeconfig: ${cluster.kubeconfigPath}\n  try: kubectl --kubeconfig ${cluster.kubeconfigPath} get clusters -A\n`,
+    );
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
