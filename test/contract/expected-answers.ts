@@ -1,0 +1,28 @@
+/**
+ * The normalised gateway answers every fixture must give, recorded from the real fixture
+ * (kube-apiserver + CAPI v1.14) into expected/<scenario>.json. `CONTRACT_RECORD=real` makes the
+ * real fixture write them instead of comparing (review the diff before committing it).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const expectedDir = fileURLToPath(new URL('./expected/', import.meta.url));
+
+export function recording(fixture: string): boolean {
+  return process.env.CONTRACT_RECORD === fixture;
+}
+
+function file(scenario: string): string {
+  return `${expectedDir}${scenario}.json`;
+}
+
+/** The recorded answer, or undefined when none is recorded yet. */
+export function expectedAnswer(scenario: string): unknown {
+  const path = file(scenario);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : undefined;
+}
+
+export function recordAnswer(scenario: string, answer: unknown): void {
+  mkdirSync(expectedDir, { recursive: true });
+  writeFileSync(file(scenario), `${JSON.stringify(answer, null, 2)}\n`);
+}
