@@ -97,10 +97,25 @@ function idsOf(tree: Tree): string[] {
   return ids;
 }
 
+/** Conditions that are True on a provisioned, healthy object (checked before recording). */
+const healthyWhenTrue = /(Ready|Available|Healthy|Initialized|UpToDate|Provisioned|Succeeded)$/;
+
+/** True when no condition in the answer says something is still on its way. */
+function atRest(answer: unknown): boolean {
+  if (Array.isArray(answer)) return answer.every(atRest);
+  if (typeof answer !== 'object' || answer === null) return true;
+  const obj = answer as Record<string, unknown>;
+  if (typeof obj.type === 'string' && typeof obj.status === 'string' && healthyWhenTrue.test(obj.type)) {
+    return obj.status === 'True';
+  }
+  return Object.values(obj).every(atRest);
+}
+
 /**
  * Polls the gateway until its normalised answer equals the recorded one (controllers keep
  * writing status for a while after the machines run); on the deadline, fails with the diff.
- * When recording, waits until three answers in a row agree and records that one.
+ * When recording, waits until every readiness condition is True and five answers in a row
+ * (3 s apart) agree, and records that one.
  */
 async function expectSameAnswer(
   ctx: GatewayScenarioContext,
@@ -111,10 +126,10 @@ async function expectSameAnswer(
   const answer = async (): Promise<unknown> => normalise(await probe(), namespace);
   if (recording(ctx.fixture)) {
     let previous = await answer();
-    for (let agreeing = 1; agreeing < 3;) {
-      await delay(2_000);
+    for (let agreeing = atRest(previous) ? 1 : 0; agreeing < 5;) {
+      await delay(3_000);
       const next = await answer();
-      agreeing = isDeepStrictEqual(next, previous) ? agreeing + 1 : 1;
+      agreeing = atRest(next) && isDeepStrictEqual(next, previous) ? agreeing + 1 : 0;
       previous = next;
     }
     recordAnswer(scenario, previous);
@@ -156,26 +171,30 @@ export function gatewayScenarioTests(ctx: GatewayScenarioContext): void {
     return data.cluster;
   };
 
+  // Each query scenario starts from both clusters settled (every machine Running at the version).
+  const bothSettled = () =>
+    Promise.all([
+      waitForSettled(
+        ctx,
+        topologyCluster,
+        { controlPlane: 1, workers: 2, version: fromVersion },
+        'topology cluster provisioned',
+      ),
+      waitForSettled(
+        ctx,
+        plainCluster,
+        { controlPlane: 3, workers: 2, version: fromVersion },
+        'plain cluster provisioned',
+      ),
+    ]);
+
   it.skipIf(ctx.skip)(
     'provisions a topology cluster and a plain KCP + MachineDeployment cluster side by side',
     async () => {
       const namespace = ctx.namespace();
       await createAll(ctx.kube(), topologyClusterObjects(ctx.capiDir, namespace), namespace);
       await createAll(ctx.kube(), plainClusterObjects(namespace, plainCluster, 3, 2), namespace);
-      const [topology, plain] = await Promise.all([
-        waitForSettled(
-          ctx,
-          topologyCluster,
-          { controlPlane: 1, workers: 2, version: fromVersion },
-          'topology cluster provisioned',
-        ),
-        waitForSettled(
-          ctx,
-          plainCluster,
-          { controlPlane: 3, workers: 2, version: fromVersion },
-          'plain cluster provisioned',
-        ),
-      ]);
+      const [topology, plain] = await bothSettled();
       expect(topology.running).toBe(3);
       expect(plain.running).toBe(5);
     },
@@ -185,6 +204,7 @@ export function gatewayScenarioTests(ctx: GatewayScenarioContext): void {
   it.skipIf(ctx.skip)(
     'shows the topology cluster tree: phases, counts, versions, conditions, references',
     async () => {
+      await bothSettled();
       await expectSameAnswer(ctx, 'topology-cluster-tree', () => tree(topologyCluster));
     },
     timeout,
@@ -193,6 +213,7 @@ export function gatewayScenarioTests(ctx: GatewayScenarioContext): void {
   it.skipIf(ctx.skip)(
     'shows the plain cluster tree: phases, counts, versions, conditions, references',
     async () => {
+      await bothSettled();
       await expectSameAnswer(ctx, 'plain-cluster-tree', () => tree(plainCluster));
     },
     timeout,
@@ -201,6 +222,7 @@ export function gatewayScenarioTests(ctx: GatewayScenarioContext): void {
   it.skipIf(ctx.skip)(
     'follows every reverse edge back to its parent',
     async () => {
+      await bothSettled();
       await expectSameAnswer(ctx, 'reverse-edges', async () => {
         const ids = [...idsOf(await tree(topologyCluster)), ...idsOf(await tree(plainCluster))];
         const g = await gatewayFor();
@@ -214,6 +236,7 @@ export function gatewayScenarioTests(ctx: GatewayScenarioContext): void {
     'counts and filters the fleet',
     async () => {
       const namespace = ctx.namespace();
+      await bothSettled();
       const g = await gatewayFor();
       const counts = async (filter: Record<string, string>): Promise<unknown> =>
         dataOf(await g.query(ContractFleetCountsDocument, { filter: { namespace, ...filter } })).fleetSummary;
