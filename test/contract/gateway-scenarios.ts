@@ -125,8 +125,14 @@ async function expectSameAnswer(
   const namespace = ctx.namespace();
   const answer = async (): Promise<unknown> => normalise(await probe(), namespace);
   if (recording(ctx.fixture)) {
+    const recordBy = Date.now() + ctx.stepTimeoutMs;
     let previous = await answer();
     for (let agreeing = atRest(previous) ? 1 : 0; agreeing < 5;) {
+      if (Date.now() > recordBy) {
+        throw new Error(
+          `${scenario} did not come to rest: ${JSON.stringify(previous, null, 1).slice(0, 4000)}`,
+        );
+      }
       await delay(3_000);
       const next = await answer();
       agreeing = atRest(next) && isDeepStrictEqual(next, previous) ? agreeing + 1 : 0;
