@@ -15,7 +15,7 @@ export interface ConversionContext {
   skip: string | undefined;
 }
 
-const group = 'widgets.contract.capi-gateway.dev';
+const group = 'contract.capi-gateway.dev';
 const plural = 'widgets';
 
 const widgetSchema = {
