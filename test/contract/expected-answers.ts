@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 
 const expectedDir = fileURLToPath(new URL('./expected/', import.meta.url));
 
@@ -22,7 +23,10 @@ export function expectedAnswer(scenario: string): unknown {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : undefined;
 }
 
-export function recordAnswer(scenario: string, answer: unknown): void {
+/** Writes the answer as the repository formats JSON (so `npm run format:check` stays green). */
+export async function recordAnswer(scenario: string, answer: unknown): Promise<void> {
   mkdirSync(expectedDir, { recursive: true });
-  writeFileSync(file(scenario), `${JSON.stringify(answer, null, 2)}\n`);
+  const path = file(scenario);
+  const options = (await resolveConfig(path)) ?? {};
+  writeFileSync(path, await format(JSON.stringify(answer), { ...options, filepath: path }));
 }

@@ -138,7 +138,7 @@ async function expectSameAnswer(
       agreeing = atRest(next) && isDeepStrictEqual(next, previous) ? agreeing + 1 : 0;
       previous = next;
     }
-    recordAnswer(scenario, previous);
+    await recordAnswer(scenario, previous);
     return;
   }
   const expected = expectedAnswer(scenario);
