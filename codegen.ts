@@ -7,7 +7,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: ['test/gateway/documents/*.graphql'],
+  documents: ['test/gateway/documents/*.graphql', 'test/contract/documents/*.graphql'],
   ignoreNoDocuments: false,
   importExtension: '.ts',
   generates: {

@@ -28,7 +28,7 @@ export interface LifecycleContext {
   stepTimeoutMs: number;
 }
 
-function render(capiDir: string, file: string, variables: TemplateVariables): Loose[] {
+export function render(capiDir: string, file: string, variables: TemplateVariables): Loose[] {
   const result = renderTemplate(readFileSync(join(capiDir, 'templates', file), 'utf8'), variables);
   if (!result.ok) throw new Error(`${file}: ${result.error.message}`);
   return result.objects as Loose[];
@@ -69,7 +69,7 @@ async function clusterPhase(kube: TestKube, namespace: string, name: string): Pr
 }
 
 /** Waits until the cluster is Provisioned with exactly the expected machines, all Running at `version`. */
-async function waitForSettled(
+export async function waitForSettled(
   ctx: LifecycleContext,
   name: string,
   expected: { controlPlane: number; workers: number; version: string },

@@ -11,6 +11,9 @@ import { testKube } from './kube.ts';
 import type { TestKube } from './kube.ts';
 import { apiSemanticsTests } from './api-semantics.ts';
 import { clusterLifecycleTests } from './cluster-lifecycle.ts';
+import { conversionNoneTests } from './conversion-none.ts';
+import { gatewayScenarioTests } from './gateway-scenarios.ts';
+import { handUpgradeTests } from './hand-upgrade.ts';
 
 const capiDir = sharedCapiDir();
 if (capiDir === undefined) console.warn('contract lifecycle tests skipped: ../shared/capi is absent');
@@ -19,6 +22,8 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
   let cluster: ContractCluster | undefined;
   let kube: TestKube | undefined;
   const namespace = `contract-${randomBytes(3).toString('hex')}`;
+  // The gateway scenarios' own namespace: their answers count every cluster in it.
+  const gatewayNamespace = `contract-gw-${randomBytes(3).toString('hex')}`;
   const requireKube = (): TestKube => {
     if (kube === undefined) throw new Error(`${fixture.name} management cluster did not start`);
     return kube;
@@ -29,6 +34,7 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
     cluster = await fixture.start();
     kube = testKube(cluster.kubeconfigPath);
     await kube.core.createNamespace({ body: { metadata: { name: namespace } } });
+    await kube.core.createNamespace({ body: { metadata: { name: gatewayNamespace } } });
   }, 360_000);
 
   afterAll(async () => {
@@ -37,6 +43,10 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
 
   describe('API semantics', () => {
     apiSemanticsTests({ kube: requireKube, namespace: () => namespace, skip: fixture.skipReason });
+  });
+
+  describe('conversion: None', () => {
+    conversionNoneTests({ kube: requireKube, namespace: () => namespace, skip: fixture.skipReason });
   });
 
   describe('ClusterClass lifecycle', () => {
@@ -48,5 +58,19 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
       skip: fixture.skipReason ?? (capiDir === undefined ? '../shared/capi is absent' : undefined),
       stepTimeoutMs: fixture.stepTimeoutMs,
     });
+  });
+
+  describe('gateway fleet graph and the hand-made upgrade', () => {
+    const ctx = {
+      fixture: fixture.name,
+      kube: requireKube,
+      kubeconfigPath: () => cluster?.kubeconfigPath ?? '',
+      namespace: () => gatewayNamespace,
+      capiDir: capiDir ?? '',
+      skip: fixture.skipReason ?? (capiDir === undefined ? '../shared/capi is absent' : undefined),
+      stepTimeoutMs: fixture.stepTimeoutMs,
+    };
+    gatewayScenarioTests(ctx);
+    handUpgradeTests(ctx);
   });
 });
