@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { importX } from 'eslint-plugin-import-x';
 
 const clientNode = {
   name: '@kubernetes/client-node',
@@ -26,6 +27,13 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // No import cycles anywhere (docs/architecture.md §3): a cycle is a layer that leaks.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/extensions': ['.ts', '.js', '.mjs'] },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -104,6 +112,25 @@ export default tseslint.config(
             {
               group: ['**/resolvers/**', '**/schema/**'],
               message: 'Lower layers never import resolvers/ or schema/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The lower Kubernetes layer imports no domain code: not the CAPI model, provisioning,
+    // config or the CLI, not resolvers/ or schema/, not the embedded cluster.
+    files: ['src/k8s/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noEmbedded,
+            {
+              regex: '^(\\.\\./)+(src/)?(capi|provisioning|config|cli|app\\.ts|main\\.ts|resolvers|schema)(/|$)',
+              message: 'src/k8s is the lower Kubernetes layer: it imports no domain code (docs/architecture.md).',
             },
           ],
         },
