@@ -1,4 +1,4 @@
-// Lint rules, including the layer rules of DESIGN.md §3: imports point one way
+// Lint rules, including the layer rules of docs/architecture.md §3: imports point one way
 // (schema → resolvers → provisioning/capi → k8s) and only src/k8s (plus the embedded
 // engine and tests) may import @kubernetes/client-node.
 import js from '@eslint/js';

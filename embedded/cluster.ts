@@ -5,6 +5,7 @@
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
+import type { EngineLogger } from './controllers/reconcile-errors.ts';
 import { capiConverters } from './conversion/capi-converters.ts';
 import { capiReleaseFor, installClusterctlInventory } from './clusterctl-inventory.ts';
 import { installDemo } from './demo/install-demo.ts';
@@ -32,6 +33,8 @@ export interface EmbeddedClusterOptions {
   controllers?: boolean;
   /** Watch history length (events) before resourceVersions expire with 410; server default otherwise. */
   historySize?: number;
+  /** Where the engine logs why it is stuck (default: JSON lines on stderr). */
+  engineLogger?: EngineLogger;
 }
 
 export interface EmbeddedCluster {
@@ -43,6 +46,12 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
+/** What a legacy cluster is and is not, said at start so nobody waits for a phase that never comes. */
+const legacyNotice =
+  'this is a legacy management cluster (--capi-api v1beta1): it serves the CAPI kinds at v1beta1 only, ' +
+  'as CAPI ≤ v1.10 does, for reading objects you apply; it runs no provisioning engine (an applied ' +
+  'Cluster keeps no phase) and has no demo fleet';
+
 function portNotices(previous: number | undefined, url: string): string[] {
   const port = Number(new URL(url).port);
   if (previous === undefined || previous === port) return [];
@@ -53,7 +62,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // Port 0 on a persistent data dir keeps the address clients were given last time, if free.
   const previousPort =
     options.port === 0 && !options.ephemeral
-      ? await rememberedPort(kubeconfigFile(options.dataDir), options.host)
+      ? await rememberedPort(kubeconfigFile(options.dataDir))
       : undefined;
   const server = await startApiServer({
     host: options.host,
@@ -81,12 +90,14 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // controller; CAPI's webhook rules join the admission chain, reading the engine's caches.
   // The engine speaks CAPI v1beta2 (what v1.14 stores); a legacy v1beta1 server runs without it.
   if (options.controllers === false || options.capiApi === 'v1beta1') {
+    if (options.capiApi === 'v1beta1') notices.push(legacyNotice);
     return { url: server.url, kubeconfigPath: server.kubeconfigPath, notices, stop: () => server.stop() };
   }
   const engine = startEngine({
     kubeconfigPath: server.kubeconfigPath,
     speed: options.speed,
     faults: options.faults,
+    ...(options.engineLogger ? { logger: options.engineLogger } : {}),
   });
   const webhooks = capiAdmissionPlugins(engine.admissionLookup);
   server.admission.mutating.push(...webhooks.mutating);

@@ -6,12 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 
-function sameHost(urlHost: string, host: string): boolean {
-  return urlHost.replace(/^\[(.*)\]$/, '$1') === host;
-}
-
-/** The port of the kubeconfig's server when it is an https URL on `host`; undefined otherwise. */
-export async function rememberedPort(kubeconfigPath: string, host: string): Promise<number | undefined> {
+/**
+ * The port of the kubeconfig's server when it is an https URL; undefined otherwise. The host is
+ * not compared: a run on another --host (whose kubeconfig names another address) keeps the port.
+ */
+export async function rememberedPort(kubeconfigPath: string): Promise<number | undefined> {
   const text = await readFile(kubeconfigPath, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   let server: unknown;
@@ -24,7 +23,6 @@ export async function rememberedPort(kubeconfigPath: string, host: string): Prom
   if (typeof server !== 'string' || !URL.canParse(server)) return undefined;
   const url = new URL(server);
   const port = Number(url.port);
-  if (url.protocol !== 'https:' || !sameHost(url.hostname, host) || !Number.isInteger(port) || port <= 0)
-    return undefined;
+  if (url.protocol !== 'https:' || !Number.isInteger(port) || port <= 0) return undefined;
   return port;
 }

@@ -1,17 +1,15 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import type { FleetReader, MaybePromise } from '../src/capi/fleet-reader.ts';
+import type { FleetResult, UnavailableManagementCluster } from '../src/capi/fleet-reader.ts';
 import type { ClusterClassView, ClusterView } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
 import { matchesLabelSelector, parseLabelSelector, type LabelSelector } from './label-selector.ts';
-import { all, chain } from './maybe-promise.ts';
 import { pageOf, type Page, type PageArgs } from './pagination.ts';
-import { recordUnavailable } from './partial-errors.ts';
+import { clusterPhaseOf, type ClusterPhase } from './phases.ts';
 
 export interface ClusterFilter {
   managementCluster?: string | null;
   namespace?: string | null;
-  phase?: string | null;
+  phase?: ClusterPhase | null;
   kubernetesVersion?: string | null;
   infrastructureKind?: string | null;
   labelSelector?: string | null;
@@ -19,9 +17,10 @@ export interface ClusterFilter {
 }
 
 /** The version the cluster runs or is going to: the topology's, else its control plane's. */
-export function kubernetesVersionOf(reader: FleetReader, cluster: ClusterView): MaybePromise<string | null> {
+export function kubernetesVersionOf(ctx: GatewayContext, cluster: ClusterView): string | null {
   if (cluster.topology?.version) return cluster.topology.version;
-  return chain(reader.controlPlaneOf(cluster), (cp) => cp?.version ?? cp?.statusVersion ?? null);
+  const cp = ctx.reader.controlPlaneOf(cluster);
+  return cp?.version ?? cp?.statusVersion ?? null;
 }
 
 function compileSelector(filter: ClusterFilter | null | undefined): LabelSelector | null {
@@ -33,7 +32,7 @@ function compileSelector(filter: ClusterFilter | null | undefined): LabelSelecto
 
 function matchesStatic(cluster: ClusterView, filter: ClusterFilter, selector: LabelSelector | null): boolean {
   if (filter.namespace && cluster.address.namespace !== filter.namespace) return false;
-  if (filter.phase && cluster.phase !== filter.phase) return false;
+  if (filter.phase && clusterPhaseOf(cluster.phase) !== filter.phase) return false;
   if (filter.infrastructureKind && cluster.infrastructureRef?.kind !== filter.infrastructureKind)
     return false;
   if (filter.nameContains && !cluster.address.name.includes(filter.nameContains)) return false;
@@ -41,48 +40,43 @@ function matchesStatic(cluster: ClusterView, filter: ClusterFilter, selector: La
   return true;
 }
 
-/** The fleet's clusters matching `filter`; unreachable management clusters are reported on the path. */
+function assertKnown(ctx: GatewayContext, field: string, managementCluster: string | null | undefined): void {
+  if (managementCluster && !ctx.reader.managementCluster(managementCluster)) {
+    throw new InvalidInputError(field, `no management cluster named '${managementCluster}'`);
+  }
+}
+
+/** The fleet's clusters matching `filter`, and the management clusters that could not answer. */
 export function filteredClusters(
   ctx: GatewayContext,
-  info: GraphQLResolveInfo,
   filter: ClusterFilter | null | undefined,
-): MaybePromise<ClusterView[]> {
+): FleetResult<ClusterView> {
   const selector = compileSelector(filter);
-  const mc = filter?.managementCluster ?? undefined;
-  if (mc !== undefined && !ctx.reader.managementCluster(mc)) {
-    throw new InvalidInputError('filter.managementCluster', `no management cluster named '${mc}'`);
-  }
-  return chain(ctx.reader.clusters(mc), (result) => {
-    recordUnavailable(ctx, info, result.unavailable);
-    const candidates = filter ? result.items.filter((c) => matchesStatic(c, filter, selector)) : result.items;
-    const wanted = filter?.kubernetesVersion;
-    if (!wanted) return candidates;
-    const versions = all(candidates.map((c) => kubernetesVersionOf(ctx.reader, c)));
-    return chain(versions, (vs) => candidates.filter((_, i) => vs[i] === wanted));
-  });
+  assertKnown(ctx, 'filter.managementCluster', filter?.managementCluster);
+  const result = ctx.reader.clusters(filter?.managementCluster ?? undefined);
+  if (!filter) return result;
+  const wanted = filter.kubernetesVersion;
+  const items = result.items.filter(
+    (c) => matchesStatic(c, filter, selector) && (!wanted || kubernetesVersionOf(ctx, c) === wanted),
+  );
+  return { items, unavailable: result.unavailable };
 }
 
 export function clusterSortKey(c: { address: ClusterView['address'] }): string {
   return `${c.address.managementCluster}\u0000${c.address.namespace}\u0000${c.address.name}`;
 }
 
+/** A page of clusters; `unavailable` management clusters are both data (`errors`) and path errors. */
 export interface ClusterPage extends Page<ClusterView> {
-  errors: Array<{ managementCluster: string; message: string }>;
+  unavailable: UnavailableManagementCluster[];
 }
 
 export function clustersConnection(
   ctx: GatewayContext,
-  info: GraphQLResolveInfo,
   args: PageArgs & { filter?: ClusterFilter | null },
-): MaybePromise<ClusterPage> {
-  const before = ctx.partialErrors.length;
-  return chain(filteredClusters(ctx, info, args.filter), (clusters) => ({
-    ...pageOf(clusters, clusterSortKey, args),
-    errors: ctx.partialErrors.slice(before).map((e) => ({
-      managementCluster: String(e.extensions['managementCluster']),
-      message: e.message,
-    })),
-  }));
+): ClusterPage {
+  const clusters = filteredClusters(ctx, args.filter);
+  return { ...pageOf(clusters.items, clusterSortKey, args), unavailable: clusters.unavailable };
 }
 
 export interface CountEntry {
@@ -96,7 +90,7 @@ export interface FleetSummary {
   byKubernetesVersion: CountEntry[];
   byInfrastructureKind: CountEntry[];
   byManagementCluster: CountEntry[];
-  errors: Array<{ managementCluster: string; message: string }>;
+  unavailable: UnavailableManagementCluster[];
 }
 
 function countBy(values: string[]): CountEntry[] {
@@ -107,42 +101,28 @@ function countBy(values: string[]): CountEntry[] {
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-export function fleetSummary(
-  ctx: GatewayContext,
-  info: GraphQLResolveInfo,
-  filter: ClusterFilter | null | undefined,
-): MaybePromise<FleetSummary> {
-  const before = ctx.partialErrors.length;
-  return chain(filteredClusters(ctx, info, filter), (clusters) =>
-    chain(all(clusters.map((c) => kubernetesVersionOf(ctx.reader, c))), (versions) => ({
-      clusters: clusters.length,
-      byPhase: countBy(clusters.map((c) => c.phase ?? 'Unknown')),
-      byKubernetesVersion: countBy(versions.map((v) => v ?? 'unknown')),
-      byInfrastructureKind: countBy(clusters.map((c) => c.infrastructureRef?.kind ?? 'none')),
-      byManagementCluster: countBy(clusters.map((c) => c.address.managementCluster)),
-      errors: ctx.partialErrors.slice(before).map((e) => ({
-        managementCluster: String(e.extensions['managementCluster']),
-        message: e.message,
-      })),
-    })),
-  );
+export function fleetSummary(ctx: GatewayContext, filter: ClusterFilter | null | undefined): FleetSummary {
+  const { items: clusters, unavailable } = filteredClusters(ctx, filter);
+  return {
+    clusters: clusters.length,
+    byPhase: countBy(clusters.map((c) => clusterPhaseOf(c.phase) ?? 'Unknown')),
+    byKubernetesVersion: countBy(clusters.map((c) => kubernetesVersionOf(ctx, c) ?? 'unknown')),
+    byInfrastructureKind: countBy(clusters.map((c) => c.infrastructureRef?.kind ?? 'none')),
+    byManagementCluster: countBy(clusters.map((c) => c.address.managementCluster)),
+    unavailable,
+  };
 }
 
-/** Every ClusterClass (what a create-cluster form offers), unreachable management clusters on the path. */
+/** Every ClusterClass (what a create-cluster form offers), and the management clusters that could not answer. */
 export function clusterClasses(
   ctx: GatewayContext,
-  info: GraphQLResolveInfo,
   managementCluster: string | null | undefined,
   namespace: string | null | undefined,
-): MaybePromise<ClusterClassView[]> {
-  if (!ctx.reader.clusterClasses) throw new InvalidInputError('clusterClasses', 'not served by this reader');
-  if (managementCluster && !ctx.reader.managementCluster(managementCluster)) {
-    throw new InvalidInputError('managementCluster', `no management cluster named '${managementCluster}'`);
-  }
-  return chain(ctx.reader.clusterClasses(managementCluster ?? undefined), (result) => {
-    recordUnavailable(ctx, info, result.unavailable);
-    return result.items
-      .filter((c) => !namespace || c.address.namespace === namespace)
-      .sort((a, b) => (clusterSortKey(a) < clusterSortKey(b) ? -1 : 1));
-  });
+): FleetResult<ClusterClassView> {
+  assertKnown(ctx, 'managementCluster', managementCluster);
+  const result = ctx.reader.clusterClasses(managementCluster ?? undefined);
+  const items = result.items
+    .filter((c) => !namespace || c.address.namespace === namespace)
+    .sort((a, b) => (clusterSortKey(a) < clusterSortKey(b) ? -1 : 1));
+  return { items, unavailable: result.unavailable };
 }

@@ -14,7 +14,8 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   plugins: [ErrorsPlugin, RelayPlugin, DataloaderPlugin],
-  errors: { defaultTypes: [] },
+  // Every field with `errors` can also answer BaseError (schema/types/errors.ts).
+  errors: { defaultTypes: [Error] },
   relay: {
     // Our own node/nodes fields: IDs are addresses, decoded without a type name.
     nodeQueryOptions: false,

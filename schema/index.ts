@@ -1,6 +1,4 @@
 import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { encodeGlobalId } from '../resolvers/global-id.ts';
-import type { CapiView, ObjectAddress } from '../src/capi/views.ts';
 import { builder } from './builder.ts';
 import './types/scalars.ts';
 import './types/errors.ts';
@@ -13,28 +11,25 @@ import './types/machine-deployment.ts';
 import './types/machine.ts';
 import './types/cluster-class.ts';
 import './types/provider-objects.ts';
+import { nodeId } from './types/object-kinds.ts';
 import './types/query.ts';
+import './types/node.ts';
+import './types/fleet-summary.ts';
 
 let schema: GraphQLSchema | undefined;
 
 /**
  * The relay plugin resolves `id` on node types asynchronously (a promise per object: tens of
- * thousands on a full-fleet query; with encoding each ID anew, ~30% of its CPU). Every node
- * type is a CAPI object whose ID is its address, so it is answered synchronously here, encoded
- * once per view (views are immutable; a changed object gets a new one).
+ * thousands on a full-fleet query). Every node type is a CAPI object whose ID is its address,
+ * so it is answered synchronously here, by the one global-ID module (which encodes each view's
+ * address once: views are immutable, a changed object gets a new one).
  */
 function synchronousNodeIds(built: GraphQLSchema): GraphQLSchema {
-  const ids = new WeakMap<ObjectAddress, string>();
-  const resolve = (view: CapiView): string => {
-    let id = ids.get(view.address);
-    if (id === undefined) ids.set(view.address, (id = encodeGlobalId(view.address)));
-    return id;
-  };
   for (const type of Object.values(built.getTypeMap())) {
     if (!isObjectType(type)) continue;
     const interfaces = type.getInterfaces().map((i) => i.name);
     const id = type.getFields()['id'];
-    if (id && interfaces.includes('Node') && interfaces.includes('CapiObject')) id.resolve = resolve;
+    if (id && interfaces.includes('Node') && interfaces.includes('CapiObject')) id.resolve = nodeId.resolve;
   }
   return built;
 }

@@ -1,4 +1,4 @@
-import { CONTROL_PLANE_GROUP } from '../src/capi/kinds.ts';
+import { isKubeadmControlPlane } from '../resolvers/object-kinds.ts';
 import type { CapiView, ProviderRole } from '../src/capi/views.ts';
 
 const providerTypes: Record<ProviderRole, string> = {
@@ -17,9 +17,7 @@ export function typeNameOf(value: unknown): string {
   const view = value as CapiView;
   switch (view.viewKind) {
     case 'ControlPlane':
-      return view.address.kind === 'KubeadmControlPlane' && view.address.group === CONTROL_PLANE_GROUP
-        ? 'KubeadmControlPlane'
-        : 'GenericControlPlane';
+      return isKubeadmControlPlane(view) ? 'KubeadmControlPlane' : 'GenericControlPlane';
     case 'ProviderObject':
       return providerTypes[view.role];
     case 'ClusterctlProvider':

@@ -1,6 +1,6 @@
 /**
  * The composition root of the gateway: informer caches for every management cluster, the
- * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz) on one HTTP port.
+ * Pothos schema, and a graphql-yoga server (GraphiQL on, /healthz, /readyz) on one HTTP port.
  * `buildGateway` is the same without HTTP, for the benchmark and tests.
  */
 import { createServer, type Server } from 'node:http';
@@ -11,11 +11,14 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
-import { usePartialErrors } from '../resolvers/partial-errors.ts';
+import { usePartialErrors } from './partial-errors.ts';
+import { useEnumValuesHint } from './enum-values-hint.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
-import { ApiFleetReader } from './capi/api-reader.ts';
+import { serveHealth } from './health.ts';
+import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
+import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 
 export interface ResolvedManagementCluster {
   name: string;
@@ -37,8 +40,6 @@ export interface Gateway {
   schema: GraphQLSchema;
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
-  /** A fresh per-request context over the API-backed reader (no caches; DataLoader-batched). */
-  apiContext(): GatewayContext;
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
 }
 
@@ -49,23 +50,21 @@ export function buildGateway(options: GatewayOptions): Gateway {
   if (!fleet.ok) throw new Error(fleet.error.message);
   const schema = buildGatewaySchema();
   const context = (): GatewayContext => createGatewayContext(fleet.value.reader);
-  const sources = fleet.value.caches.map((c) => ({
-    name: c.name,
-    get server() {
-      return c.connection.server;
-    },
-    transport: c.connection.transport,
-  }));
-  const apiContext = (): GatewayContext => createGatewayContext(new ApiFleetReader(sources));
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,
-    graphiql: true,
+    graphiql: graphiqlOptions,
+    renderGraphiQL,
     maskedErrors: true,
     logging: false,
-    plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors()],
+    plugins: [
+      useKnownOperationTypes(),
+      ...(options.jit === false ? [] : [useGraphQlJit()]),
+      usePartialErrors(),
+      useEnumValuesHint(),
+    ],
   });
-  return { fleet: fleet.value, schema, context, apiContext, yoga };
+  return { fleet: fleet.value, schema, context, yoga };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -132,26 +131,25 @@ function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
 export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
   const server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, managementClusters: gateway.fleet.reader.managementClusters() }));
-      return;
-    }
+    if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
     void gateway.yoga(req, res);
   });
-  const wss = serveGraphqlWs(server, gateway);
+  // graphql-ws joins once the port is ours: attached earlier, a failed listen reaches it as an
+  // "Internal error emitted on the WebSocket server" with a stack trace.
+  let wss: WebSocketServer | undefined;
   const app: App = {
     url: '',
     gateway,
     async start() {
       gateway.fleet.start();
       const address = await listen(server, options.host, options.port);
+      wss = serveGraphqlWs(server, gateway);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${host}:${address.port}/graphql`;
     },
     async stop() {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const client of wss?.clients ?? []) client.terminate();
+      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runServe } from './cli/serve.ts';
 import { runEmbedded } from './cli/embedded.ts';
@@ -23,9 +24,13 @@ function fraction(value: string): number {
 
 function embeddedOptions(cmd: Command): Command {
   return cmd
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--host <addr>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded management cluster keeps its data', '.capi-gateway')
-    .option('--ephemeral', 'keep everything in memory (no persistence)', false)
+    .option(
+      '--ephemeral',
+      'keep the objects in memory only; without --data-dir, in a temp data dir removed on exit',
+      false,
+    )
     .option('--no-demo', 'do not create the demo fleet')
     .option('--speed <x>', 'time scale of the simulated provisioning engine', positive, 1)
     .addOption(
@@ -37,9 +42,16 @@ function embeddedOptions(cmd: Command): Command {
     .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0);
 }
 
+/** The version in package.json: what `npm ci` installed is what runs (no build step). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 export function buildCli(): Command {
   const program = new Command('capi-gateway')
     .description('GraphQL gateway for Cluster API management clusters')
+    .version(packageVersion(), '-V, --version', 'print the version of capi-gateway')
     .showHelpAfterError();
 
   embeddedOptions(

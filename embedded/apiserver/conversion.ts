@@ -38,6 +38,8 @@ export const noConverters: ConverterRegistry = { lookup: () => undefined };
 /** How a served non-storage version reaches storage and back; set on ResourceType by the registry. */
 export interface VersionConversion {
   storageVersion: string;
+  /** `conversion: None`: only apiVersion changes, and writes are validated at the request version only. */
+  none?: true;
   toStorage(object: KubeObject): KubeObject;
   fromStorage(object: KubeObject): KubeObject;
 }

@@ -36,6 +36,18 @@ export function crdSpec(crd: KubeObject): CrdSpec {
   return crd['spec'] as CrdSpec;
 }
 
+/** `conversion: None`: only `apiVersion` changes between versions (kube-apiserver's nopConverter). */
+function noneConversion(group: string, storageVersion: string, version: string): VersionConversion {
+  const withVersion = (object: KubeObject, apiVersion: string): KubeObject =>
+    object.apiVersion === apiVersion ? object : { ...object, apiVersion };
+  return {
+    storageVersion,
+    none: true,
+    toStorage: (object) => withVersion(object, `${group}/${storageVersion}`),
+    fromStorage: (object) => withVersion(object, `${group}/${version}`),
+  };
+}
+
 export class ResourceRegistry {
   /** apiVersion → plural → type */
   private readonly byGroupVersion = new Map<string, Map<string, ResourceType>>();
@@ -61,14 +73,15 @@ export class ResourceRegistry {
    * How `version` of a CRD reaches its storage version. `Webhook` CRDs use the registered
    * converter; a CAPI CRD applied with `None` (the real files ship so: clusterctl patches the
    * webhook in on install) keeps using the registered converter when it serves both versions.
-   * No converter: the `None` strategy (only apiVersion changes).
+   * No converter: the `None` strategy, as kube-apiserver's nopConverter — objects are stored at
+   * the storage version and served at every version with only `apiVersion` rewritten.
    */
   private conversionFor(spec: CrdSpec, version: string): VersionConversion | undefined {
     const storage = spec.versions.find((v) => v.storage);
     if (!storage || storage.name === version || storage.served === false) return undefined;
     const converter = this.converters.lookup(spec.group, spec.names.kind);
     if (!converter?.versions.includes(version) || !converter.versions.includes(storage.name))
-      return undefined;
+      return noneConversion(spec.group, storage.name, version);
     const context = { apiVersionFor: (group: string, kind: string) => this.apiVersionFor(group, kind) };
     const convert = (object: KubeObject, desired: string): KubeObject => {
       try {

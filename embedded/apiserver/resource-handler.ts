@@ -329,7 +329,10 @@ async function scale(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
     'scale',
     listMapKeysFor(rt),
   );
-  const result = await persist(ctx, target, next, old, writeOptions(req));
+  const result = await persist(ctx, target, next, old, {
+    ...writeOptions(req),
+    scale: (obj) => toScale(spec, obj),
+  });
   send(r, 200, JSON.stringify(toScale(spec, result.object)), result.warnings);
 }
 

@@ -35,9 +35,14 @@ export interface ResourceType {
   conversion?: VersionConversion;
 }
 
-/** The object as a client of `rt` sees it: converted from the storage version when needed. */
+/**
+ * The object as a client of `rt` sees it: converted from the storage version when needed. An
+ * object a data dir from an older build stored at another version reads at `rt`'s version.
+ */
 export function served(rt: ResourceType, stored: KubeObject): KubeObject {
-  return rt.conversion ? rt.conversion.fromStorage(stored) : stored;
+  if (rt.conversion) return rt.conversion.fromStorage(stored);
+  const apiVersion = apiVersionOf(rt);
+  return stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion };
 }
 
 export function apiVersionOf(rt: { group: string; version: string }): string {

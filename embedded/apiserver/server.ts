@@ -7,11 +7,13 @@ import { timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { emptyAdmissionChain, type AdmissionChain, type KubeObject } from './admission.ts';
 import type { ApiContext } from './api-context.ts';
 import { crdResourceKey } from './builtin-kinds.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { CapiApiMismatchError } from './capi-api-mismatch.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { listen } from './listen.ts';
 import { loadOrCreateCredentials, writeKubeconfig, type ServerCredentials } from './certs.ts';
 import {
@@ -33,7 +35,12 @@ import { ResourceRegistry } from './registry.ts';
 import type { ApiRequest } from './request.ts';
 import { handleResource } from './resource-handler.ts';
 import { resolveRoute, type Route } from './route.ts';
-import { builtinCrdsFor, openApiV3Document, openApiV3Paths } from './schema-adapter.ts';
+import {
+  builtinCrdsFor,
+  builtinSchemaAnnotation,
+  openApiV3Document,
+  openApiV3Paths,
+} from './schema-adapter.ts';
 import { ObjectStore } from './store.ts';
 import { ObjectLocks } from './object-locks.ts';
 import { persist } from './write-pipeline.ts';
@@ -44,6 +51,7 @@ export interface ApiServerOptions {
   port: number;
   /** With port 0: the port to take if it is free (the one clients were last given). */
   preferredPort?: number;
+  /** Credentials, kubeconfig and (unless ephemeral) the write-ahead log; locked while running. */
   dataDir: string;
   /** Keep objects in memory only (credentials and the kubeconfig still go to dataDir). */
   ephemeral?: boolean;
@@ -91,8 +99,37 @@ function formatUrl(host: string, port: number): string {
   return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '';
+}
+
+/**
+ * The address the kubeconfig names: the listen address, except that a wildcard is not an
+ * address to connect to — clients on this machine use loopback.
+ */
+export function advertisedHost(host: string): string {
+  return isWildcard(host) ? '127.0.0.1' : host;
+}
+
+/** What the serving certificate must cover besides loopback: every address clients may use. */
+function servingNames(host: string): string[] {
+  if (!isWildcard(host)) return [host];
+  return Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .filter((a) => !a.address.startsWith('fe80:'))
+    .map((a) => a.address);
+}
+
+/** A CRD this build's table (or an older build's) created, as opposed to one a user applied. */
 function isBuiltinCrd(crd: KubeObject): boolean {
-  return JSON.stringify(crd['spec'] ?? {}).includes('built-in schema of the embedded cluster');
+  return (
+    crd.metadata.annotations?.[builtinSchemaAnnotation] !== undefined ||
+    JSON.stringify(crd['spec'] ?? {}).includes('built-in schema of the embedded cluster')
+  );
+}
+
+function fingerprintOf(crd: KubeObject): string | undefined {
+  return crd.metadata.annotations?.[builtinSchemaAnnotation];
 }
 
 function storageVersion(crd: KubeObject): string | undefined {
@@ -110,6 +147,17 @@ function servedVersions(crd: KubeObject): string {
     .join(',');
 }
 
+/** A data dir created for the other CAPI API version: its built-in CRDs store that version. */
+function checkCapiApi(store: ObjectStore, capiApi: 'v1beta2' | 'v1beta1', dataDir: string): void {
+  for (const crd of builtinCrdsFor(capiApi)) {
+    const stored = store.get(crdResourceKey, '', crd.metadata.name ?? '')?.obj;
+    if (!stored || !isBuiltinCrd(stored)) continue;
+    const version = storageVersion(stored);
+    if (version !== undefined && version !== storageVersion(crd))
+      throw new CapiApiMismatchError(dataDir, version, capiApi);
+  }
+}
+
 async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<void> {
   const nsType = ctx.registry.lookup('', 'v1', 'namespaces')!;
   for (const name of defaultNamespaces) {
@@ -123,12 +171,13 @@ async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<vo
   for (const crd of builtinCrdsFor(capiApi)) {
     const stored = ctx.store.get(crdResourceKey, '', crd.metadata.name ?? '')?.obj;
     // A data dir from an older build keeps its built-in CRDs, brought up to the served versions
-    // of this one (v1beta1 next to v1beta2); a real CRD applied over a built-in one stays.
+    // and schemas of this one (v1beta1 next to v1beta2, the generated CAPI schemas); a real CRD
+    // applied over a built-in one stays.
     const upgrade =
       stored !== undefined &&
       isBuiltinCrd(stored) &&
       storageVersion(stored) === storageVersion(crd) &&
-      servedVersions(stored) !== servedVersions(crd);
+      (servedVersions(stored) !== servedVersions(crd) || fingerprintOf(stored) !== fingerprintOf(crd));
     if (stored && !upgrade) continue;
     const next = structuredClone(crd);
     if (stored) next.metadata.resourceVersion = stored.metadata.resourceVersion;
@@ -191,11 +240,31 @@ function discoveryBody(ctx: ApiContext, route: Route, serverAddress: string): un
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const credentials: ServerCredentials = await loadOrCreateCredentials(options.dataDir);
-  const lock = options.ephemeral ? undefined : await lockDataDir(options.dataDir);
+  // The lock comes first, ephemeral too: only its holder writes credentials and the kubeconfig.
+  const lock = await lockDataDir(options.dataDir);
+  try {
+    return await startLocked(options, lock);
+  } catch (error) {
+    // Leave the data dir free for a retry in this process (or the next one).
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promise<ApiServer> {
   const store = await ObjectStore.open(
     options.ephemeral ? undefined : join(options.dataDir, 'store.wal'),
     options.historySize ?? 20_000,
+  );
+  try {
+    checkCapiApi(store, options.capiApi ?? 'v1beta2', options.dataDir);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const credentials: ServerCredentials = await loadOrCreateCredentials(
+    options.dataDir,
+    servingNames(options.host),
   );
   const registry = new ResourceRegistry(options.converters);
   for (const crd of store.list(crdResourceKey)) registry.registerCrd(crd.obj);
@@ -270,16 +339,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   try {
     await listen(server, options.host, options.port, options.preferredPort);
   } catch (error) {
-    // Leave the data dir free for a retry in this process (or the next one).
     await queues.gc?.stop();
     await queues.ns?.stop();
     await store.close();
-    await lock?.release();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  serverAddress = `${options.host}:${port}`;
-  const url = formatUrl(options.host, port);
+  const host = advertisedHost(options.host);
+  serverAddress = `${host}:${port}`;
+  const url = formatUrl(host, port);
   const kubeconfigPath = kubeconfigFile(options.dataDir);
   await writeKubeconfig(kubeconfigPath, url, credentials);
 
@@ -292,7 +360,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await queues.gc?.stop();
       await queues.ns?.stop();
       await store.close();
-      await lock?.release();
+      await lock.release();
     })());
   return { url, kubeconfigPath, caPem: credentials.caPem, token: credentials.token, admission, stop };
 }

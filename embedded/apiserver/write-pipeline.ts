@@ -6,7 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { AdmissionCause, AdmissionRequest, KubeObject } from './admission.ts';
+import type {
+  AdmissionCause,
+  AdmissionRequest,
+  AdmissionResponse,
+  KubeObject,
+  MutatingAdmissionPlugin,
+} from './admission.ts';
 import { timestamp, type ApiContext } from './api-context.ts';
 import { crdResourceKey, namespaceResourceKey } from './builtin-kinds.ts';
 import {
@@ -32,6 +38,14 @@ export interface WriteOptions {
   subresource?: 'status';
   /** Operation recorded for admission: creates through apply/update-on-missing are CREATE. */
   fieldManager?: string;
+  /** `false`: the write was validated at its request version already (`None` conversion). */
+  validate?: false;
+  /**
+   * A write through the scale subresource: admission sees the `Scale` objects (subresource
+   * `scale`), as webhooks registered for `<resource>/scale` do; webhooks of the main resource
+   * see nothing, as their rules do not match the subresource.
+   */
+  scale?: (obj: KubeObject) => KubeObject;
 }
 
 export interface WriteResult {
@@ -94,6 +108,7 @@ function schemaCheck(
     fieldValidation: opts.fieldValidation,
     ...(old ? { oldObject: old } : {}),
     ...(opts.subresource ? { subresource: opts.subresource } : {}),
+    ...(opts.validate === false ? { validate: false } : {}),
   });
   if (result.ok) return { object: result.object, warnings: result.warnings };
   if (result.code === 400)
@@ -101,7 +116,18 @@ function schemaCheck(
   throw invalid(refOf(rt), rt.kind, obj.metadata.name ?? '', result.causes);
 }
 
-async function admit(ctx: ApiContext, request: AdmissionRequest, rt: ResourceType): Promise<string[]> {
+/**
+ * Mutating admission, then the schema validation of what it produced, then validating admission —
+ * kube-apiserver's order (defaults a webhook sets count before the schema is checked). A mutating
+ * plugin that fails on an object the schema rejects answers with the schema's errors, as the real
+ * webhooks would never see such an object decoded.
+ */
+async function admit(
+  ctx: ApiContext,
+  request: AdmissionRequest,
+  rt: ResourceType,
+  opts: WriteOptions,
+): Promise<string[]> {
   const warnings: string[] = [];
   const reject = (response: { code?: 422 | 403; message: string; causes?: AdmissionCause[] }): never => {
     if (response.code === 403) {
@@ -117,15 +143,21 @@ async function admit(ctx: ApiContext, request: AdmissionRequest, rt: ResourceTyp
       : [{ reason: 'FieldValueInvalid', message: response.message, field: '' }];
     throw invalid(refOf(rt), rt.kind, request.name, causes);
   };
+  const decoded = request.object;
   for (const plugin of ctx.admission.mutating) {
-    const response = await plugin.admit(request);
+    const response = await callMutating(plugin, request, () =>
+      decoded
+        ? schemaCheck(rt, decoded, request.oldObject, { ...opts, fieldValidation: 'Ignore' })
+        : undefined,
+    );
     if (!response.allowed) reject(response);
     else warnings.push(...(response.warnings ?? []));
   }
-  if (request.object && ctx.admission.mutating.length) {
+  if (request.object && ctx.admission.mutating.length && request.subresource !== 'scale') {
     request.object = schemaCheck(rt, request.object, request.oldObject, {
       fieldValidation: 'Ignore',
       dryRun: false,
+      ...(opts.validate === false ? { validate: false } : {}),
     }).object;
   }
   for (const plugin of ctx.admission.validating) {
@@ -134,6 +166,20 @@ async function admit(ctx: ApiContext, request: AdmissionRequest, rt: ResourceTyp
     else warnings.push(...(response.warnings ?? []));
   }
   return warnings;
+}
+
+/** Calls a mutating plugin; when it throws, the schema errors of its input (if any) are the answer. */
+async function callMutating(
+  plugin: MutatingAdmissionPlugin,
+  request: AdmissionRequest,
+  validateInput: () => unknown,
+): Promise<AdmissionResponse> {
+  try {
+    return await plugin.admit(request);
+  } catch (error) {
+    if (!(error instanceof StatusError)) validateInput();
+    throw error;
+  }
 }
 
 /** Carries the stored object's system fields into an update, and checks preconditions. */
@@ -304,6 +350,7 @@ async function persistConverted(
   const result = await persist(ctx, storageTypeOf(ctx, rt), converted, old, {
     ...opts,
     fieldValidation: 'Ignore',
+    ...(conversion.none ? { validate: false as const } : {}),
   });
   return { ...result, warnings: [...checked.warnings, ...result.warnings] };
 }
@@ -332,7 +379,9 @@ export async function persist(
   if (rt.builtin) metaCauses.push(...validateBuiltinFields(next));
   if (metaCauses.length) throw invalid(refOf(rt), rt.kind, name, metaCauses);
 
-  const checked = schemaCheck(rt, next, old, opts);
+  // Decoding prunes and defaults; validation waits for mutating admission when there is any.
+  const mutating = ctx.admission.mutating.length > 0;
+  const checked = schemaCheck(rt, next, old, mutating ? { ...opts, validate: false } : opts);
   next = checked.object;
   const request: AdmissionRequest = {
     operation: old ? 'UPDATE' : 'CREATE',
@@ -347,8 +396,22 @@ export async function persist(
     ...(old ? { oldObject: old } : {}),
     dryRun: opts.dryRun,
   };
-  const admissionWarnings = await admit(ctx, request, rt);
-  next = request.object ?? next;
+  let admissionWarnings: string[];
+  if (opts.scale) {
+    const scaleRequest: AdmissionRequest = {
+      ...request,
+      kind: 'Scale',
+      subresource: 'scale',
+      object: opts.scale(next),
+      ...(old ? { oldObject: opts.scale(old) } : {}),
+    };
+    admissionWarnings = await admit(ctx, scaleRequest, rt, opts);
+    // The schema check admission would have run after mutating plugins: none ran on the object.
+    next = schemaCheck(rt, next, old, { ...opts, fieldValidation: 'Ignore' }).object;
+  } else {
+    admissionWarnings = await admit(ctx, request, rt, opts);
+    next = request.object ?? next;
+  }
   next.apiVersion = apiVersionOf(rt);
   next.kind = rt.kind;
 

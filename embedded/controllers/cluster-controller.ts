@@ -13,6 +13,7 @@ import {
   addFinalizer,
   deleteObject,
   ensureOwnerReference,
+  now,
   removeFinalizer,
   setConditions,
   updateObject,
@@ -21,6 +22,7 @@ import {
 import { SIMULATED_API_PORT, isInfraProvisioned, simulatedEndpointHost } from './infra-cluster-controller.ts';
 import { compareKubernetesVersions } from './kubernetes-version.ts';
 import { FINALIZERS, LABELS } from './labels.ts';
+import { setClusterLegacyStatus } from './legacy-status.ts';
 import { type ObjectRef, readObjectRef } from './machine-factory.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import {
@@ -406,6 +408,12 @@ export async function reconcileCluster(
     };
     status.observedGeneration = clusterNow.metadata.generation;
     setConditions(ctx, status, conditions, clusterNow.metadata.generation);
+    setClusterLegacyStatus(status, {
+      infrastructure: { object: infrastructure.object, provisioned: infraProvisioned },
+      ...(controlPlane.state !== 'none' ? { controlPlane: { object: cp, initialized: cpInitialized } } : {}),
+      controlPlaneInitialized: cpInitialized,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };

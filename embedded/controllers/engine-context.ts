@@ -10,6 +10,7 @@ import { isoTime } from './clock.ts';
 import { type ConditionInput, mergeConditions, readConditions } from './conditions.ts';
 import type { KubeClient, KubeResult, ResourceType } from './kube-client.ts';
 import type { ObjectCache } from './object-cache.ts';
+import type { ReconcileCause } from './reconcile-errors.ts';
 import { type JsonRecord, isRecord } from './object-fields.ts';
 import { stableJson } from './naming.ts';
 
@@ -28,7 +29,10 @@ export interface EngineContext {
   clock: Clock;
   speed: number;
   faults: EngineFaults;
+  /** Debug-level notes (CAPI_ENGINE_LOG_LEVEL=debug). */
   log(message: string, fields?: Record<string, unknown>): void;
+  /** A request the API server refused, or another reason the current reconcile cannot proceed. */
+  reportFailure(cause: ReconcileCause): void;
   /** Scaled milliseconds for a duration in simulated seconds. */
   scaled(seconds: number): number;
   /**
@@ -73,16 +77,26 @@ export async function patchTo(
     subresource,
   );
   if (result.ok) ctx.cache.informer(type).remember(result.value);
-  else if (result.code !== 409 && result.code !== 404) {
-    ctx.log('patch failed', {
-      kind: type.kind,
-      name: current.metadata.name,
-      subresource,
+  // A conflict or a vanished object is routine: the next reconcile reads the new state.
+  else if (result.code !== 409 && result.code !== 404)
+    ctx.reportFailure({
+      operation: subresource === 'status' ? 'patch status' : 'patch',
+      target: targetOf(type, current),
       code: result.code,
-      error: result.message,
+      answer: result.message,
     });
-  }
   return result;
+}
+
+function targetOf(
+  type: ResourceType,
+  object: KubeObject,
+): { kind: string; namespace?: string; name?: string } {
+  return {
+    kind: type.kind,
+    ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    ...(object.metadata.name ? { name: object.metadata.name } : {}),
+  };
 }
 
 function stripStatus(object: JsonRecord): JsonRecord {
@@ -132,7 +146,12 @@ export async function createObject(
   const result = await ctx.client.create(type, object);
   if (result.ok) ctx.cache.informer(type).remember(result.value);
   else if (result.code !== 409)
-    ctx.log('create failed', { kind: type.kind, name: object.metadata.name, error: result.message });
+    ctx.reportFailure({
+      operation: 'create',
+      target: targetOf(type, object),
+      code: result.code,
+      answer: result.message,
+    });
   return result;
 }
 
@@ -151,7 +170,13 @@ export async function deleteObject(
     marked.metadata.resourceVersion = `${object.metadata.resourceVersion ?? '0'}.5`;
     if (result.ok) informer.remember(marked);
     else informer.forget(object);
-  }
+  } else
+    ctx.reportFailure({
+      operation: 'delete',
+      target: targetOf(type, object),
+      code: result.code,
+      answer: result.message,
+    });
 }
 
 export function addFinalizer(object: KubeObject, finalizer: string): void {

@@ -28,6 +28,7 @@ import { MACHINE_POOL_TYPE, reconcileMachinePool } from './machine-pool-controll
 import { readObjectRef } from './machine-factory.ts';
 import { ObjectCache, resolveFromCrd } from './object-cache.ts';
 import { field, stringField } from './object-fields.ts';
+import { type EngineLogger, ReconcileErrors, defaultEngineLogger } from './reconcile-errors.ts';
 import { TYPES } from './resource-types.ts';
 import { classKeyOf } from './topology-reconciler.ts';
 import { type ReconcileResult, WorkQueue } from './work-queue.ts';
@@ -40,7 +41,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** Concurrent reconciles (default 4). */
   workers?: number;
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Where the engine logs (default: pino JSON lines on stderr). */
+  logger?: EngineLogger;
 }
 
 export interface Engine {
@@ -64,6 +66,22 @@ const HANDLERS: Record<string, Handler> = {
   mhc: reconcileMachineHealthCheck,
 };
 
+const CONTROLLER_KINDS: Record<string, string> = {
+  cluster: 'Cluster',
+  clusterclass: 'ClusterClass',
+  kcp: 'KubeadmControlPlane',
+  md: 'MachineDeployment',
+  ms: 'MachineSet',
+  machine: 'Machine',
+  mp: 'MachinePool',
+  mhc: 'MachineHealthCheck',
+};
+
+/** `ms` → MachineSet; `infraMachine:infrastructure.cluster.x-k8s.io/DockerMachine` → DockerMachine. */
+function kindOfController(controller: string): string {
+  return CONTROLLER_KINDS[controller] ?? controller.slice(controller.lastIndexOf('/') + 1);
+}
+
 const ROLE_HANDLERS: Record<ObjectRole, typeof reconcileInfraMachine> = {
   infraMachine: reconcileInfraMachine,
   infraCluster: reconcileInfraCluster,
@@ -75,11 +93,10 @@ export function startEngine(options: EngineOptions): Engine {
   const cache = new ObjectCache(client);
   const clock = options.clock ?? systemClock;
   const speed = options.speed > 0 ? options.speed : 1;
-  const log =
-    options.log ??
-    (process.env.CAPI_ENGINE_DEBUG
-      ? (message: string, fields?: Record<string, unknown>) => console.error(message, fields ?? '')
-      : () => {});
+  const logger = options.logger ?? defaultEngineLogger();
+  const log = (message: string, fields?: Record<string, unknown>): void =>
+    logger.debug(fields ?? {}, message);
+  const errors = new ReconcileErrors(logger);
   const timers = new Map<string, Map<string, number>>();
   const roles = new Map<string, ObjectRole>();
 
@@ -93,6 +110,7 @@ export function startEngine(options: EngineOptions): Engine {
       nodeNotReadyRate: options.faults?.nodeNotReadyRate ?? 0,
     },
     log,
+    reportFailure: (cause) => errors.fail(cause),
     scaled: (seconds) => (seconds * 1000) / speed,
     startedAt(uid, step, since) {
       let steps = timers.get(uid);
@@ -127,17 +145,29 @@ export function startEngine(options: EngineOptions): Engine {
       const controller = key.slice(0, bar);
       const [namespace = '', name = ''] = key.slice(bar + 1).split('/');
       const colon = controller.indexOf(':');
-      if (colon !== -1) {
-        const role = controller.slice(0, colon) as ObjectRole;
-        const [group = '', kind = ''] = controller.slice(colon + 1).split('/');
-        const resolved = cache.resolve(group, kind);
-        return resolved ? ROLE_HANDLERS[role](ctx, resolved, namespace, name) : { requeueAfterMs: 1_000 };
-      }
-      return HANDLERS[controller]?.(ctx, namespace, name);
+      const object = { controller, kind: kindOfController(controller), namespace, name };
+      return errors.run(key, object, async () => {
+        try {
+          if (colon !== -1) {
+            const role = controller.slice(0, colon) as ObjectRole;
+            const [group = '', kind = ''] = controller.slice(colon + 1).split('/');
+            const resolved = cache.resolve(group, kind);
+            return resolved ? ROLE_HANDLERS[role](ctx, resolved, namespace, name) : { requeueAfterMs: 1_000 };
+          }
+          return await HANDLERS[controller]?.(ctx, namespace, name);
+        } catch (error) {
+          // Inside the scope, so a failure that repeats every retry is logged once.
+          errors.fail({
+            operation: 'reconcile',
+            answer: error instanceof Error ? error.message : String(error),
+          });
+          log('reconcile exception', { key, stack: error instanceof Error ? error.stack : String(error) });
+          throw error;
+        }
+      });
     },
     options.workers ?? 4,
-    (key, error) =>
-      log('reconcile failed', { key, error: error instanceof Error ? error.stack : String(error) }),
+    () => {},
   );
 
   const enqueueObject = (controller: string, object: KubeObject | undefined): void => {
@@ -255,11 +285,17 @@ export function startEngine(options: EngineOptions): Engine {
             enqueueObject('mhc', mhc);
         return;
       }
-      case 'controlplane.cluster.x-k8s.io/KubeadmControlPlane':
+      case 'controlplane.cluster.x-k8s.io/KubeadmControlPlane': {
         enqueueObject('kcp', object);
         enqueueCluster(object);
         enqueueMachinesOf(object);
+        // MachineSets held back by preflight checks look at the control plane's status.
+        const clusterName = clusterNameOf(object);
+        if (clusterName)
+          for (const ms of cache.informer(TYPES.machineSet).byCluster(namespace, clusterName))
+            enqueueObject('ms', ms);
         return;
+      }
       case 'cluster.x-k8s.io/MachineHealthCheck':
         enqueueObject('mhc', object);
         return;
@@ -322,7 +358,7 @@ export function startEngine(options: EngineOptions): Engine {
   const ready = waitForCacheSync(cache, informers, (role, apiGroup, kind) =>
     ctx.watchRole(role, apiGroup, kind),
   ).then((unsynced) => {
-    if (unsynced.length > 0) log('starting before these caches listed', { kinds: unsynced });
+    if (unsynced.length > 0) logger.warn({ kinds: unsynced }, 'starting before these caches listed');
     queue.start();
   });
 

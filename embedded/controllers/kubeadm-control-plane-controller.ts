@@ -28,10 +28,12 @@ import {
 } from './kubeconfig-secret.ts';
 import { lowestVersion } from './kubernetes-version.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setControlPlaneLegacyStatus } from './legacy-status.ts';
 import {
   type MachineBlueprint,
   createMachine,
   createMachineChildren,
+  machineChildMissing,
   readObjectRef,
 } from './machine-factory.ts';
 import { ownedMachines } from './machine-set-controller.ts';
@@ -359,6 +361,15 @@ export async function reconcileKubeadmControlPlane(
       ],
       kcpNow.metadata.generation,
     );
+    setControlPlaneLegacyStatus(kcpNow, status, {
+      machines: current,
+      desired,
+      upToDate: current.length - outdated,
+      outdated,
+      initialized,
+      certificatesReady,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
@@ -394,13 +405,7 @@ async function reconcileMachines(
   };
   for (const machine of active) {
     if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') continue;
-    const infraRef = readObjectRef(machine, 'spec.infrastructureRef');
-    if (
-      !infraRef ||
-      ctx.cache.getRef(infraRef.apiGroup, infraRef.kind, machine.metadata.namespace, infraRef.name).state !==
-        'missing'
-    )
-      continue;
+    if (!machineChildMissing(ctx, machine)) continue;
     const init = machine === oldestFirst(active)[0] && !initialized;
     const blueprint = blueprintFor(kcp, clusterName, init, machine.metadata.name ?? '');
     if (blueprint) await createMachineChildren(ctx, machine, blueprint);

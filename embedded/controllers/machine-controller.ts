@@ -22,6 +22,7 @@ import {
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
 import { isInMemoryKind } from './provider-kinds.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setMachineLegacyStatus } from './legacy-status.ts';
 import { machineIsUpToDate } from './machine-up-to-date.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import { arrayField, recordField, stringField } from './object-fields.ts';
@@ -401,6 +402,17 @@ export async function reconcileMachine(
     }
     status.observedGeneration = current.metadata.generation;
     setConditions(ctx, status, conditions, current.metadata.generation);
+    setMachineLegacyStatus(status, {
+      bootstrap: bootstrap.object,
+      dataSecretOnly: bootstrap.state === 'none' && dataSecretName !== undefined,
+      bootstrapReady: dataSecretName !== undefined,
+      infrastructure: infra.object,
+      infrastructureReady: infraProvisioned,
+      providerID: stringField(current, 'spec.providerID'),
+      nodeUp,
+      nodeReady,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };

@@ -13,6 +13,7 @@ import {
   createObject,
   deleteObject,
   ensureOwnerReference,
+  now,
   ownerReference,
   setConditions,
   updateObject,
@@ -20,9 +21,10 @@ import {
 } from './engine-context.ts';
 import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-children.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setMachineDeploymentLegacyStatus } from './legacy-status.ts';
 import { ownedMachines } from './machine-set-controller.ts';
 import { desiredTemplateHash, machineSetIsCurrent, rolloutAfterPassed } from './machine-up-to-date.ts';
-import { labelValue, stableSuffix } from './naming.ts';
+import { labelValue, stableJson, stableSuffix } from './naming.ts';
 import { field, numberField, recordField, stringField, stringMapField } from './object-fields.ts';
 import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
@@ -46,6 +48,28 @@ export function resolveIntOrPercent(
 }
 
 export const DISABLE_MACHINE_CREATE = 'cluster.x-k8s.io/disable-machine-create';
+
+/**
+ * Annotations a MachineDeployment does not pass on to its MachineSets (mdutil.annotationsToSkip);
+ * every other one is copied (e.g. `machineset.cluster.x-k8s.io/skip-preflight-checks`). The
+ * disable-machine-create annotation is the rollout's own (set per MachineSet below).
+ */
+const ANNOTATIONS_NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  ANNOTATIONS.revision,
+  'machinedeployment.clusters.x-k8s.io/revision-history',
+  'machinedeployment.clusters.x-k8s.io/desired-replicas',
+  'machinedeployment.clusters.x-k8s.io/max-replicas',
+  'cluster.x-k8s.io/conversion-data',
+  DISABLE_MACHINE_CREATE,
+]);
+
+/** MachineSetAnnotationsFromMachineDeployment, without the replica annotations. */
+export function annotationsCopiedToMachineSets(md: KubeObject): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(md.metadata.annotations ?? {}).filter(([key]) => !ANNOTATIONS_NOT_COPIED.has(key)),
+  );
+}
 
 function revisionOf(object: KubeObject): number {
   return Number(object.metadata.annotations?.[ANNOTATIONS.revision] ?? 0) || 0;
@@ -93,6 +117,7 @@ async function createMachineSet(
         [LABELS.deploymentName]: labelValue(md.metadata.name ?? ''),
       },
       annotations: {
+        ...annotationsCopiedToMachineSets(md),
         [ANNOTATIONS.revision]: String(revision),
         'machinedeployment.clusters.x-k8s.io/desired-replicas': String(numberField(md, 'spec.replicas') ?? 1),
         'machinedeployment.clusters.x-k8s.io/max-replicas': String(maxReplicas),
@@ -249,21 +274,20 @@ export async function reconcileMachineDeployment(
     );
     if (!newMs) return { requeueAfterMs: 1_000 };
   }
-  // Old MachineSets must never replace machines: only the current one creates.
-  for (const ms of oldSets) {
-    if (ms.metadata.annotations?.[DISABLE_MACHINE_CREATE] === 'true') continue;
-    await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
-      copy.metadata.annotations = { ...copy.metadata.annotations, [DISABLE_MACHINE_CREATE]: 'true' };
+  // Old MachineSets must never replace machines: only the current one creates (a rollback makes
+  // an old MachineSet current again). Every MachineSet carries the deployment's annotations.
+  const copied = annotationsCopiedToMachineSets(md);
+  const syncAnnotations = async (ms: KubeObject, current: boolean): Promise<KubeObject> => {
+    const { [DISABLE_MACHINE_CREATE]: _disabled, ...rest } = ms.metadata.annotations ?? {};
+    const annotations = { ...rest, ...copied, ...(current ? {} : { [DISABLE_MACHINE_CREATE]: 'true' }) };
+    if (stableJson(annotations) === stableJson(ms.metadata.annotations ?? {})) return ms;
+    const result = await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
+      copy.metadata.annotations = annotations;
     });
-  }
-  if (newMs.metadata.annotations?.[DISABLE_MACHINE_CREATE] !== undefined) {
-    // A rollback makes an old MachineSet current again.
-    const reenabled = await updateObject(ctx, TYPES.machineSet, newMs, (copy) => {
-      const { [DISABLE_MACHINE_CREATE]: _disabled, ...rest } = copy.metadata.annotations ?? {};
-      copy.metadata.annotations = rest;
-    });
-    if (reenabled?.ok) newMs = reenabled.value;
-  }
+    return result?.ok ? result.value : ms;
+  };
+  for (const ms of oldSets) await syncAnnotations(ms, false);
+  newMs = await syncAnnotations(newMs, true);
   const strategy = stringField(md, 'spec.rollout.strategy.type') ?? 'RollingUpdate';
   if (strategy === 'OnDelete') await onDeleteUpdate(ctx, newMs, oldSets, replicas);
   else await rollingUpdate(ctx, md, newMs, oldSets, replicas);
@@ -329,6 +353,14 @@ export async function reconcileMachineDeployment(
       ],
       mdNow.metadata.generation,
     );
+    setMachineDeploymentLegacyStatus(status, {
+      sets: ownedMachineSets(ctx, mdNow),
+      newest: ctx.cache.informer(TYPES.machineSet).get(namespace, currentMs.metadata.name ?? ''),
+      replicas,
+      maxUnavailable,
+      availableReplicas: counts.availableReplicas,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
 }

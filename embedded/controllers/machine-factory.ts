@@ -45,6 +45,21 @@ export function readObjectRef(value: unknown, path: string): ObjectRef | undefin
   return apiGroup && kind && name ? { apiGroup, kind, name } : undefined;
 }
 
+/**
+ * Whether a machine lacks its InfraMachine or its bootstrap config: the engine creates the Machine,
+ * then the InfraMachine, then the bootstrap config, and a kill can land between any two writes.
+ */
+export function machineChildMissing(ctx: EngineContext, machine: KubeObject): boolean {
+  return [
+    readObjectRef(machine, 'spec.infrastructureRef'),
+    readObjectRef(machine, 'spec.bootstrap.configRef'),
+  ].some(
+    (ref) =>
+      ref !== undefined &&
+      ctx.cache.getRef(ref.apiGroup, ref.kind, machine.metadata.namespace, ref.name).state === 'missing',
+  );
+}
+
 function lookupTemplate(
   ctx: EngineContext,
   namespace: string,
@@ -114,8 +129,14 @@ export async function createMachineChildren(
     infraKind.type.version,
   );
   const created = await createObject(ctx, infraKind.type, infra);
+  // CAPI's MachinesCreated reasons (v1beta1) for a clone the API server refuses.
   if (!created.ok && created.code !== 409)
-    return { ok: false, reason: 'CreateFailed', message: created.message, retryMs: 1_000 };
+    return {
+      ok: false,
+      reason: 'InfrastructureTemplateCloningFailed',
+      message: created.message,
+      retryMs: 1_000,
+    };
 
   if ('template' in blueprint.bootstrap) {
     const ref = blueprint.bootstrap.template;
@@ -138,7 +159,7 @@ export async function createMachineChildren(
     );
     const result = await createObject(ctx, configKind.type, config);
     if (!result.ok && result.code !== 409)
-      return { ok: false, reason: 'CreateFailed', message: result.message, retryMs: 1_000 };
+      return { ok: false, reason: 'BootstrapTemplateCloningFailed', message: result.message, retryMs: 1_000 };
   } else if ('kubeadmConfigSpec' in blueprint.bootstrap) {
     const config: KubeObject = {
       apiVersion: `${TYPES.kubeadmConfig.group}/${TYPES.kubeadmConfig.version}`,

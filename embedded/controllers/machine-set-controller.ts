@@ -12,18 +12,27 @@ import {
   addFinalizer,
   controllerOwner,
   deleteObject,
+  now,
   setConditions,
   updateObject,
   updateStatus,
 } from './engine-context.ts';
 import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-children.ts';
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
+import { setMachineSetLegacyStatus } from './legacy-status.ts';
 import {
   type MachineBlueprint,
   createMachine,
   createMachineChildren,
+  machineChildMissing,
   readObjectRef,
 } from './machine-factory.ts';
+import {
+  PREFLIGHT_RETRY_SECONDS,
+  type PreflightResult,
+  blockedScaleUpMessage,
+  runPreflightChecks,
+} from './machine-set-preflight.ts';
 import { labelValue, randomSuffix, stableFraction } from './naming.ts';
 import { numberField, recordField, stringField, stringMapField } from './object-fields.ts';
 import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
@@ -101,15 +110,17 @@ const deleteStep: DeleteChildrenStep = {
   childrenNoun: 'Machines',
 };
 
-/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if missing. */
-async function repairChildren(ctx: EngineContext, ms: KubeObject, machine: KubeObject): Promise<void> {
+/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if either is missing. */
+async function repairChildren(
+  ctx: EngineContext,
+  ms: KubeObject,
+  machine: KubeObject,
+): Promise<{ reason: string; message: string; retryMs: number } | undefined> {
   if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') return;
-  const infraRef = readObjectRef(machine, 'spec.infrastructureRef');
-  if (!infraRef) return;
-  const found = ctx.cache.getRef(infraRef.apiGroup, infraRef.kind, machine.metadata.namespace, infraRef.name);
-  if (found.state !== 'missing') return;
+  if (!machineChildMissing(ctx, machine)) return;
   const blueprint = blueprintFor(ms, machine.metadata.name ?? '');
-  if (blueprint) await createMachineChildren(ctx, machine, blueprint);
+  const result = blueprint ? await createMachineChildren(ctx, machine, blueprint) : undefined;
+  return result && !result.ok ? result : undefined;
 }
 
 export async function reconcileMachineSet(
@@ -138,22 +149,38 @@ export async function reconcileMachineSet(
   if (written?.ok) ms = written.value;
 
   let problem: { reason: string; message: string; retryMs: number } | undefined;
-  let remediating = 0;
+  let preflight: PreflightResult = { state: 'passed' };
+  let repairProblem: { reason: string; message: string; retryMs: number } | undefined;
+  const live = machines.filter((machine) => !machine.metadata.deletionTimestamp);
+  const toRemediate = live.filter((m) => findCondition(m.status, 'OwnerRemediated')?.status === 'False');
+  const remediating = toRemediate.length;
   const active: KubeObject[] = [];
-  for (const machine of machines) {
-    if (machine.metadata.deletionTimestamp) continue;
-    if (findCondition(machine.status, 'OwnerRemediated')?.status === 'False') {
-      remediating++;
-      await deleteObject(ctx, TYPES.machine, machine);
-      continue;
+  if (toRemediate.length > 0) {
+    const checked = runPreflightChecks(ctx, cluster, ms, 'Machine remediation');
+    if (checked.state === 'passed') {
+      for (const machine of toRemediate) await deleteObject(ctx, TYPES.machine, machine);
+    } else {
+      // Held back: the machines stay (and count) until the checks pass.
+      active.push(...toRemediate);
+      preflight = checked;
+      if (checked.state === 'blocked') await deferRemediation(ctx, toRemediate, checked.messages);
     }
+  }
+  for (const machine of live) {
+    if (toRemediate.includes(machine)) continue;
     active.push(machine);
-    await repairChildren(ctx, ms, machine);
+    // A machine whose InfraMachine / bootstrap config the API server refused is still being created.
+    repairProblem ??= await repairChildren(ctx, ms, machine);
   }
 
   const desired = numberField(ms, 'spec.replicas') ?? 1;
   const createDisabled = ms.metadata.annotations?.['cluster.x-k8s.io/disable-machine-create'] === 'true';
-  if (active.length < desired && !createDisabled) {
+  const scaleUpCheck =
+    active.length < desired && !createDisabled && preflight.state === 'passed'
+      ? runPreflightChecks(ctx, cluster, ms, 'Scale up')
+      : undefined;
+  if (scaleUpCheck && scaleUpCheck.state !== 'passed') preflight = scaleUpCheck;
+  if (active.length < desired && !createDisabled && scaleUpCheck?.state === 'passed') {
     for (let i = active.length; i < desired; i++) {
       const blueprint = blueprintFor(ms, `${name}-${randomSuffix()}`);
       if (!blueprint) {
@@ -191,6 +218,13 @@ export async function reconcileMachineSet(
     const conditions = machineSummaryConditions(counts, desired);
     if (problem) {
       conditions.push({ type: 'ScalingUp', status: true, reason: problem.reason, message: problem.message });
+    } else if (scaleUpCheck?.state === 'blocked' && counts.replicas < desired) {
+      conditions.push({
+        type: 'ScalingUp',
+        status: true,
+        reason: 'ScalingUp',
+        message: blockedScaleUpMessage(counts.replicas, desired, scaleUpCheck.messages),
+      });
     }
     setConditions(
       ctx,
@@ -210,7 +244,58 @@ export async function reconcileMachineSet(
       ],
       generation,
     );
+    // CAPI counts the machines listed at the start of the reconcile (s.machines), not those it created.
+    setMachineSetLegacyStatus(msNow, status, {
+      machines,
+      desired,
+      ...(scaleUpCheck?.state === 'blocked'
+        ? { createBlocked: { reason: 'PreflightCheckFailed', message: scaleUpCheck.messages.join('; ') } }
+        : (problem ?? repairProblem)
+          ? {
+              createBlocked: {
+                reason: legacyCreateReason((problem ?? repairProblem)?.reason ?? ''),
+                message: (problem ?? repairProblem)?.message ?? '',
+              },
+            }
+          : {}),
+      now: now(ctx),
+      nowMs: ctx.clock.now(),
+    });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
-  return problem ? { requeueAfterMs: problem.retryMs } : undefined;
+  if (problem ?? repairProblem) return { requeueAfterMs: (problem ?? repairProblem)?.retryMs };
+  if (preflight.state === 'blocked') return { requeueAfterMs: ctx.scaled(PREFLIGHT_RETRY_SECONDS) };
+  if (preflight.state === 'pending') return { requeueAfterMs: 200 };
+  return undefined;
+}
+
+/** MachinesCreated's v1beta1 reason for a failed machine creation (CAPI's three, by the step that failed). */
+function legacyCreateReason(reason: string): string {
+  return ['InfrastructureTemplateCloningFailed', 'BootstrapTemplateCloningFailed'].includes(reason)
+    ? reason
+    : 'MachineCreationFailed';
+}
+
+/** A remediation the preflight checks hold back shows on the machines (RemediationDeferred). */
+async function deferRemediation(
+  ctx: EngineContext,
+  machines: KubeObject[],
+  messages: string[],
+): Promise<void> {
+  for (const machine of machines)
+    await updateStatus(ctx, TYPES.machine, machine, (status) =>
+      setConditions(
+        ctx,
+        status,
+        [
+          {
+            type: 'OwnerRemediated',
+            status: false,
+            reason: 'RemediationDeferred',
+            message: messages.map((m) => `* ${m}`).join('\n'),
+          },
+        ],
+        machine.metadata.generation,
+      ),
+    );
 }

@@ -1,12 +1,13 @@
-import { encodeGlobalId } from '../../resolvers/global-id.ts';
+import { managementClusterOf } from '../../resolvers/management-clusters.ts';
 import { typeNameOf } from '../type-names.ts';
 import { ConditionRef, CapiObjectRef, ManagementClusterRef } from '../refs.ts';
+import { nodeId } from './object-kinds.ts';
 
 CapiObjectRef.implement({
   resolveType: typeNameOf,
   description: 'Fields every Cluster API object has, whatever its kind and API version.',
   fields: (t) => ({
-    id: t.id({ description: 'The global ID (as for `node`).', resolve: (v) => encodeGlobalId(v.address) }),
+    id: t.id({ description: 'The global ID (as for `node`).', resolve: nodeId.resolve }),
     name: t.string({ resolve: (v) => v.address.name }),
     namespace: t.string({ resolve: (v) => v.address.namespace }),
     kind: t.string({ resolve: (v) => v.address.kind }),
@@ -15,7 +16,7 @@ CapiObjectRef.implement({
     uid: t.exposeString('uid'),
     managementCluster: t.field({
       type: ManagementClusterRef,
-      resolve: (v, _args, ctx) => ctx.reader.managementCluster(v.address.managementCluster)!,
+      resolve: (v, _args, ctx) => managementClusterOf(ctx, v),
     }),
     labels: t.field({ type: 'JSON', resolve: (v) => v.labels }),
     annotations: t.field({ type: 'JSON', resolve: (v) => v.annotations }),

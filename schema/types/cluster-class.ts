@@ -1,10 +1,10 @@
-import { resolveRef } from '../../resolvers/objects.ts';
+import { clusterClasses } from '../../resolvers/clusters.ts';
+import { refAsRole } from '../../resolvers/objects.ts';
 import type { ClusterClassVariableView, ClusterClassView, WorkerClassView } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
-import { CapiObjectRef } from '../refs.ts';
-import { ClusterClassRef, ProviderTemplateRef } from '../refs.ts';
-import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { CapiObjectRef, ClusterClassRef, ProviderTemplateRef } from '../refs.ts';
+import { itemsReportingUnavailable } from '../unavailable.ts';
+import { nodeId, viewKindIs } from './object-kinds.ts';
 
 const VariableRef = builder.objectRef<ClusterClassVariableView>('ClusterClassVariable').implement({
   fields: (t) => ({
@@ -28,18 +28,12 @@ const WorkerClassRef = builder
       infrastructureTemplate: t.field({
         type: ProviderTemplateRef,
         nullable: true,
-        resolve: (w, _args, ctx) =>
-          chain(resolveRef(ctx, w.clusterClass, w.infrastructureTemplateRef), (x) =>
-            x && isProviderRole(x, 'Template') ? x : null,
-          ),
+        resolve: (w, _args, ctx) => refAsRole(ctx, w.clusterClass, w.infrastructureTemplateRef, 'Template'),
       }),
       bootstrapTemplate: t.field({
         type: ProviderTemplateRef,
         nullable: true,
-        resolve: (w, _args, ctx) =>
-          chain(resolveRef(ctx, w.clusterClass, w.bootstrapTemplateRef), (x) =>
-            x && isProviderRole(x, 'Template') ? x : null,
-          ),
+        resolve: (w, _args, ctx) => refAsRole(ctx, w.clusterClass, w.bootstrapTemplateRef, 'Template'),
       }),
     }),
   });
@@ -57,3 +51,14 @@ builder.node(ClusterClassRef, {
     kubernetesVersions: t.exposeStringList('kubernetesVersions'),
   }),
 });
+
+builder.queryFields((t) => ({
+  clusterClasses: t.field({
+    type: [ClusterClassRef],
+    description:
+      'ClusterClasses of every (or one) management cluster; unreachable ones are reported in `errors`.',
+    args: { managementCluster: t.arg.string(), namespace: t.arg.string() },
+    resolve: (_root, args, ctx, info) =>
+      itemsReportingUnavailable(clusterClasses(ctx, args.managementCluster, args.namespace), ctx, info),
+  }),
+}));

@@ -1,6 +1,18 @@
-import { clusterClassOf, filterMachines, ofCluster, resolveRef } from '../../resolvers/objects.ts';
-import { kubernetesVersionOf } from '../../resolvers/clusters.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clustersConnection, kubernetesVersionOf, type ClusterPage } from '../../resolvers/clusters.ts';
+import {
+  ManagementClusterUnavailableError,
+  NotFoundError,
+  UnknownManagementClusterError,
+} from '../../resolvers/errors.ts';
+import {
+  cluster,
+  clusterClassOf,
+  filterMachines,
+  ofCluster,
+  refAsControlPlane,
+  refAsRole,
+} from '../../resolvers/objects.ts';
+import { clusterPhaseOf } from '../../resolvers/phases.ts';
 import type { ClusterView, ReplicaCounters, VersionCount } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import {
@@ -14,26 +26,29 @@ import {
   MachinePoolRef,
   MachineRef,
 } from '../refs.ts';
-import { isControlPlane, isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
-import { MachineFilterInput } from './inputs.ts';
+import { reportUnavailable } from '../unavailable.ts';
+import { ClusterFilterInput, MachineFilterInput } from './inputs.ts';
+import { ManagementClusterProblemRef } from './management-cluster.ts';
+import { nodeId, viewKindIs } from './object-kinds.ts';
+import { ClusterPhaseEnum } from './phases.ts';
+import { replicaCounterFields } from './replica-counters.ts';
 
 export const EndpointRef = builder
   .objectRef<{ host: string; port: number }>('APIEndpoint')
   .implement({ fields: (t) => ({ host: t.exposeString('host'), port: t.exposeInt('port') }) });
 
 const VersionCountRef = builder.objectRef<VersionCount>('VersionCount').implement({
-  fields: (t) => ({ version: t.exposeString('version'), replicas: t.exposeInt('replicas') }),
+  fields: (t) => ({
+    version: t.exposeString('version'),
+    replicas: t.exposeInt('replicas', { description: 'How many replicas run this version.' }),
+  }),
 });
 
 export const ReplicaSummaryRef = builder
   .objectRef<ReplicaCounters & { versions: VersionCount[] }>('ReplicaSummary')
   .implement({
     fields: (t) => ({
-      desired: t.exposeInt('desired', { nullable: true }),
-      replicas: t.exposeInt('replicas', { nullable: true }),
-      ready: t.exposeInt('ready', { nullable: true }),
-      available: t.exposeInt('available', { nullable: true }),
-      upToDate: t.exposeInt('upToDate', { nullable: true }),
+      ...replicaCounterFields(t, (s) => s),
       versions: t.field({ type: [VersionCountRef], resolve: (s) => s.versions }),
     }),
   });
@@ -76,11 +91,11 @@ builder.node(ClusterRef, {
   id: nodeId,
   description: 'A workload cluster (cluster.x-k8s.io Cluster).',
   fields: (t) => ({
-    phase: t.exposeString('phase', { nullable: true }),
+    phase: t.field({ type: ClusterPhaseEnum, nullable: true, resolve: (c) => clusterPhaseOf(c.phase) }),
     paused: t.exposeBoolean('paused'),
     kubernetesVersion: t.string({
       nullable: true,
-      resolve: (c, _args, ctx) => kubernetesVersionOf(ctx.reader, c),
+      resolve: (c, _args, ctx) => kubernetesVersionOf(ctx, c),
     }),
     controlPlaneEndpoint: t.field({
       type: EndpointRef,
@@ -97,16 +112,12 @@ builder.node(ClusterRef, {
     controlPlane: t.field({
       type: ControlPlaneRef,
       nullable: true,
-      resolve: (c, _args, ctx) =>
-        chain(resolveRef(ctx, c, c.controlPlaneRef), (v) => (v && isControlPlane(v) ? v : null)),
+      resolve: (c, _args, ctx) => refAsControlPlane(ctx, c, c.controlPlaneRef),
     }),
     infrastructureCluster: t.field({
       type: InfrastructureClusterRef,
       nullable: true,
-      resolve: (c, _args, ctx) =>
-        chain(resolveRef(ctx, c, c.infrastructureRef), (v) =>
-          v && isProviderRole(v, 'InfrastructureCluster') ? v : null,
-        ),
+      resolve: (c, _args, ctx) => refAsRole(ctx, c, c.infrastructureRef, 'InfrastructureCluster'),
     }),
     machineDeployments: t.field({
       type: [MachineDeploymentRef],
@@ -119,7 +130,7 @@ builder.node(ClusterRef, {
     machines: t.field({
       type: [MachineRef],
       args: { filter: t.arg({ type: MachineFilterInput }) },
-      resolve: (c, args, ctx) => chain(ofCluster(ctx, c, 'Machine'), (ms) => filterMachines(ms, args.filter)),
+      resolve: (c, args, ctx) => filterMachines(ofCluster(ctx, c, 'Machine'), args.filter),
     }),
     machineHealthChecks: t.field({
       type: [MachineHealthCheckRef],
@@ -128,3 +139,42 @@ builder.node(ClusterRef, {
     summary: t.field({ type: ClusterSummaryRef, resolve: (c) => c }),
   }),
 });
+
+builder.queryFields((t) => ({
+  clusters: t.connection(
+    {
+      type: ClusterRef,
+      args: { filter: t.arg({ type: ClusterFilterInput }) },
+      resolve: (_root, args, ctx, info) => reportUnavailable(clustersConnection(ctx, args), ctx, info),
+    },
+    {
+      name: 'ClusterConnection',
+      fields: (tc) => ({
+        totalCount: tc.int({
+          description: 'How many clusters match the filter, on every page together.',
+          resolve: (c) => (c as unknown as ClusterPage).totalCount,
+        }),
+        errors: tc.field({
+          type: [ManagementClusterProblemRef],
+          description:
+            'Management clusters that could not answer (their clusters are missing from this page).',
+          resolve: (c) => (c as unknown as ClusterPage).unavailable,
+        }),
+      }),
+    },
+  ),
+  cluster: t.field({
+    type: ClusterRef,
+    args: {
+      managementCluster: t.arg.string({ required: true }),
+      namespace: t.arg.string({ required: true }),
+      name: t.arg.string({ required: true }),
+    },
+    errors: {
+      types: [NotFoundError, ManagementClusterUnavailableError, UnknownManagementClusterError],
+      directResult: true,
+      union: { name: 'ClusterResult' },
+    },
+    resolve: (_root, args, ctx) => cluster(ctx, args.managementCluster, args.namespace, args.name),
+  }),
+}));

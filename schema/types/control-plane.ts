@@ -1,6 +1,5 @@
 import { typeNameOf } from '../type-names.ts';
-import { clusterOf, owned, resolveRef } from '../../resolvers/objects.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clusterOf, owned, refAsRole } from '../../resolvers/objects.ts';
 import type { RolloutStrategyView } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import {
@@ -12,7 +11,8 @@ import {
   MachineRef,
   ProviderTemplateRef,
 } from '../refs.ts';
-import { isKubeadmControlPlane, isProviderRole, nodeId } from './object-kinds.ts';
+import { isKubeadmControlPlane, nodeId } from './object-kinds.ts';
+import { replicaCounterFields } from './replica-counters.ts';
 
 export const RolloutStrategyRef = builder.objectRef<RolloutStrategyView>('RolloutStrategy').implement({
   fields: (t) => ({
@@ -27,11 +27,7 @@ ControlPlaneRef.implement({
   description: 'A control plane of any provider, read through the control-plane contract.',
   interfaces: [CapiObjectRef],
   fields: (t) => ({
-    desired: t.int({ nullable: true, description: 'spec.replicas', resolve: (cp) => cp.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (cp) => cp.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (cp) => cp.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (cp) => cp.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (cp) => cp.replicas.upToDate }),
+    ...replicaCounterFields(t, (cp) => cp.replicas),
     version: t.exposeString('version', {
       nullable: true,
       description: 'The desired version (spec.version).',
@@ -51,10 +47,7 @@ ControlPlaneRef.implement({
     infrastructureTemplate: t.field({
       type: ProviderTemplateRef,
       nullable: true,
-      resolve: (cp, _args, ctx) =>
-        chain(resolveRef(ctx, cp, cp.infrastructureTemplateRef), (v) =>
-          v && isProviderRole(v, 'Template') ? v : null,
-        ),
+      resolve: (cp, _args, ctx) => refAsRole(ctx, cp, cp.infrastructureTemplateRef, 'Template'),
     }),
   }),
 });

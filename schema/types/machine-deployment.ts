@@ -1,5 +1,4 @@
-import { clusterOf, machinesOfDeployment, owned, resolveRef } from '../../resolvers/objects.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clusterOf, machinesOfDeployment, owned, ownerAs, refAsRole } from '../../resolvers/objects.ts';
 import { builder } from '../builder.ts';
 import {
   CapiObjectRef,
@@ -13,19 +12,22 @@ import {
   ProviderTemplateRef,
 } from '../refs.ts';
 import { RolloutStrategyRef } from './control-plane.ts';
-import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId, viewKindIs } from './object-kinds.ts';
+import { MachineDeploymentPhaseEnum, MachinePoolPhaseEnum } from './phases.ts';
+import { replicaCounterFields } from './replica-counters.ts';
+import { machineDeploymentPhaseOf, machinePoolPhaseOf } from '../../resolvers/phases.ts';
 
 builder.node(MachineDeploymentRef, {
   interfaces: [CapiObjectRef],
   isTypeOf: viewKindIs('MachineDeployment'),
   id: nodeId,
   fields: (t) => ({
-    desired: t.int({ nullable: true, resolve: (v) => v.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (v) => v.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (v) => v.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (v) => v.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (v) => v.replicas.upToDate }),
-    phase: t.exposeString('phase', { nullable: true }),
+    ...replicaCounterFields(t, (v) => v.replicas),
+    phase: t.field({
+      type: MachineDeploymentPhaseEnum,
+      nullable: true,
+      resolve: (v) => machineDeploymentPhaseOf(v.phase),
+    }),
     version: t.exposeString('version', { nullable: true }),
     strategy: t.field({ type: RolloutStrategyRef, nullable: true, resolve: (v) => v.strategy }),
     machineSets: t.field({ type: [MachineSetRef], resolve: (v, _args, ctx) => owned(ctx, v, 'MachineSet') }),
@@ -33,18 +35,12 @@ builder.node(MachineDeploymentRef, {
     infrastructureTemplate: t.field({
       type: ProviderTemplateRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.infrastructureTemplateRef), (x) =>
-          x && isProviderRole(x, 'Template') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.infrastructureTemplateRef, 'Template'),
     }),
     bootstrapTemplate: t.field({
       type: ProviderTemplateRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.bootstrapTemplateRef), (x) =>
-          x && isProviderRole(x, 'Template') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.bootstrapTemplateRef, 'Template'),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),
@@ -55,18 +51,13 @@ builder.node(MachineSetRef, {
   isTypeOf: viewKindIs('MachineSet'),
   id: nodeId,
   fields: (t) => ({
-    desired: t.int({ nullable: true, resolve: (v) => v.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (v) => v.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (v) => v.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (v) => v.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (v) => v.replicas.upToDate }),
+    ...replicaCounterFields(t, (v) => v.replicas),
     version: t.exposeString('version', { nullable: true }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => owned(ctx, v, 'Machine') }),
     machineDeployment: t.field({
       type: MachineDeploymentRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(ctx.reader.owner(v), (o) => (o?.viewKind === 'MachineDeployment' ? o : null)),
+      resolve: (v, _args, ctx) => ownerAs(ctx, v, 'MachineDeployment'),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),
@@ -77,29 +68,23 @@ builder.node(MachinePoolRef, {
   isTypeOf: viewKindIs('MachinePool'),
   id: nodeId,
   fields: (t) => ({
-    desired: t.int({ nullable: true, resolve: (v) => v.replicas.desired }),
-    replicas: t.int({ nullable: true, resolve: (v) => v.replicas.replicas }),
-    ready: t.int({ nullable: true, resolve: (v) => v.replicas.ready }),
-    available: t.int({ nullable: true, resolve: (v) => v.replicas.available }),
-    upToDate: t.int({ nullable: true, resolve: (v) => v.replicas.upToDate }),
-    phase: t.exposeString('phase', { nullable: true }),
+    ...replicaCounterFields(t, (v) => v.replicas),
+    phase: t.field({
+      type: MachinePoolPhaseEnum,
+      nullable: true,
+      resolve: (v) => machinePoolPhaseOf(v.phase),
+    }),
     version: t.exposeString('version', { nullable: true }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => owned(ctx, v, 'Machine') }),
     infrastructureMachinePool: t.field({
       type: InfrastructureMachinePoolRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.infrastructureRef), (x) =>
-          x && isProviderRole(x, 'InfrastructureMachinePool') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.infrastructureRef, 'InfrastructureMachinePool'),
     }),
     bootstrapConfig: t.field({
       type: BootstrapConfigRef,
       nullable: true,
-      resolve: (v, _args, ctx) =>
-        chain(resolveRef(ctx, v, v.bootstrapConfigRef), (x) =>
-          x && isProviderRole(x, 'BootstrapConfig') ? x : null,
-        ),
+      resolve: (v, _args, ctx) => refAsRole(ctx, v, v.bootstrapConfigRef, 'BootstrapConfig'),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),

@@ -1,5 +1,4 @@
-import { clusterOf, machinesOfHealthCheck, ownerOf, resolveRef } from '../../resolvers/objects.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clusterOf, machinesOfHealthCheck, ownerOf, refAsRole } from '../../resolvers/objects.ts';
 import type { AddressView } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import { CapiObjectRef } from '../refs.ts';
@@ -10,7 +9,9 @@ import {
   MachineHealthCheckRef,
   MachineRef,
 } from '../refs.ts';
-import { isProviderRole, nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId, viewKindIs } from './object-kinds.ts';
+import { MachinePhaseEnum } from './phases.ts';
+import { machinePhaseOf } from '../../resolvers/phases.ts';
 
 export const AddressRef = builder.objectRef<AddressView>('MachineAddress').implement({
   fields: (t) => ({ type: t.exposeString('type'), address: t.exposeString('address') }),
@@ -21,7 +22,7 @@ builder.node(MachineRef, {
   isTypeOf: viewKindIs('Machine'),
   id: nodeId,
   fields: (t) => ({
-    phase: t.exposeString('phase', { nullable: true }),
+    phase: t.field({ type: MachinePhaseEnum, nullable: true, resolve: (m) => machinePhaseOf(m.phase) }),
     version: t.exposeString('version', { nullable: true }),
     providerID: t.exposeString('providerID', { nullable: true }),
     nodeName: t.exposeString('nodeName', { nullable: true }),
@@ -35,18 +36,12 @@ builder.node(MachineRef, {
     infrastructureMachine: t.field({
       type: InfrastructureMachineRef,
       nullable: true,
-      resolve: (m, _args, ctx) =>
-        chain(resolveRef(ctx, m, m.infrastructureRef), (x) =>
-          x && isProviderRole(x, 'InfrastructureMachine') ? x : null,
-        ),
+      resolve: (m, _args, ctx) => refAsRole(ctx, m, m.infrastructureRef, 'InfrastructureMachine'),
     }),
     bootstrapConfig: t.field({
       type: BootstrapConfigRef,
       nullable: true,
-      resolve: (m, _args, ctx) =>
-        chain(resolveRef(ctx, m, m.bootstrapConfigRef), (x) =>
-          x && isProviderRole(x, 'BootstrapConfig') ? x : null,
-        ),
+      resolve: (m, _args, ctx) => refAsRole(ctx, m, m.bootstrapConfigRef, 'BootstrapConfig'),
     }),
     owner: t.field({
       type: builder.nodeInterfaceRef(),
@@ -64,9 +59,18 @@ builder.node(MachineHealthCheckRef, {
   id: nodeId,
   fields: (t) => ({
     targets: t.exposeStringList('targets'),
-    currentHealthy: t.exposeInt('currentHealthy', { nullable: true }),
-    expectedMachines: t.exposeInt('expectedMachines', { nullable: true }),
-    remediationsAllowed: t.exposeInt('remediationsAllowed', { nullable: true }),
+    currentHealthy: t.exposeInt('currentHealthy', {
+      nullable: true,
+      description: 'How many of the machines it checks are healthy (status.currentHealthy).',
+    }),
+    expectedMachines: t.exposeInt('expectedMachines', {
+      nullable: true,
+      description: 'How many machines it checks (status.expectedMachines).',
+    }),
+    remediationsAllowed: t.exposeInt('remediationsAllowed', {
+      nullable: true,
+      description: 'How many more unhealthy machines it may remediate now (status.remediationsAllowed).',
+    }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => machinesOfHealthCheck(ctx, v) }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
   }),

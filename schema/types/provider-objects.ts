@@ -1,6 +1,5 @@
 import { typeNameOf } from '../type-names.ts';
-import { clusterOf, ownerOf } from '../../resolvers/objects.ts';
-import { chain } from '../../resolvers/maybe-promise.ts';
+import { clusterOf, ownerAs, ownerOf } from '../../resolvers/objects.ts';
 import { builder } from '../builder.ts';
 import {
   CapiObjectRef,
@@ -70,7 +69,7 @@ InfrastructureMachineRef.implement({
     machine: t.field({
       type: MachineRef,
       nullable: true,
-      resolve: (v, _args, ctx) => chain(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
+      resolve: (v, _args, ctx) => ownerAs(ctx, v, 'Machine'),
     }),
   }),
 });
@@ -83,7 +82,7 @@ InfrastructureMachinePoolRef.implement({
     machinePool: t.field({
       type: MachinePoolRef,
       nullable: true,
-      resolve: (v, _args, ctx) => chain(ownerOf(ctx, v), (o) => (o?.viewKind === 'MachinePool' ? o : null)),
+      resolve: (v, _args, ctx) => ownerAs(ctx, v, 'MachinePool'),
     }),
   }),
 });
@@ -100,7 +99,7 @@ BootstrapConfigRef.implement({
     machine: t.field({
       type: MachineRef,
       nullable: true,
-      resolve: (v, _args, ctx) => chain(ownerOf(ctx, v), (o) => (o?.viewKind === 'Machine' ? o : null)),
+      resolve: (v, _args, ctx) => ownerAs(ctx, v, 'Machine'),
     }),
   }),
 });

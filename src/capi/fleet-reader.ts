@@ -13,9 +13,6 @@ import type {
   ObjectRef,
 } from './views.ts';
 
-/** The cache-backed reader answers synchronously; the API-backed one with promises. */
-export type MaybePromise<T> = T | Promise<T>;
-
 export interface ManagementClusterStatus {
   name: string;
   server: string;
@@ -51,8 +48,10 @@ export interface ViewByKind {
 }
 
 /**
- * The port resolvers read through. Implementations: the informer-cache reader (synchronous,
- * what the gateway serves from) and the API reader (one per request, DataLoader-batched).
+ * The port resolvers read through: synchronous and complete, so a field resolves without a
+ * promise (a full-fleet query touches ~50,000 of them). The gateway's implementation is the
+ * informer-cache reader (cache-reader.ts). Readers that must ask an API server per request
+ * (the benchmark's peers in test/bench/) answer it in rounds: see test/bench/rounds.ts.
  */
 export interface FleetReader {
   managementClusters(): ManagementClusterStatus[];
@@ -60,27 +59,20 @@ export interface FleetReader {
   managementCluster(name: string): ManagementClusterStatus | undefined;
   /** Null when objects of management cluster `name` can be read, else why not. */
   availability(name: string): string | null;
-  providers(managementCluster: string): MaybePromise<ProvidersResult>;
-  clusters(managementCluster?: string): MaybePromise<FleetResult<ClusterView>>;
-  get(address: ObjectAddress): MaybePromise<CapiView | null>;
-  resolveRef(managementCluster: string, ref: ObjectRef): MaybePromise<CapiView | null>;
+  providers(managementCluster: string): ProvidersResult;
+  clusters(managementCluster?: string): FleetResult<ClusterView>;
+  get(address: ObjectAddress): CapiView | null;
+  resolveRef(managementCluster: string, ref: ObjectRef): CapiView | null;
   /** Objects of `kind` in the same namespace whose refs point at `target`. */
-  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): MaybePromise<readonly CapiView[]>;
+  referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): readonly CapiView[];
   /** Objects of `kind` owned by `owner` (ownerReferences, or the owner-name labels). */
-  owned<K extends OwnedKind>(owner: CapiView, kind: K): MaybePromise<readonly ViewByKind[K][]>;
+  owned<K extends OwnedKind>(owner: CapiView, kind: K): readonly ViewByKind[K][];
   /** Objects of `kind` that belong to `cluster` (spec.clusterName or the cluster-name label). */
-  ofCluster<K extends ClusterMemberKind>(
-    cluster: ClusterView,
-    kind: K,
-  ): MaybePromise<readonly ViewByKind[K][]>;
+  ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): readonly ViewByKind[K][];
   /** The object an ownerReference points at (controller first). */
-  owner(view: CapiView): MaybePromise<CapiView | null>;
-  clusterClass(
-    managementCluster: string,
-    namespace: string,
-    name: string,
-  ): MaybePromise<ClusterClassView | null>;
-  /** Every ClusterClass (optional: readers built for one purpose, like the benchmark's naive peer, may omit it). */
-  clusterClasses?(managementCluster?: string): MaybePromise<FleetResult<ClusterClassView>>;
-  controlPlaneOf(cluster: ClusterView): MaybePromise<ControlPlaneView | null>;
+  owner(view: CapiView): CapiView | null;
+  clusterClass(managementCluster: string, namespace: string, name: string): ClusterClassView | null;
+  /** Every ClusterClass. */
+  clusterClasses(managementCluster?: string): FleetResult<ClusterClassView>;
+  controlPlaneOf(cluster: ClusterView): ControlPlaneView | null;
 }

@@ -4,7 +4,7 @@ import type { KindCacheSpec, KindChange } from '../k8s/kind-cache.ts';
 import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-object.ts';
 import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
 import type { CacheChangeEvent, CacheChangeListener } from './change-event.ts';
-import { clusterAddressOf, type SyncClusterWalkReader } from './cluster-of.ts';
+import { clusterAddressOf, type ClusterWalkReader } from './cluster-of.ts';
 import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
 import { normaliseCluster } from './normalise/cluster.ts';
 import { normaliseClusterClass } from './normalise/cluster-class.ts';
@@ -98,7 +98,7 @@ export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
  * cached object is announced to subscribers as a typed event, with the workload Cluster it
  * belongs to.
  */
-export class ManagementClusterCache implements SyncClusterWalkReader {
+export class ManagementClusterCache implements ClusterWalkReader {
   private readonly roles = new Map<string, KindRole>();
   /** group → kind → store: looked up per field with the strings refs already hold. */
   private readonly stores = new Map<string, Map<string, ViewStore>>();

@@ -1,13 +1,16 @@
+import type { Command } from 'commander';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../../embedded/cluster.ts';
+import { dataDirFor, type DataDir } from './data-dir.ts';
 import type { EmbeddedCliOptions } from './options.ts';
+import { portProblem } from './port-check.ts';
 import { onShutdown } from './shutdown.ts';
 import { orExit } from './startup-failure.ts';
 
-export function embeddedClusterOptions(opts: EmbeddedCliOptions, port: number) {
+export function embeddedClusterOptions(opts: EmbeddedCliOptions, port: number, dataDir: string) {
   return {
     host: opts.host,
     port,
-    dataDir: opts.dataDir,
+    dataDir,
     ephemeral: opts.ephemeral,
     demo: opts.demo,
     speed: opts.speed,
@@ -16,19 +19,54 @@ export function embeddedClusterOptions(opts: EmbeddedCliOptions, port: number) {
   };
 }
 
-export function printEmbedded(cluster: EmbeddedCluster): void {
+/** A command that works against this cluster: a legacy one has no demo fleet to list. */
+function suggestion(opts: EmbeddedCliOptions, kubeconfigPath: string): string {
+  return opts.capiApi === 'v1beta1'
+    ? `kubectl --kubeconfig ${kubeconfigPath} api-resources --api-group cluster.x-k8s.io`
+    : `kubectl --kubeconfig ${kubeconfigPath} get clusters -A`;
+}
+
+export function printEmbedded(cluster: EmbeddedCluster, opts: EmbeddedCliOptions, dataDir: DataDir): void {
   process.stdout.write(
     `embedded management cluster: ${cluster.url}\n` +
       `kubeconfig: ${cluster.kubeconfigPath}\n` +
-      `  try: kubectl --kubeconfig ${cluster.kubeconfigPath} get clusters -A\n` +
+      `data dir: ${dataDir.description}\n` +
+      `  try: ${suggestion(opts, cluster.kubeconfigPath)}\n` +
       cluster.notices.map((notice) => `note: ${notice}\n`).join(''),
   );
 }
 
-export async function runEmbedded(opts: EmbeddedCliOptions): Promise<void> {
-  const cluster = await orExit('cannot start the embedded management cluster', () =>
-    startEmbeddedCluster(embeddedClusterOptions(opts, opts.port)),
-  );
-  printEmbedded(cluster);
-  onShutdown(() => cluster.stop());
+/** Starts the embedded cluster, or exits 2 with one line (removing a temp data dir). */
+export function startEmbedded(
+  what: string,
+  options: ReturnType<typeof embeddedClusterOptions>,
+  dataDir: DataDir,
+): Promise<EmbeddedCluster> {
+  return orExit(what, async () => {
+    try {
+      return await startEmbeddedCluster(options);
+    } catch (error) {
+      await dataDir.cleanUp();
+      throw error;
+    }
+  });
+}
+
+/** Exits 2 with one line when `problem` is set. */
+export function exitIf(what: string, problem: string | undefined): void {
+  if (problem === undefined) return;
+  process.stderr.write(`capi-gateway: ${what}: ${problem}\n`);
+  process.exit(2);
+}
+
+export async function runEmbedded(opts: EmbeddedCliOptions & { port: number }, cmd: Command): Promise<void> {
+  const what = 'cannot start the embedded management cluster';
+  exitIf(what, await portProblem(opts.host, opts.port));
+  const dataDir = await dataDirFor(opts, cmd);
+  const cluster = await startEmbedded(what, embeddedClusterOptions(opts, opts.port, dataDir.path), dataDir);
+  printEmbedded(cluster, opts, dataDir);
+  onShutdown(async () => {
+    await cluster.stop();
+    await dataDir.cleanUp();
+  });
 }

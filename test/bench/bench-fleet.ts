@@ -69,7 +69,9 @@ function withConditions(object: KubeObject): KubeObject {
   const types = conditionTypes[object.kind];
   if (!types) return object;
   const status = (object['status'] ?? {}) as Record<string, unknown>;
-  return { ...object, status: { ...status, conditions: conditionsOf(types), observedGeneration: 1 } };
+  // CAPI's Docker kinds have no status.observedGeneration (their v1beta2 schema prunes it).
+  const observed = object.kind.startsWith('Docker') ? {} : { observedGeneration: 1 };
+  return { ...object, status: { ...status, conditions: conditionsOf(types), ...observed } };
 }
 
 function bootstrapConfigFor(machine: KubeObject): KubeObject {

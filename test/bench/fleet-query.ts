@@ -11,7 +11,10 @@ import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import type { ExecutionResult } from 'graphql';
 import { buildGateway, type Gateway } from '../../src/app.ts';
-import { createGatewayContext, type GatewayContext } from '../../resolvers/context.ts';
+import type { GatewayContext } from '../../resolvers/context.ts';
+import { ApiFleetReader, apiSourcesOf } from './api-reader.ts';
+import type { AsyncFleetReader } from './async-fleet-reader.ts';
+import { executeInRounds } from './rounds.ts';
 import { startBenchCluster, type BenchCluster } from './bench-cluster.ts';
 import { benchFleet, machinesPerCluster } from './bench-fleet.ts';
 import { countGraph, fullGraphQuery, type FullGraphData, type GraphCounts } from './full-graph-query.ts';
@@ -79,6 +82,11 @@ export interface FleetQueryReport {
 }
 
 type Execute = (context: GatewayContext, first: number) => Promise<ExecutionResult>;
+
+/** The query over a reader that answers with promises, in rounds (rounds.ts). */
+function executeOver(reader: AsyncFleetReader, execute: Execute, first: number): Promise<ExecutionResult> {
+  return executeInRounds(reader, (context) => execute(context, first));
+}
 
 /** The executor yoga itself runs (graphql-jit through envelop, plus the gateway's plugins). */
 function yogaExecutor(gateway: Gateway): Execute {
@@ -235,8 +243,9 @@ export async function runFleetQuery(options: Partial<FleetQueryOptions> = {}): P
     log(`cache-backed: ${o.runs} runs, p50 ${percentile(cache.times, 50).toFixed(1)} ms`);
 
     const g = gateway;
+    // A fresh reader per query, as a cacheless gateway would have per request.
     const dataloader = await measureReader(cluster, o.dataloaderRuns, () =>
-      execute(g.apiContext(), o.clusters),
+      executeOver(new ApiFleetReader(apiSourcesOf(g.fleet)), execute, o.clusters),
     );
     log(`DataLoader: ${o.dataloaderRuns} runs, p50 ${percentile(dataloader.times, 50).toFixed(0)} ms`);
 
@@ -244,7 +253,7 @@ export async function runFleetQuery(options: Partial<FleetQueryOptions> = {}): P
     const naiveHttp = await kubeHttp(cluster.kubeconfigPath, 16);
     const naiveReader = await NaiveFleetReader.connect('bench', cluster.url, naiveHttp);
     const naive = await measureReader(cluster, o.naiveRuns, () =>
-      execute(createGatewayContext(naiveReader), naiveClusters),
+      executeOver(naiveReader, execute, naiveClusters),
     );
     naiveHttp.close();
     const naiveScale = o.clusters / naiveClusters;

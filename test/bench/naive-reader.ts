@@ -2,13 +2,13 @@
  * The naive peer of the benchmark: the reader port implemented the way a straightforward
  * client would — every field access is one API LIST (by label or `metadata.name` field
  * selector), nothing batched, nothing shared between fields. Only the CRDs (which version
- * and plural serve a kind) are looked up once.
+ * and plural serve a kind) are looked up once. It answers the schema's synchronous port in
+ * rounds (rounds.ts), each distinct lookup once.
  */
 import { crdInfoOf, type CrdInfo } from '../../src/k8s/crd-registry.ts';
 import { groupKindKey, isKubeObject, type GroupKind, type KubeObject } from '../../src/k8s/kube-object.ts';
 import type {
   ClusterMemberKind,
-  FleetReader,
   FleetResult,
   ManagementClusterStatus,
   OwnedKind,
@@ -28,6 +28,7 @@ import type {
   ObjectAddress,
   ObjectRef,
 } from '../../src/capi/views.ts';
+import type { AsyncFleetReader } from './async-fleet-reader.ts';
 import type { KubeHttp } from './kube-http.ts';
 
 interface ListQuery {
@@ -36,7 +37,7 @@ interface ListQuery {
   fieldSelector?: string;
 }
 
-export class NaiveFleetReader implements FleetReader {
+export class NaiveFleetReader implements AsyncFleetReader {
   private constructor(
     private readonly name: string,
     private readonly server: string,
@@ -109,6 +110,10 @@ export class NaiveFleetReader implements FleetReader {
 
   async clusters(): Promise<FleetResult<ClusterView>> {
     return { items: (await this.list(coreKinds.Cluster, {})) as ClusterView[], unavailable: [] };
+  }
+
+  async clusterClasses(): Promise<FleetResult<ClusterClassView>> {
+    return { items: (await this.list(coreKinds.ClusterClass, {})) as ClusterClassView[], unavailable: [] };
   }
 
   get(address: ObjectAddress): Promise<CapiView | null> {

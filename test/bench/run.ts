@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultFleetQueryOptions, printFleetQuery, runFleetQuery } from './fleet-query.ts';
+import { defaultSchemaCheckOptions, printSchemaCheck, runSchemaCheck } from './schema-check.ts';
 
 interface Flags {
   clusters?: string;
@@ -25,6 +26,10 @@ const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
       log,
     });
     printFleetQuery(report, log);
+  },
+  'schema-check': async (flags) => {
+    const runs = flags.runs ? Number(flags.runs) : defaultSchemaCheckOptions.runs;
+    printSchemaCheck(runSchemaCheck({ runs }), (line) => console.log(line));
   },
 };
 

@@ -1,10 +1,18 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../admission.ts';
+
+interface GeneratedSchemas {
+  source: string[];
+  /** CRD name → version → openAPIV3Schema */
+  crds: Record<string, Record<string, object>>;
+}
 
 /**
  * The project's own table of the kinds the embedded cluster serves out of the box (CAPI core,
  * kubeadm providers, addons, IPAM, runtime, clusterctl and CAPI's Dev/Docker test providers),
- * rendered as CRD objects. Schemas preserve unknown fields: applying the real CRDs on top gives
- * full validation. Printer columns follow the real CRDs; a column is `Name|type|jsonPath[|priority]`.
+ * rendered as CRD objects with the real CRDs' schemas (generated/capi-schemas.json). Printer
+ * columns follow the real CRDs; a column is `Name|type|jsonPath[|priority]`.
  */
 interface KindRow {
   group: string;
@@ -368,34 +376,53 @@ function printerColumn(spec: string): Record<string, unknown> {
   return { name, type, jsonPath, ...(priority ? { priority: Number(priority) } : {}) };
 }
 
-const openObject = (description: string) => ({
-  type: 'object',
-  description,
-  'x-kubernetes-preserve-unknown-fields': true,
-});
+/**
+ * The CRD schemas of CAPI v1.14 (structure and validations, no descriptions), derived from the
+ * CAPI Go modules by scripts/generate-capi-schemas.ts and committed, so a fresh machine serves
+ * them with no network (embedded/README.md explains the choice). Read once, on first use.
+ */
+let generated: GeneratedSchemas | undefined;
+function generatedSchemas(): GeneratedSchemas {
+  generated ??= JSON.parse(
+    readFileSync(new URL('./generated/capi-schemas.json', import.meta.url), 'utf8'),
+  ) as GeneratedSchemas;
+  return generated;
+}
 
-/** An open schema: any fields are kept until the real CRD is applied over it. */
-function schemaFor(kind: string): object {
+/** A short fingerprint of the generated schemas: a stored built-in CRD with another one is replaced. */
+let fingerprint: string | undefined;
+export function builtinSchemaFingerprint(): string {
+  fingerprint ??= createHash('sha256')
+    .update(JSON.stringify(generatedSchemas()))
+    .update(JSON.stringify(kinds))
+    .digest('hex')
+    .slice(0, 16);
+  return fingerprint;
+}
+
+/**
+ * Marks the CRDs this table creates (its value: the schemas' fingerprint), so a later build can
+ * bring them up to date while a real CRD applied over one stays as applied.
+ */
+export const builtinSchemaAnnotation = 'embedded.capi-gateway.dev/builtin-schema';
+
+/** Open schema, only for a version CAPI v1.14 does not serve (DevMachinePool at v1beta1 in legacy mode). */
+function openSchema(kind: string): object {
   return {
-    openAPIV3Schema: {
-      type: 'object',
-      description: `${kind} (built-in schema of the embedded cluster: fields are not validated until the real CRD is applied).`,
-      'x-kubernetes-preserve-unknown-fields': true,
-      properties: {
-        apiVersion: {
-          type: 'string',
-          description: 'APIVersion defines the versioned schema of this representation of an object.',
-        },
-        kind: {
-          type: 'string',
-          description: 'Kind is a string value representing the REST resource this object represents.',
-        },
-        metadata: { type: 'object' },
-        spec: openObject(`spec is the desired state of ${kind}.`),
-        status: openObject(`status is the observed state of ${kind}.`),
-      },
+    type: 'object',
+    description: `${kind} (built-in schema of the embedded cluster: CAPI v1.14 does not serve this version, fields are not validated).`,
+    'x-kubernetes-preserve-unknown-fields': true,
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
     },
   };
+}
+
+function schemaFor(crdName: string, kind: string, version: string): object {
+  const schema = generatedSchemas().crds[crdName]?.[version];
+  return { openAPIV3Schema: schema ? structuredClone(schema) : openSchema(kind) };
 }
 
 function subresources(row: KindRow): Record<string, unknown> | undefined {
@@ -430,7 +457,7 @@ function crdFor(row: KindRow, capiApi: 'v1beta2' | 'v1beta1'): KubeObject {
     name,
     served: true,
     storage,
-    schema: schemaFor(row.kind),
+    schema: schemaFor(`${plural}.${row.group}`, row.kind, name),
     ...(sub ? { subresources: sub } : {}),
     additionalPrinterColumns: cols.map(printerColumn),
   });
@@ -445,6 +472,7 @@ function crdFor(row: KindRow, capiApi: 'v1beta2' | 'v1beta1'): KubeObject {
     kind: 'CustomResourceDefinition',
     metadata: {
       name: `${plural}.${row.group}`,
+      annotations: { [builtinSchemaAnnotation]: builtinSchemaFingerprint() },
       labels: {
         'cluster.x-k8s.io/provider': providerLabels[row.group] ?? 'cluster-api',
         ...(providerGroups.has(row.group)

@@ -137,8 +137,28 @@ function specErrors(
   return [...errors, ...versionErrors(Array.isArray(spec.versions) ? spec.versions : [])];
 }
 
+type CompiledCrd = { versions: CompiledCrdVersion[]; errors: AdmissionCause[] };
+
+/**
+ * Compiled CRDs by name and spec: a CRD is compiled when it is validated and again when it is
+ * registered, and every server start compiles the ~30 built-in CAPI CRDs (their full schemas take
+ * about half a second); the compiled form is immutable, so identical CRDs share it.
+ */
+const compiled = new Map<string, CompiledCrd>();
+const maxCompiled = 256;
+
 /** Validates a CRD as kube-apiserver does on create/update and compiles its served versions. */
-export function compileCrd(crd: KubeObject): { versions: CompiledCrdVersion[]; errors: AdmissionCause[] } {
+export function compileCrd(crd: KubeObject): CompiledCrd {
+  const key = `${crd.metadata.name ?? ''}\n${JSON.stringify(crd.spec ?? null)}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const result = compileUncached(crd);
+  if (compiled.size >= maxCompiled) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, result);
+  return result;
+}
+
+function compileUncached(crd: KubeObject): CompiledCrd {
   const spec = isRecord(crd.spec) ? crd.spec : {};
   const names = isRecord(spec.names) ? spec.names : {};
   const errors = specErrors(crd, spec, names);

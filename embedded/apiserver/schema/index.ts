@@ -7,5 +7,5 @@ export { compileCrd, skippedCelRules } from './compile-crd.ts';
 export type { SkippedRule } from './compile-crd.ts';
 export { openApiV3Paths, openApiV3Document } from './openapi-v3.ts';
 export { toTable } from './to-table.ts';
-export { builtinCrds, builtinCrdsFor } from './builtin-crds.ts';
+export { builtinCrds, builtinCrdsFor, builtinSchemaAnnotation } from './builtin-crds.ts';
 export type * from './types.ts';

@@ -16,6 +16,12 @@ export interface SchemaCheckOptions {
    * The API server applies that before calling; the schema machinery validates the whole object.
    */
   subresource?: 'status';
+  /**
+   * `false`: decode only (prune, drop nulls, default), no validation — for the decode step before
+   * mutating admission, and for the storage-version pass of a `None`-converted write (kube-apiserver
+   * validates such writes against the request version's schema only).
+   */
+  validate?: boolean;
 }
 
 export type SchemaCheckResult =

@@ -6,6 +6,7 @@
 import type {
   AdmissionCause,
   AdmissionRequest,
+  AdmissionResponse,
   KubeObject,
   ValidatingAdmissionPlugin,
 } from '../../apiserver/admission.ts';
@@ -77,6 +78,23 @@ function versionCauses(request: AdmissionRequest): AdmissionCause[] {
   return [];
 }
 
+/**
+ * CAPI's separate scale webhook (controlplane/kubeadm/webhooks/admission/kubeadmcontrolplane_scale.go,
+ * `validation-scale.kubeadmcontrolplane.controlplane.cluster.x-k8s.io` on `kubeadmcontrolplanes/scale`):
+ * `admission.Denied`, i.e. 403 Forbidden with kube-apiserver's webhook-denial wording.
+ */
+function scaleAnswer(replicas: number, externalEtcd: boolean): AdmissionResponse {
+  const denied = (reason: string): AdmissionResponse => ({
+    allowed: false,
+    code: 403,
+    message: `admission webhook "validation-scale.kubeadmcontrolplane.controlplane.cluster.x-k8s.io" denied the request: ${reason}`,
+  });
+  if (replicas <= 0) return denied('replicas should be greater than zero');
+  if (!externalEtcd && replicas % 2 === 0)
+    return denied('replicas cannot be an even number when etcd is stacked');
+  return allowed;
+}
+
 export function createKubeadmControlPlaneWebhook(
   lookup: KubeadmControlPlaneLookup,
 ): ValidatingAdmissionPlugin {
@@ -91,12 +109,7 @@ export function createKubeadmControlPlaneWebhook(
           request.object.kind === 'KubeadmControlPlane'
             ? request.object
             : lookup.getKubeadmControlPlane(request.namespace ?? '', request.name);
-        const causes = replicaCauses(
-          numberField(request.object, 'spec.replicas'),
-          usesExternalEtcd(kcp),
-          'spec.replicas',
-        );
-        return rejectInvalid('KubeadmControlPlane', GROUP, request.name, causes);
+        return scaleAnswer(numberField(request.object, 'spec.replicas') ?? 0, usesExternalEtcd(kcp));
       }
       const causes = [
         ...replicaCauses(

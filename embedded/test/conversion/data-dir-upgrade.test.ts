@@ -19,7 +19,11 @@ function singleVersion(crd: KubeObject): KubeObject {
   return {
     apiVersion: crd.apiVersion,
     kind: crd.kind,
-    metadata: { name: crd.metadata.name!, labels: crd.metadata.labels ?? {} },
+    metadata: {
+      name: crd.metadata.name!,
+      labels: crd.metadata.labels ?? {},
+      annotations: crd.metadata.annotations ?? {},
+    },
     spec: { ...rest, versions: spec.versions.filter((v) => v.name === 'v1beta2') },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * CAPI's CRD schema rules and webhook validation on a default embedded cluster (the core kinds
- * registered with open schemas, the real CRDs NOT applied), through kubectl: what real CAPI
+ * CAPI's CRD schema rules and webhook validation on a default embedded cluster (the built-in
+ * kinds' generated CAPI schemas, the real CRDs NOT applied by hand), through kubectl: what real CAPI
  * rejects is rejected with 422 and the field path, nothing is stored, and the published
  * templates are still accepted.
  */
@@ -56,7 +56,6 @@ const objects = {
     replicas: 1,
     version: 'v1.33.0',
     machineTemplate: { spec: { infrastructureRef: infraRef() } },
-    kubeadmConfigSpec: {},
   }),
   ClusterClass: (): Json => ({
     controlPlane: {

@@ -16,6 +16,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../../cluster.ts';
+import type { EngineLogger } from '../../controllers/reconcile-errors.ts';
 import { type KubectlResult, runKubectl } from '../../../test/support/embedded-cluster.ts';
 
 export const SHARED_CAPI = fileURLToPath(new URL('../../../../shared/capi/', import.meta.url));
@@ -81,6 +82,7 @@ export function readTemplate(name: string): string {
 export async function startEngineHarness(options: {
   speed: number;
   faults?: { machineFailureRate?: number; nodeNotReadyRate?: number };
+  engineLogger?: EngineLogger;
 }): Promise<EngineHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'capi-engine-test-'));
   const cluster = await startEmbeddedCluster({
@@ -96,6 +98,7 @@ export async function startEngineHarness(options: {
       nodeNotReadyRate: options.faults?.nodeNotReadyRate ?? 0,
     },
     controllers: true,
+    ...(options.engineLogger ? { engineLogger: options.engineLogger } : {}),
   });
   const kubectl = (args: string[], stdin?: string): Promise<KubectlResult> =>
     runKubectl(cluster.kubeconfigPath, args, stdin);

@@ -31,6 +31,11 @@ const BOOT = 'bootstrap.cluster.x-k8s.io';
 const INFRA = 'infrastructure.cluster.x-k8s.io';
 const T0 = '2026-01-01T00:00:00Z';
 
+/** A KubeadmConfig spec: v1beta2 allows no empty one (minProperties 1, and no webhook defaults it). */
+function kubeadmConfigSpec(api: CapiApi): Record<string, unknown> {
+  return api === 'v1beta2' ? { format: 'cloud-config' } : {};
+}
+
 function names(spec: ClusterSpec) {
   const n = spec.name;
   return {
@@ -112,7 +117,8 @@ export function clusterSpecObjects(api: CapiApi, spec: ClusterSpec): Obj[] {
           api === 'v1beta2'
             ? { spec: { infrastructureRef: kcpTemplateRef } }
             : { infrastructureRef: kcpTemplateRef },
-        kubeadmConfigSpec: {},
+        // v1beta1 requires the field; v1beta2 allows no empty kubeadmConfigSpec (minProperties 1).
+        ...(api === 'v1beta1' ? { kubeadmConfigSpec: {} } : {}),
       },
     },
     {
@@ -131,7 +137,7 @@ export function clusterSpecObjects(api: CapiApi, spec: ClusterSpec): Obj[] {
       apiVersion: `${BOOT}/${api}`,
       kind: 'KubeadmConfigTemplate',
       metadata: meta(n.workerTemplate),
-      spec: { template: { spec: {} } },
+      spec: { template: { spec: kubeadmConfigSpec(api) } },
     },
     {
       apiVersion: `${CAPI}/${api}`,
@@ -175,7 +181,7 @@ export function clusterSpecObjects(api: CapiApi, spec: ClusterSpec): Obj[] {
       apiVersion: `${BOOT}/${api}`,
       kind: 'KubeadmConfig',
       metadata: meta(name),
-      spec: {},
+      spec: kubeadmConfigSpec(api),
     })),
     {
       apiVersion: `${INFRA}/${api}`,
@@ -187,7 +193,11 @@ export function clusterSpecObjects(api: CapiApi, spec: ClusterSpec): Obj[] {
       apiVersion: `${worker.group}/${worker.version}`,
       kind: worker.kind,
       metadata: meta(n.workerMachine),
-      spec: { providerID: `${worker.kind.toLowerCase()}:////${n.workerMachine}`, flavor: 'large' },
+      spec: {
+        providerID: `${worker.kind.toLowerCase()}:////${n.workerMachine}`,
+        // A provider-specific field, only for a provider's own kind: DockerMachine has no `flavor`.
+        ...(spec.workerInfra ? { flavor: 'large' } : {}),
+      },
     },
   ];
 }
@@ -227,6 +237,11 @@ export function ownerPatches(api: CapiApi, spec: ClusterSpec, uid: UidOf): Obj[]
 }
 
 /** Status as the CAPI controllers would report a provisioned cluster, in the API version's shape. */
+/** `status` without the fields a version's schema does not have (v1beta1 KCP: no availableReplicas…). */
+function without(status: Record<string, unknown>, ...fields: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(status).filter(([key]) => !fields.includes(key)));
+}
+
 export function statusPatches(api: CapiApi, spec: ClusterSpec): Obj[] {
   const n = names(spec);
   const ns = spec.namespace;
@@ -304,7 +319,12 @@ export function statusPatches(api: CapiApi, spec: ClusterSpec): Obj[] {
       mergeV2(
         v2
           ? { ...replicaStatus, version: spec.version, initialization: { controlPlaneInitialized: true } }
-          : { ...replicaStatus, version: spec.version, initialized: true, ready: true },
+          : {
+              ...without(replicaStatus, 'availableReplicas'),
+              version: spec.version,
+              initialized: true,
+              ready: true,
+            },
         'Available',
       ),
     ),
@@ -314,7 +334,12 @@ export function statusPatches(api: CapiApi, spec: ClusterSpec): Obj[] {
       n.md,
       mergeV2({ ...replicaStatus, phase: 'Running' }, 'Available'),
     ),
-    withStatus(`${CAPI}/${api}`, 'MachineSet', n.ms, mergeV2({ ...replicaStatus }, 'MachinesReady')),
+    withStatus(
+      `${CAPI}/${api}`,
+      'MachineSet',
+      n.ms,
+      mergeV2(v2 ? { ...replicaStatus } : without(replicaStatus, 'updatedReplicas'), 'MachinesReady'),
+    ),
     withStatus(`${CAPI}/${api}`, 'Machine', n.cpMachine, machineStatus(n.cpMachine, '10.0.0.10')),
     withStatus(`${CAPI}/${api}`, 'Machine', n.workerMachine, machineStatus(n.workerMachine, '10.0.0.20')),
     withStatus(
@@ -326,8 +351,9 @@ export function statusPatches(api: CapiApi, spec: ClusterSpec): Obj[] {
         : { ready: true, addresses: [{ type: 'InternalIP', address: '10.0.0.10' }] },
     ),
     withStatus(`${worker.group}/${worker.version}`, worker.kind, n.workerMachine, {
-      initialization: { provisioned: true },
-      ready: true,
+      // A provider's own kind reports both contracts' fields; DockerMachine only its version's.
+      ...(spec.workerInfra || v2 ? { initialization: { provisioned: true } } : {}),
+      ...(spec.workerInfra || !v2 ? { ready: true } : {}),
       addresses: [{ type: 'InternalIP', address: '10.0.0.20' }],
     }),
     ...[n.cpMachine, n.workerMachine].map((name) =>

@@ -57,7 +57,15 @@ export function syntheticFleet(options: SyntheticFleetOptions): KubeObject[] {
       apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
       kind: 'KubeadmControlPlane',
       metadata: kcp,
-      spec: { replicas: cpCount, version: 'v1.33.0' },
+      spec: {
+        replicas: cpCount,
+        version: 'v1.33.0',
+        machineTemplate: {
+          spec: {
+            infrastructureRef: ref('infrastructure.cluster.x-k8s.io', 'DockerMachineTemplate', `${c}-cp`),
+          },
+        },
+      },
       status: {
         replicas: cpCount,
         readyReplicas: cpCount,
@@ -66,6 +74,13 @@ export function syntheticFleet(options: SyntheticFleetOptions): KubeObject[] {
       },
     });
     const md = meta(`${c}-md-0`);
+    // The worker template as the CRD schema requires it (bootstrap and infrastructure references).
+    const workerSpec = {
+      clusterName: c,
+      version: 'v1.33.0',
+      bootstrap: { configRef: ref('bootstrap.cluster.x-k8s.io', 'KubeadmConfigTemplate', md.name) },
+      infrastructureRef: ref('infrastructure.cluster.x-k8s.io', 'DockerMachineTemplate', md.name),
+    };
     objects.push({
       apiVersion: 'cluster.x-k8s.io/v1beta2',
       kind: 'MachineDeployment',
@@ -73,7 +88,8 @@ export function syntheticFleet(options: SyntheticFleetOptions): KubeObject[] {
       spec: {
         clusterName: c,
         replicas: workerCount,
-        template: { spec: { clusterName: c, version: 'v1.33.0' } },
+        selector: { matchLabels: clusterLabel },
+        template: { metadata: { labels: clusterLabel }, spec: workerSpec },
       },
       status: { phase: 'Running', replicas: workerCount, readyReplicas: workerCount },
     });
@@ -96,7 +112,8 @@ export function syntheticFleet(options: SyntheticFleetOptions): KubeObject[] {
       spec: {
         clusterName: c,
         replicas: workerCount,
-        template: { spec: { clusterName: c, version: 'v1.33.0' } },
+        selector: { matchLabels: clusterLabel },
+        template: { metadata: { labels: clusterLabel }, spec: workerSpec },
       },
       status: { replicas: workerCount, readyReplicas: workerCount },
     });

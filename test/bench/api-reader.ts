@@ -1,21 +1,22 @@
 import DataLoader from 'dataloader';
-import { toDomainError } from '../k8s/api-errors.ts';
-import { crdInfoOf, targetOf, type CrdInfo } from '../k8s/crd-registry.ts';
-import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-object.ts';
-import type { KubeTransport, ResourceTarget } from '../k8s/kube-transport.ts';
+import { toDomainError } from '../../src/k8s/api-errors.ts';
+import { crdInfoOf, targetOf, type CrdInfo } from '../../src/k8s/crd-registry.ts';
+import { groupKindKey, type GroupKind, type KubeObject } from '../../src/k8s/kube-object.ts';
+import type { KubeTransport, ResourceTarget } from '../../src/k8s/kube-transport.ts';
 import type {
   ClusterMemberKind,
-  FleetReader,
   FleetResult,
   ManagementClusterStatus,
   OwnedKind,
   ProvidersResult,
   ViewByKind,
-} from './fleet-reader.ts';
-import { coreKinds, labels } from './kinds.ts';
-import { normaliserFor } from './management-cluster-cache.ts';
-import { refKey } from './normalise/refs.ts';
-import { roleByName } from './provider-roles.ts';
+} from '../../src/capi/fleet-reader.ts';
+import type { Fleet } from '../../src/capi/fleet.ts';
+import type { AsyncFleetReader } from './async-fleet-reader.ts';
+import { coreKinds, labels } from '../../src/capi/kinds.ts';
+import { normaliserFor } from '../../src/capi/management-cluster-cache.ts';
+import { refKey } from '../../src/capi/normalise/refs.ts';
+import { roleByName } from '../../src/capi/provider-roles.ts';
 import type {
   CapiView,
   ClusterClassView,
@@ -24,13 +25,24 @@ import type {
   ControlPlaneView,
   ObjectAddress,
   ObjectRef,
-} from './views.ts';
+} from '../../src/capi/views.ts';
 
 /** What the API reader needs of a management cluster: a name, its server, a transport. */
 export interface ApiSource {
   name: string;
   server: string;
   transport: KubeTransport;
+}
+
+/** The API sources of a gateway's management clusters (their transports, not their caches). */
+export function apiSourcesOf(fleet: Fleet): ApiSource[] {
+  return fleet.caches.map((c) => ({
+    name: c.name,
+    get server() {
+      return c.connection.server;
+    },
+    transport: c.connection.transport,
+  }));
 }
 
 interface ListKey {
@@ -75,12 +87,18 @@ function byName(a: CapiView, b: CapiView): number {
 }
 
 /**
- * The reader a cacheless deployment uses: one per request, every lookup goes to the API
- * server, batched and de-duplicated with DataLoader — LISTs by the same label key are merged
- * into one `key in (a,b,…)` LIST, GETs of one object happen once, CRDs are listed once per
- * management cluster.
+ * What a cacheless gateway would do, kept as the benchmark's DataLoader peer: one reader per
+ * request, every lookup goes to the API server, batched and de-duplicated with DataLoader —
+ * LISTs by the same label key are merged into one `key in (a,b,…)` LIST, GETs of one object
+ * happen once, CRDs are listed once per management cluster.
+ *
+ * It lives here, not in src/: the gateway serves from its caches (docs/architecture.md,
+ * decision 1), and this reader's promises were the only reason the reader port — and every
+ * resolver — had to accept `T | Promise<T>`. The schema now reads synchronously; this reader
+ * answers it in rounds (rounds.ts), which keeps its batching: each round's lookups are loaded
+ * together, as DataLoader batched them within one tick before.
  */
-export class ApiFleetReader implements FleetReader {
+export class ApiFleetReader implements AsyncFleetReader {
   private readonly sources: Map<string, ApiSource>;
   private readonly failures = new Map<string, string>();
   private readonly crds: DataLoader<string, Map<string, CrdInfo>>;
@@ -257,7 +275,13 @@ export class ApiFleetReader implements FleetReader {
   }
 
   async providers(managementCluster: string): Promise<ProvidersResult> {
-    const crd = await this.crd(managementCluster, coreKinds.ClusterctlProvider).catch(() => undefined);
+    let crd: CrdInfo | undefined;
+    try {
+      crd = await this.crd(managementCluster, coreKinds.ClusterctlProvider);
+    } catch (err) {
+      // A failed CRD read says nothing about what is installed: report it as what it is.
+      return { ok: false, reason: (err as Error).message };
+    }
     if (!crd)
       return {
         ok: false,

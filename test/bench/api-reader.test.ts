@@ -2,12 +2,13 @@ import { execute, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createGatewayContext } from '../../resolvers/context.ts';
 import { buildGatewaySchema } from '../../schema/index.ts';
-import { ApiFleetReader } from '../../src/capi/api-reader.ts';
+import { ApiFleetReader } from './api-reader.ts';
+import { executeInRounds } from './rounds.ts';
 import { fleetOf } from '../../src/capi/fleet.ts';
 import { ManagementClusterCache } from '../../src/capi/management-cluster-cache.ts';
 import { ManagementClusterConnection } from '../../src/k8s/management-cluster-connection.ts';
-import { capiFakeKinds, FakeTransport } from './support/fake-transport.ts';
-import { syntheticFleet } from './support/synthetic-fleet.ts';
+import { capiFakeKinds, FakeTransport } from '../gateway/support/fake-transport.ts';
+import { syntheticFleet } from '../gateway/support/synthetic-fleet.ts';
 
 const FULL_GRAPH = parse(`{
   clusters { totalCount edges { node { id name phase kubernetesVersion
@@ -37,7 +38,9 @@ async function run(clusters: number) {
 
   const before = { ...transport.requests };
   const reader = new ApiFleetReader([{ name: 'mc', server: 'https://fake', transport }]);
-  const live = await execute({ schema, document: FULL_GRAPH, contextValue: createGatewayContext(reader) });
+  const live = await executeInRounds(reader, (contextValue) =>
+    execute({ schema, document: FULL_GRAPH, contextValue }),
+  );
   return {
     cached,
     live,
@@ -74,11 +77,13 @@ describe('errors from the API server', () => {
       throw leaky;
     };
     const reader = new ApiFleetReader([{ name: 'mc', server: 'https://fake', transport }]);
-    const result = await execute({
-      schema: buildGatewaySchema(),
-      document: parse('{ clusters { totalCount errors { managementCluster message } } }'),
-      contextValue: createGatewayContext(reader),
-    });
+    const result = await executeInRounds(reader, (contextValue) =>
+      execute({
+        schema: buildGatewaySchema(),
+        document: parse('{ clusters { totalCount errors { managementCluster message } } }'),
+        contextValue,
+      }),
+    );
     expect(JSON.stringify(result)).not.toContain('s3cr3t');
     expect(result.data).toEqual({
       clusters: {

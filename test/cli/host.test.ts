@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { childTracker, getWith, graphqlLine, pollUntil, probe, query, readKubeconfig } from './cli-child.ts';
+
+/** An IPv4 address of this machine other than loopback, if it has one. */
+const external = Object.values(networkInterfaces())
+  .flatMap((addresses) => addresses ?? [])
+  .find((a) => a.family === 'IPv4' && !a.internal)?.address;
+
+const started = /embedded management cluster: (https:\/\/\S+)/;
+
+describe('serve --host with a non-loopback address', () => {
+  const children = childTracker();
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'capi-gateway-host-'));
+  });
+  afterEach(async () => {
+    await children.stopAll();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--host 0.0.0.0 serves GraphQL on every address, with the demo fleet, a kubeconfig naming a covered address and a warning', async () => {
+    const dataDir = join(dir, 'data');
+    const gateway = children.start([
+      'serve',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--speed',
+      '20',
+    ]);
+    const url = (await gateway.waitForStdout(graphqlLine))[1]!;
+    expect(gateway.stderr()).toContain(
+      'capi-gateway: warning: GraphQL listens on 0.0.0.0, reachable from other machines, and has no authentication yet',
+    );
+    // The embedded API server: its kubeconfig names loopback (never 0.0.0.0), and TLS verifies.
+    const kubeconfig = await readKubeconfig(dataDir);
+    expect(new URL(kubeconfig.server).hostname).toBe('127.0.0.1');
+    expect(await getWith(kubeconfig, '/api/v1/namespaces/default')).toBe(200);
+    expect(await getWith({ ...kubeconfig, token: 'wrong' }, '/api/v1/namespaces/default')).toBe(401);
+    // The demo fleet was installed through that kubeconfig.
+    const local = url.replace('0.0.0.0', '127.0.0.1');
+    await pollUntil(
+      'ready',
+      () => probe(local, '/readyz'),
+      (r) => r.status === 200,
+    );
+    expect(await query(local, '{ clusters { totalCount } }')).toEqual({
+      data: { clusters: { totalCount: 2 } },
+    });
+    expect(gateway.stderr()).not.toContain('was not installed');
+    if (external !== undefined) {
+      const remote = url.replace('0.0.0.0', external);
+      expect(await query(remote, '{ clusters { totalCount } }')).toEqual({
+        data: { clusters: { totalCount: 2 } },
+      });
+      // The certificate also covers this machine's addresses, for a kubectl elsewhere.
+      const server = kubeconfig.server.replace('127.0.0.1', external);
+      expect(await getWith({ ...kubeconfig, server }, '/api/v1/namespaces/default')).toBe(200);
+    }
+  });
+
+  it.skipIf(external === undefined)(
+    '--host ADDR: GraphQL and the API server listen there; the certificate is re-issued to cover it and the port is kept',
+    async () => {
+      const dataDir = join(dir, 'data');
+      const args = ['--no-demo', '--port', '0', '--api-port', '0', '--data-dir', dataDir];
+      const first = children.start(['serve', ...args]);
+      const firstUrl = (await first.waitForStdout(started))[1]!;
+      await first.waitForStdout(graphqlLine);
+      expect(first.stderr()).not.toContain('warning');
+      const before = await readKubeconfig(dataDir);
+      await first.stop();
+
+      const second = children.start(['serve', '--host', external!, ...args]);
+      const apiUrl = (await second.waitForStdout(started))[1]!;
+      const url = (await second.waitForStdout(graphqlLine))[1]!;
+      expect(new URL(url).hostname).toBe(external);
+      expect(second.stderr()).toContain(`capi-gateway: warning: GraphQL listens on ${external}`);
+      expect(new URL(apiUrl).port).toBe(new URL(firstUrl).port);
+      expect(second.stdout()).not.toContain('note:');
+      const kubeconfig = await readKubeconfig(dataDir);
+      expect(kubeconfig.server).toBe(`https://${external}:${new URL(firstUrl).port}`);
+      // Same CA and token: a kubeconfig read before, pointed at the new address, still verifies.
+      expect(kubeconfig.caPem).toBe(before.caPem);
+      expect(await getWith({ ...before, server: kubeconfig.server }, '/api/v1/namespaces/default')).toBe(200);
+      await pollUntil(
+        'ready',
+        () => probe(url, '/readyz'),
+        (r) => r.status === 200,
+      );
+      expect(await query(url, '{ managementClusters { name reachable } }')).toEqual({
+        data: { managementClusters: [{ name: 'embedded', reachable: true }] },
+      });
+    },
+  );
+});
