@@ -58,7 +58,7 @@ describe('change events from a cache watching the embedded API server', () => {
         apiVersion: 'cluster.x-k8s.io/v1beta2',
         kind: 'Cluster',
         metadata: meta('c1'),
-        spec: {},
+        spec: { paused: false },
       }),
     );
     const addedCluster = await next('Cluster added', (e) => e.type === 'ADDED' && e.address.name === 'c1');

@@ -64,7 +64,12 @@ const widgetCrd: KubeObject = {
   },
 };
 
-function cluster(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
+/** The real v1.14 schema wants a non-empty spec. */
+function cluster(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown> = { paused: false },
+): KubeObject {
   return {
     apiVersion: 'cluster.x-k8s.io/v1beta2',
     kind: 'Cluster',
@@ -175,7 +180,7 @@ describe('the write verbs against the embedded API server', () => {
         apiVersion: 'cluster.x-k8s.io/v1beta2',
         kind: 'Cluster',
         metadata: { generateName: 'gen-', namespace: ns },
-        spec: {},
+        spec: { paused: false },
       }),
     );
     expect(generated.metadata.name).toMatch(/^gen-./);

@@ -41,7 +41,7 @@ const cluster = (name: string): KubeObject =>
     apiVersion: 'cluster.x-k8s.io/v1beta2',
     kind: 'Cluster',
     metadata: { name, namespace: 'default' },
-    spec: {},
+    spec: { paused: false },
   }) as unknown as KubeObject;
 
 const machineSet = (name: string): KubeObject =>
@@ -49,7 +49,18 @@ const machineSet = (name: string): KubeObject =>
     apiVersion: 'cluster.x-k8s.io/v1beta2',
     kind: 'MachineSet',
     metadata: { name, namespace: 'default' },
-    spec: { clusterName: 'c', selector: {}, template: { spec: { clusterName: 'c' } } },
+    spec: {
+      clusterName: 'c',
+      selector: { matchLabels: { set: name } },
+      template: {
+        metadata: { labels: { set: name } },
+        spec: {
+          clusterName: 'c',
+          bootstrap: { dataSecretName: 'boot' },
+          infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DockerMachine', name },
+        },
+      },
+    },
   }) as unknown as KubeObject;
 
 /** What the sink holds: the last full snapshot plus the changes since. */
