@@ -129,8 +129,10 @@ export default tseslint.config(
           patterns: [
             noEmbedded,
             {
-              regex: '^(\\.\\./)+(src/)?(capi|provisioning|config|cli|app\\.ts|main\\.ts|resolvers|schema)(/|$)',
-              message: 'src/k8s is the lower Kubernetes layer: it imports no domain code (docs/architecture.md).',
+              regex:
+                '^(\\.\\./)+(src/)?(capi|provisioning|config|cli|app\\.ts|main\\.ts|resolvers|schema)(/|$)',
+              message:
+                'src/k8s is the lower Kubernetes layer: it imports no domain code (docs/architecture.md).',
             },
           ],
         },
