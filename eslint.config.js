@@ -102,11 +102,14 @@ export default tseslint.config(
     },
   },
   {
+    // A later block replaces an earlier one's options for the same rule: each block repeats
+    // the client-node restriction that applies to its files (src/k8s's own block drops it).
     files: ['src/k8s/**/*.ts', 'src/capi/**/*.ts', 'src/provisioning/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: [clientNode],
           patterns: [
             noEmbedded,
             {
