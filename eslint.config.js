@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { importX } from 'eslint-plugin-import-x';
 
 const clientNode = {
   name: '@kubernetes/client-node',
@@ -26,6 +27,13 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // No import cycles anywhere (docs/architecture.md §3): a cycle is a layer that leaks.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/extensions': ['.ts', '.js', '.mjs'] },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -94,7 +102,29 @@ export default tseslint.config(
     },
   },
   {
+    // A later block replaces an earlier one's options for the same rule: each block repeats
+    // the client-node restriction that applies to its files (src/k8s's own block drops it).
     files: ['src/k8s/**/*.ts', 'src/capi/**/*.ts', 'src/provisioning/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [clientNode],
+          patterns: [
+            noEmbedded,
+            {
+              group: ['**/resolvers/**', '**/schema/**'],
+              message: 'Lower layers never import resolvers/ or schema/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The lower Kubernetes layer imports no domain code: not the CAPI model, provisioning,
+    // config or the CLI, not resolvers/ or schema/, not the embedded cluster.
+    files: ['src/k8s/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -102,8 +132,10 @@ export default tseslint.config(
           patterns: [
             noEmbedded,
             {
-              group: ['**/resolvers/**', '**/schema/**'],
-              message: 'Lower layers never import resolvers/ or schema/.',
+              regex:
+                '^(\\.\\./)+(src/)?(capi|provisioning|config|cli|app\\.ts|main\\.ts|resolvers|schema)(/|$)',
+              message:
+                'src/k8s is the lower Kubernetes layer: it imports no domain code (docs/architecture.md).',
             },
           ],
         },

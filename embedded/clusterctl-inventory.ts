@@ -5,13 +5,10 @@
  * CAPI version from. Written through the API like clusterctl does; a restart leaves them alone
  * unless the version changed (an upgrade).
  */
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import type { Result } from '../src/k8s/domain-error.ts';
+import type { ResourceTarget } from '../src/k8s/kube-transport.ts';
+import { clientNodeWriter, type KubeWriter } from '../src/k8s/kube-writer.ts';
+import { loadKubeConfig } from '../src/k8s/kubeconfig.ts';
 
 /** The CAPI release each API generation stands for: v1beta2 is v1.14; v1beta1-only ends at v1.10. */
 export const capiReleaseFor = { v1beta2: 'v1.14.0', v1beta1: 'v1.10.4' } as const;
@@ -46,14 +43,15 @@ function manifestLabel(entry: InventoryEntry): string {
   }
 }
 
-export interface ProviderObject {
+/** A type, not an interface: it is passed as a KubeObjectDraft, whose index signature interfaces lack. */
+export type ProviderObject = {
   apiVersion: 'clusterctl.cluster.x-k8s.io/v1alpha3';
   kind: 'Provider';
   metadata: { name: string; namespace: string; labels: Record<string, string> };
   providerName: string;
   type: ProviderType;
   version: string;
-}
+};
 
 /** The inventory `clusterctl init` would write for this release. */
 export function inventoryObjects(version: string): ProviderObject[] {
@@ -77,38 +75,33 @@ export function inventoryObjects(version: string): ProviderObject[] {
 
 export type InventoryResult = { ok: true } | { ok: false; message: string };
 
-const providers = { group: 'clusterctl.cluster.x-k8s.io', version: 'v1alpha3', plural: 'providers' };
+const providers: ResourceTarget = {
+  group: 'clusterctl.cluster.x-k8s.io',
+  version: 'v1alpha3',
+  plural: 'providers',
+  namespaced: true,
+};
+const namespaces: ResourceTarget = { group: '', version: 'v1', plural: 'namespaces', namespaced: false };
 
-function statusCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+/** Created, or there already: both fine. */
+function createdOrExists(result: Result<unknown>): Result<unknown> {
+  return !result.ok && result.error.code === 'ALREADY_EXISTS' ? { ok: true, value: undefined } : result;
 }
 
-async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
-  try {
-    await core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
-  } catch (error) {
-    if (statusCode(error) !== 409) throw error;
-  }
-}
-
-async function ensureProvider(custom: CustomObjectsApi, provider: ProviderObject): Promise<void> {
-  const { name, namespace } = provider.metadata;
-  try {
-    await custom.createNamespacedCustomObject({ ...providers, namespace, body: provider });
-    return;
-  } catch (error) {
-    if (statusCode(error) !== 409) throw error;
-  }
-  const existing = (await custom.getNamespacedCustomObject({ ...providers, namespace, name })) as {
-    version?: unknown;
-  };
-  if (existing.version === provider.version) return;
-  // A data dir from another release: the inventory follows, as after `clusterctl upgrade`.
-  await custom.patchNamespacedCustomObject(
-    { ...providers, namespace, name, body: { version: provider.version } },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+async function ensureNamespace(writer: KubeWriter, name: string): Promise<Result<unknown>> {
+  return createdOrExists(
+    await writer.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
   );
+}
+
+async function ensureProvider(writer: KubeWriter, provider: ProviderObject): Promise<Result<unknown>> {
+  const { name, namespace } = provider.metadata;
+  const created = await writer.create(providers, provider);
+  if (created.ok || created.error.code !== 'ALREADY_EXISTS') return created;
+  const existing = await writer.read(providers, { namespace, name });
+  if (!existing.ok || existing.value['version'] === provider.version) return existing;
+  // A data dir from another release: the inventory follows, as after `clusterctl upgrade`.
+  return writer.mergePatch(providers, { namespace, name }, { version: provider.version });
 }
 
 /** Creates (or brings up to date) the Provider objects of `version` through the API. */
@@ -116,17 +109,17 @@ export async function installClusterctlInventory(
   kubeconfigPath: string,
   version: string,
 ): Promise<InventoryResult> {
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfigPath);
-  const core = config.makeApiClient(CoreV1Api);
-  const custom = config.makeApiClient(CustomObjectsApi);
-  try {
-    for (const provider of inventoryObjects(version)) {
-      await ensureNamespace(core, provider.metadata.namespace);
-      await ensureProvider(custom, provider);
+  const loaded = loadKubeConfig(kubeconfigPath);
+  if (!loaded.ok) return { ok: false, message: loaded.error.message };
+  const writer = clientNodeWriter(loaded.value.config);
+  for (const provider of inventoryObjects(version)) {
+    for (const step of [
+      () => ensureNamespace(writer, provider.metadata.namespace),
+      () => ensureProvider(writer, provider),
+    ]) {
+      const done = await step();
+      if (!done.ok) return { ok: false, message: done.error.message };
     }
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  return { ok: true };
 }

@@ -24,8 +24,6 @@ import {
   recordField,
   stringField,
 } from './object-fields.ts';
-// A cycle with topology-reconciler.ts, which calls ensureMachinePools: only functions and a class
-// used at call time cross it, so module initialisation order does not matter.
 import {
   type TemplateRef,
   Waiting,
@@ -33,7 +31,7 @@ import {
   readTemplate,
   templateRef,
   topologyLabels,
-} from './topology-reconciler.ts';
+} from './topology-templates.ts';
 
 /** The label CAPI's topology controller puts on pools it owns. */
 export const TOPOLOGY_POOL_NAME_LABEL = 'topology.cluster.x-k8s.io/pool-name';

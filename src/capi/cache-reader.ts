@@ -15,7 +15,6 @@ import {
   type ManagementClusterCache,
   type ViewStore,
 } from './management-cluster-cache.ts';
-import { refKey } from './normalise/refs.ts';
 import type {
   CapiView,
   ClusterClassView,
@@ -128,8 +127,10 @@ export class CacheFleetReader implements FleetReader {
     return result;
   }
 
+  // get, referrers and owner are the management cluster cache's own lookups (the cluster walk
+  // of its change events uses them too).
   get(address: ObjectAddress): CapiView | null {
-    return this.store(address.managementCluster, address)?.get(address.namespace, address.name) ?? null;
+    return this.caches.get(address.managementCluster)?.get(address) ?? null;
   }
 
   resolveRef(managementCluster: string, ref: ObjectRef): CapiView | null {
@@ -137,9 +138,7 @@ export class CacheFleetReader implements FleetReader {
   }
 
   referrers(target: CapiView, kind: 'Cluster' | 'Machine' | 'MachinePool'): readonly CapiView[] {
-    const key = refKey(target.address);
-    return (this.store(target.address.managementCluster, coreKinds[kind])?.byIndex(indexNames.ref, key) ??
-      []) as readonly CapiView[];
+    return this.caches.get(target.address.managementCluster)?.referrers(target, kind) ?? [];
   }
 
   owned<K extends OwnedKind>(owner: CapiView, kind: K): readonly ViewByKind[K][] {
@@ -160,9 +159,7 @@ export class CacheFleetReader implements FleetReader {
   }
 
   owner(view: CapiView): CapiView | null {
-    const ref = view.owners.find((o) => o.controller) ?? view.owners[0];
-    if (!ref) return null;
-    return this.store(view.address.managementCluster, ref)?.byIndex(indexNames.uid, ref.uid)[0] ?? null;
+    return this.caches.get(view.address.managementCluster)?.owner(view) ?? null;
   }
 
   clusterClass(managementCluster: string, namespace: string, name: string): ClusterClassView | null {

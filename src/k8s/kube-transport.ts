@@ -54,8 +54,23 @@ function toPage(body: unknown): ListPage {
   };
 }
 
+export interface ClientNodeTransportOptions {
+  /** How long the server keeps each watch open; tests shorten it to see renewals. */
+  watchTimeoutSeconds?: () => number;
+}
+
+/**
+ * Like client-go: the server ends each watch after 5-10 minutes, so a connection that died
+ * silently (no RST) is noticed and re-established.
+ */
+const defaultWatchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
+
 /** client-node backed transport for custom resources (every CAPI and provider kind is one). */
-export function clientNodeTransport(config: KubeConfig): KubeTransport {
+export function clientNodeTransport(
+  config: KubeConfig,
+  options: ClientNodeTransportOptions = {},
+): KubeTransport {
+  const watchTimeoutSeconds = options.watchTimeoutSeconds ?? defaultWatchTimeoutSeconds;
   reuseConnections(config);
   const custom = config.makeApiClient(CustomObjectsApi);
   const watcher = new Watch(config);
@@ -84,9 +99,7 @@ export function clientNodeTransport(config: KubeConfig): KubeTransport {
       return body;
     },
     async watch(target, resourceVersion, onEvent, onDone) {
-      // Like client-go: the server ends each watch after 5-10 minutes, so a connection that
-      // died silently (no RST) is noticed and re-established.
-      const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+      const timeoutSeconds = watchTimeoutSeconds();
       const controller = await watcher.watch(
         collectionPath(target),
         { resourceVersion, allowWatchBookmarks: true, timeoutSeconds },

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../../src/k8s/kube-object.ts';
+import { matchesLabelSelector, parseLabelSelector } from '../../../src/k8s/label-selector.ts';
 import type {
   KubeTransport,
   ListOptions,
@@ -137,8 +138,13 @@ export class FakeTransport implements KubeTransport {
   async list(target: ResourceTarget, options: ListOptions): Promise<ListPage> {
     this.requests.list++;
     if (this.down) throw refused();
+    // Label selectors as the real server reads them (the one parser in src/k8s); a bad one is a 400.
+    const selector = parseLabelSelector(options.labelSelector ?? '');
+    if (!selector.ok) throw Object.assign(new Error(selector.error), { statusCode: 400 });
     const all = [...(this.objects.get(this.keyOf(target))?.values() ?? [])].filter(
-      (o) => !options.namespace || o.metadata.namespace === options.namespace,
+      (o) =>
+        (!options.namespace || o.metadata.namespace === options.namespace) &&
+        matchesLabelSelector(selector.selector, o.metadata.labels),
     );
     const start = Number(options.continueToken ?? 0);
     const end = options.limit ? start + options.limit : all.length;
