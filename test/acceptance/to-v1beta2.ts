@@ -54,6 +54,7 @@ function kubeadmSpec(spec: unknown): void {
     const timeouts = (init.timeouts ??= {}) as Json;
     timeouts.controlPlaneComponentHealthCheckSeconds = goSeconds(apiServer.timeoutForControlPlane);
     delete apiServer.timeoutForControlPlane;
+    if (Object.keys(apiServer).length === 0) delete cluster!.apiServer;
   }
   for (const phase of ['initConfiguration', 'joinConfiguration']) {
     const registration = record(record(s[phase])?.nodeRegistration);
