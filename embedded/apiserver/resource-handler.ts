@@ -319,7 +319,7 @@ async function scale(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
   } else throw methodNotAllowed(req.method);
   // Scale reads and writes the stored object: the replica paths are the same in every version.
   const target = storageTypeOf(ctx, rt);
-  const next = fromScale(target, spec, old, body);
+  const next = fromScale(spec, old, body);
   recordUpdate(
     old,
     next,

@@ -1,7 +1,7 @@
 /** The scale subresource: an autoscaling/v1 Scale view over the CRD's replica paths. */
 import type { KubeObject } from './admission.ts';
 import { badRequest, invalid } from './errors.ts';
-import type { ResourceType, ScaleSubresource } from './resource-type.ts';
+import type { ScaleSubresource } from './resource-type.ts';
 
 function pathOf(jsonPath: string): string[] {
   return jsonPath.replace(/^\./, '').split('.');
@@ -48,18 +48,14 @@ export function toScale(scale: ScaleSubresource, obj: KubeObject): KubeObject {
 }
 
 /** Applies a Scale's spec.replicas to a copy of the object. */
-export function fromScale(
-  rt: ResourceType,
-  scale: ScaleSubresource,
-  obj: KubeObject,
-  body: KubeObject,
-): KubeObject {
+export function fromScale(scale: ScaleSubresource, obj: KubeObject, body: KubeObject): KubeObject {
   const replicas = (body['spec'] as { replicas?: unknown } | undefined)?.replicas;
   if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
     throw badRequest('spec.replicas must be an integer');
   }
   if (typeof replicas === 'number' && replicas < 0) {
-    throw invalid({ group: rt.group, resource: rt.plural }, rt.kind, obj.metadata.name ?? '', [
+    // kube-apiserver validates the Scale itself before admission: `Scale.autoscaling "x" is invalid`.
+    throw invalid({ group: 'autoscaling', resource: 'scale' }, 'Scale', obj.metadata.name ?? '', [
       {
         reason: 'FieldValueInvalid',
         field: 'spec.replicas',

@@ -30,6 +30,15 @@ function argList(args: unknown): unknown {
   return map ? Object.entries(map).map(([name, value]) => ({ name, value: String(value) })) : args;
 }
 
+/** A Go duration such as `20m` or `1h30m` in whole seconds. */
+function goSeconds(duration: unknown): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const [, amount, unit] of String(duration).matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g))
+    total += Number(amount) * units[unit!]!;
+  return Math.round(total);
+}
+
 function kubeadmSpec(spec: unknown): void {
   const s = record(spec);
   if (!s) return;
@@ -37,6 +46,15 @@ function kubeadmSpec(spec: unknown): void {
   for (const component of ['apiServer', 'controllerManager', 'scheduler']) {
     const c = record(cluster?.[component]);
     if (c?.extraArgs) c.extraArgs = argList(c.extraArgs);
+  }
+  // v1beta2 moved apiServer.timeoutForControlPlane (a duration) to initConfiguration.timeouts (seconds).
+  const apiServer = record(cluster?.apiServer);
+  if (apiServer?.timeoutForControlPlane !== undefined) {
+    const init = (s.initConfiguration ??= {}) as Json;
+    const timeouts = (init.timeouts ??= {}) as Json;
+    timeouts.controlPlaneComponentHealthCheckSeconds = goSeconds(apiServer.timeoutForControlPlane);
+    delete apiServer.timeoutForControlPlane;
+    if (Object.keys(apiServer).length === 0) delete cluster!.apiServer;
   }
   for (const phase of ['initConfiguration', 'joinConfiguration']) {
     const registration = record(record(s[phase])?.nodeRegistration);

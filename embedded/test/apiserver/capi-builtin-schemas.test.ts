@@ -181,6 +181,23 @@ describe('CAPI kinds of a fresh `capi-gateway embedded --no-demo` (no CRD applie
       expect(replicas.stdout).toBe('1');
     });
 
+    it('refuses a negative count before admission, as kube-apiserver validates the Scale (422)', async () => {
+      // kubectl scale refuses a negative count itself; a patch of the subresource reaches the server.
+      const result = await kubectl([
+        'patch',
+        'kubeadmcontrolplanes',
+        'stacked',
+        '--subresource=scale',
+        '--type=merge',
+        '-p',
+        '{"spec":{"replicas":-1}}',
+      ]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(
+        'The Scale "stacked" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+      );
+    });
+
     it('allows an odd count, and an even one with external etcd', async () => {
       const odd = await kubectl(['scale', 'kubeadmcontrolplanes', 'stacked', '--replicas=3']);
       expect(odd.code, odd.stderr).toBe(0);
