@@ -33,6 +33,7 @@ import {
   type MachineBlueprint,
   createMachine,
   createMachineChildren,
+  machineChildrenMissing,
   readObjectRef,
 } from './machine-factory.ts';
 import { ownedMachines } from './machine-set-controller.ts';
@@ -404,13 +405,7 @@ async function reconcileMachines(
   };
   for (const machine of active) {
     if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') continue;
-    const infraRef = readObjectRef(machine, 'spec.infrastructureRef');
-    if (
-      !infraRef ||
-      ctx.cache.getRef(infraRef.apiGroup, infraRef.kind, machine.metadata.namespace, infraRef.name).state !==
-        'missing'
-    )
-      continue;
+    if (!machineChildrenMissing(ctx, machine)) continue;
     const init = machine === oldestFirst(active)[0] && !initialized;
     const blueprint = blueprintFor(kcp, clusterName, init, machine.metadata.name ?? '');
     if (blueprint) await createMachineChildren(ctx, machine, blueprint);

@@ -87,6 +87,20 @@ function cloneFromTemplate(
   };
 }
 
+/**
+ * True when a machine's InfraMachine or bootstrap config is missing: its owner was stopped (a
+ * restart, kill -9) between creating the Machine and creating them, and must finish the job.
+ */
+export function machineChildrenMissing(ctx: EngineContext, machine: KubeObject): boolean {
+  return ['spec.infrastructureRef', 'spec.bootstrap.configRef'].some((path) => {
+    const ref = readObjectRef(machine, path);
+    return (
+      ref !== undefined &&
+      ctx.cache.getRef(ref.apiGroup, ref.kind, machine.metadata.namespace, ref.name).state === 'missing'
+    );
+  });
+}
+
 /** Creates whichever of the machine's InfraMachine and bootstrap config do not exist yet. */
 export async function createMachineChildren(
   ctx: EngineContext,
