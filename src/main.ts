@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runServe } from './cli/serve.ts';
-import { runEmbedded } from './cli/embedded.ts';
+import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
+
+// Each command loads only what it runs: `embedded` never pays for the GraphQL schema and server
+// (seconds of module loading on a busy machine, before the management cluster can answer).
+const runServe = async (opts: ServeCliOptions): Promise<void> =>
+  (await import('./cli/serve.ts')).runServe(opts);
+const runEmbedded = async (opts: EmbeddedCliOptions): Promise<void> =>
+  (await import('./cli/embedded.ts')).runEmbedded(opts);
 
 function port(value: string): number {
   const n = Number(value);

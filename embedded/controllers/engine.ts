@@ -97,6 +97,7 @@ export function startEngine(options: EngineOptions): Engine {
   const log = (message: string, fields?: Record<string, unknown>): void =>
     logger.debug(fields ?? {}, message);
   const errors = new ReconcileErrors(logger);
+  let stopped = false;
   const timers = new Map<string, Map<string, number>>();
   const roles = new Map<string, ObjectRole>();
 
@@ -110,7 +111,8 @@ export function startEngine(options: EngineOptions): Engine {
       nodeNotReadyRate: options.faults?.nodeNotReadyRate ?? 0,
     },
     log,
-    reportFailure: (cause) => errors.fail(cause),
+    // Requests cut off by stop() are not why anything is stuck.
+    reportFailure: (cause) => void (stopped || errors.fail(cause)),
     scaled: (seconds) => (seconds * 1000) / speed,
     startedAt(uid, step, since) {
       let steps = timers.get(uid);
@@ -366,6 +368,7 @@ export function startEngine(options: EngineOptions): Engine {
     ready,
     admissionLookup,
     async stop() {
+      stopped = true;
       queue.stop();
       cache.stop();
     },

@@ -33,7 +33,7 @@ import {
   type MachineBlueprint,
   createMachine,
   createMachineChildren,
-  machineChildMissing,
+  machineChildrenMissing,
   readObjectRef,
 } from './machine-factory.ts';
 import { ownedMachines } from './machine-set-controller.ts';
@@ -405,7 +405,7 @@ async function reconcileMachines(
   };
   for (const machine of active) {
     if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') continue;
-    if (!machineChildMissing(ctx, machine)) continue;
+    if (!machineChildrenMissing(ctx, machine)) continue;
     const init = machine === oldestFirst(active)[0] && !initialized;
     const blueprint = blueprintFor(kcp, clusterName, init, machine.metadata.name ?? '');
     if (blueprint) await createMachineChildren(ctx, machine, blueprint);

@@ -29,6 +29,7 @@ import { field, numberField, recordField, stringField, stringMapField } from './
 import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { ensureTemplateOwnedByCluster } from './template-ownership.ts';
+import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 /** int-or-string rollout parameters ("25%" of replicas, rounded as Kubernetes rounds them). */
@@ -221,90 +222,125 @@ export function ownedMachineSets(ctx: EngineContext, md: KubeObject): KubeObject
     .filter((ms) => controllerOwner(ms)?.uid === md.metadata.uid);
 }
 
-export async function reconcileMachineDeployment(
-  ctx: EngineContext,
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  let md = ctx.cache.informer(TYPES.machineDeployment).get(namespace, name);
-  if (!md) return;
-  const cluster = clusterOf(ctx, md);
-  if (isPaused(cluster, md)) {
-    await updateStatus(ctx, TYPES.machineDeployment, md, (status) =>
-      setConditions(ctx, status, [pausedCondition(true)], md?.metadata.generation),
-    );
-    return;
-  }
-  const sets = ownedMachineSets(ctx, md);
-  if (md.metadata.deletionTimestamp) return deleteChildrenThenFinalizer(ctx, deleteStep, md, sets);
+/** What the phases of one MachineDeployment reconcile share. */
+interface MachineDeploymentScope {
+  ctx: EngineContext;
+  md: KubeObject;
+  cluster: KubeObject | undefined;
+  sets: KubeObject[];
+  replicas: number;
+  newMs?: KubeObject;
+  oldSets: KubeObject[];
+}
 
-  const clusterName = stringField(md, 'spec.clusterName') ?? '';
-  const written = await updateObject(ctx, TYPES.machineDeployment, md, (copy) => {
+async function reconcilePaused(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  if (!isPaused(s.cluster, s.md)) return;
+  await updateStatus(s.ctx, TYPES.machineDeployment, s.md, (status) =>
+    setConditions(s.ctx, status, [pausedCondition(true)], s.md.metadata.generation),
+  );
+  return stop();
+}
+
+async function reconcileDelete(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  if (!s.md.metadata.deletionTimestamp) return;
+  const result = await deleteChildrenThenFinalizer(s.ctx, deleteStep, s.md, s.sets);
+  return stop(result?.requeueAfterMs);
+}
+
+/** Finalizer, cluster-name label, the Cluster as owner, and the templates owned by the Cluster. */
+async function reconcileMetadata(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  const { ctx, cluster } = s;
+  const clusterName = stringField(s.md, 'spec.clusterName') ?? '';
+  const written = await updateObject(ctx, TYPES.machineDeployment, s.md, (copy) => {
     addFinalizer(copy, FINALIZERS.md);
     copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
     if (cluster) ensureOwnerReference(copy, cluster, false);
   });
-  if (written && !written.ok) return { requeueAfterMs: 100 };
-  if (written?.ok) md = written.value;
-  if (cluster) {
-    for (const path of ['spec.template.spec.infrastructureRef', 'spec.template.spec.bootstrap.configRef']) {
-      await ensureTemplateOwnedByCluster(ctx, md, path, cluster);
-    }
-  }
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.md = written.value;
+  if (!cluster) return;
+  for (const path of ['spec.template.spec.infrastructureRef', 'spec.template.spec.bootstrap.configRef'])
+    await ensureTemplateOwnedByCluster(ctx, s.md, path, cluster);
+}
 
+/** The MachineSet of the current template (created when missing) and the old ones. */
+async function reconcileNewMachineSet(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  const { ctx, md, replicas } = s;
   const nowMs = ctx.clock.now();
-  const live = sets.filter((ms) => !ms.metadata.deletionTimestamp);
-  let newMs = live.find((ms) => machineSetIsCurrent(ms, md as KubeObject, nowMs));
-  const oldSets = live.filter((ms) => ms !== newMs);
-  const replicas = numberField(md, 'spec.replicas') ?? 1;
-  const revision = Math.max(0, ...live.map(revisionOf)) + (newMs ? 0 : 1);
-  if (!newMs) {
-    const maxSurge = resolveIntOrPercent(
-      field(md, 'spec.rollout.strategy.rollingUpdate.maxSurge'),
-      replicas,
-      1,
-      true,
-    );
-    newMs = await createMachineSet(
-      ctx,
-      md,
-      oldSets.length === 0 ? replicas : 0,
-      revision,
-      replicas + maxSurge,
-    );
-    if (!newMs) return { requeueAfterMs: 1_000 };
-  }
-  // Old MachineSets must never replace machines: only the current one creates (a rollback makes
-  // an old MachineSet current again). Every MachineSet carries the deployment's annotations.
-  const copied = annotationsCopiedToMachineSets(md);
-  const syncAnnotations = async (ms: KubeObject, current: boolean): Promise<KubeObject> => {
+  const live = s.sets.filter((ms) => !ms.metadata.deletionTimestamp);
+  s.newMs = live.find((ms) => machineSetIsCurrent(ms, md, nowMs));
+  s.oldSets = live.filter((ms) => ms !== s.newMs);
+  if (s.newMs) return;
+  const revision = Math.max(0, ...live.map(revisionOf)) + 1;
+  const maxSurge = resolveIntOrPercent(
+    field(md, 'spec.rollout.strategy.rollingUpdate.maxSurge'),
+    replicas,
+    1,
+    true,
+  );
+  s.newMs = await createMachineSet(
+    ctx,
+    md,
+    s.oldSets.length === 0 ? replicas : 0,
+    revision,
+    replicas + maxSurge,
+  );
+  if (!s.newMs) return stop(1_000);
+}
+
+/**
+ * Old MachineSets must never replace machines: only the current one creates (a rollback makes
+ * an old MachineSet current again). Every MachineSet carries the deployment's annotations.
+ */
+async function syncMachineSetAnnotations(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  const copied = annotationsCopiedToMachineSets(s.md);
+  const sync = async (ms: KubeObject, current: boolean): Promise<KubeObject> => {
     const { [DISABLE_MACHINE_CREATE]: _disabled, ...rest } = ms.metadata.annotations ?? {};
     const annotations = { ...rest, ...copied, ...(current ? {} : { [DISABLE_MACHINE_CREATE]: 'true' }) };
     if (stableJson(annotations) === stableJson(ms.metadata.annotations ?? {})) return ms;
-    const result = await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
+    const result = await updateObject(s.ctx, TYPES.machineSet, ms, (copy) => {
       copy.metadata.annotations = annotations;
     });
     return result?.ok ? result.value : ms;
   };
-  for (const ms of oldSets) await syncAnnotations(ms, false);
-  newMs = await syncAnnotations(newMs, true);
-  const strategy = stringField(md, 'spec.rollout.strategy.type') ?? 'RollingUpdate';
-  if (strategy === 'OnDelete') await onDeleteUpdate(ctx, newMs, oldSets, replicas);
-  else await rollingUpdate(ctx, md, newMs, oldSets, replicas);
-  for (const ms of oldSets) {
-    if (replicasOf(ms) === 0 && ownedMachines(ctx, ms).length === 0)
-      await deleteObject(ctx, TYPES.machineSet, ms);
-  }
-  const currentMs = newMs;
-  await updateObject(ctx, TYPES.machineDeployment, md, (copy) => {
+  for (const ms of s.oldSets) await sync(ms, false);
+  if (s.newMs) s.newMs = await sync(s.newMs, true);
+}
+
+/** RollingUpdate (maxSurge / maxUnavailable) or OnDelete. */
+async function rollout(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  if (!s.newMs) return;
+  const strategy = stringField(s.md, 'spec.rollout.strategy.type') ?? 'RollingUpdate';
+  if (strategy === 'OnDelete') await onDeleteUpdate(s.ctx, s.newMs, s.oldSets, s.replicas);
+  else await rollingUpdate(s.ctx, s.md, s.newMs, s.oldSets, s.replicas);
+}
+
+/** Old MachineSets scaled to zero and empty go. */
+async function cleanupOldMachineSets(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  for (const ms of s.oldSets)
+    if (replicasOf(ms) === 0 && ownedMachines(s.ctx, ms).length === 0)
+      await deleteObject(s.ctx, TYPES.machineSet, ms);
+}
+
+/** The deployment's revision annotation follows its current MachineSet. */
+async function reconcileRevision(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  const current = s.newMs;
+  if (!current) return;
+  const result = await updateObject(s.ctx, TYPES.machineDeployment, s.md, (copy) => {
     copy.metadata.annotations = {
       ...copy.metadata.annotations,
-      [ANNOTATIONS.revision]: String(revisionOf(currentMs)),
+      [ANNOTATIONS.revision]: String(revisionOf(current)),
     };
-  }).then((result) => {
-    if (result?.ok) md = result.value;
   });
+  if (result?.ok) s.md = result.value;
+}
 
+/** Counters, phase, v1beta2 conditions and the deprecated v1beta1 status. */
+async function reconcileStatus(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  const { ctx, replicas, oldSets } = s;
+  const md = s.md;
+  const namespace = md.metadata.namespace;
+  const currentMs = s.newMs as KubeObject;
   const machines = ownedMachineSets(ctx, md).flatMap((ms) => ownedMachines(ctx, ms));
   const counts = countMachines(machines);
   const maxUnavailable = resolveIntOrPercent(
@@ -362,5 +398,37 @@ export async function reconcileMachineDeployment(
       now: now(ctx),
     });
   });
-  if (result && !result.ok) return { requeueAfterMs: 100 };
+  if (result && !result.ok) return stop(100);
+}
+
+const MACHINE_DEPLOYMENT_PHASES: Array<Phase<MachineDeploymentScope>> = [
+  reconcilePaused,
+  reconcileDelete,
+  reconcileMetadata,
+  reconcileNewMachineSet,
+  syncMachineSetAnnotations,
+  rollout,
+  cleanupOldMachineSets,
+  reconcileRevision,
+  reconcileStatus,
+];
+
+export async function reconcileMachineDeployment(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const md = ctx.cache.informer(TYPES.machineDeployment).get(namespace, name);
+  if (!md) return;
+  return runPhases<MachineDeploymentScope>(
+    {
+      ctx,
+      md,
+      cluster: clusterOf(ctx, md),
+      sets: ownedMachineSets(ctx, md),
+      replicas: numberField(md, 'spec.replicas') ?? 1,
+      oldSets: [],
+    },
+    MACHINE_DEPLOYMENT_PHASES,
+  );
 }

@@ -45,21 +45,6 @@ export function readObjectRef(value: unknown, path: string): ObjectRef | undefin
   return apiGroup && kind && name ? { apiGroup, kind, name } : undefined;
 }
 
-/**
- * Whether a machine lacks its InfraMachine or its bootstrap config: the engine creates the Machine,
- * then the InfraMachine, then the bootstrap config, and a kill can land between any two writes.
- */
-export function machineChildMissing(ctx: EngineContext, machine: KubeObject): boolean {
-  return [
-    readObjectRef(machine, 'spec.infrastructureRef'),
-    readObjectRef(machine, 'spec.bootstrap.configRef'),
-  ].some(
-    (ref) =>
-      ref !== undefined &&
-      ctx.cache.getRef(ref.apiGroup, ref.kind, machine.metadata.namespace, ref.name).state === 'missing',
-  );
-}
-
 function lookupTemplate(
   ctx: EngineContext,
   namespace: string,
@@ -100,6 +85,20 @@ function cloneFromTemplate(
     },
     spec: structuredClone(recordField(template, 'spec.template.spec') ?? {}),
   };
+}
+
+/**
+ * True when a machine's InfraMachine or bootstrap config is missing: its owner was stopped (a
+ * restart, kill -9) between creating the Machine and creating them, and must finish the job.
+ */
+export function machineChildrenMissing(ctx: EngineContext, machine: KubeObject): boolean {
+  return ['spec.infrastructureRef', 'spec.bootstrap.configRef'].some((path) => {
+    const ref = readObjectRef(machine, path);
+    return (
+      ref !== undefined &&
+      ctx.cache.getRef(ref.apiGroup, ref.kind, machine.metadata.namespace, ref.name).state === 'missing'
+    );
+  });
 }
 
 /** Creates whichever of the machine's InfraMachine and bootstrap config do not exist yet. */

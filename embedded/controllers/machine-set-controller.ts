@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
-import { findCondition, isConditionTrue } from './conditions.ts';
+import { type ConditionInput, findCondition, isConditionTrue } from './conditions.ts';
 import {
   type EngineContext,
   addFinalizer,
@@ -24,7 +24,7 @@ import {
   type MachineBlueprint,
   createMachine,
   createMachineChildren,
-  machineChildMissing,
+  machineChildrenMissing,
   readObjectRef,
 } from './machine-factory.ts';
 import {
@@ -35,8 +35,15 @@ import {
 } from './machine-set-preflight.ts';
 import { labelValue, randomSuffix, stableFraction } from './naming.ts';
 import { numberField, recordField, stringField, stringMapField } from './object-fields.ts';
-import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
+import {
+  countMachines,
+  machineSummaryConditions,
+  remediatingCondition,
+  selectorString,
+  setVersions,
+} from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
+import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 export function ownedMachines(ctx: EngineContext, owner: KubeObject): KubeObject[] {
@@ -110,163 +117,222 @@ const deleteStep: DeleteChildrenStep = {
   childrenNoun: 'Machines',
 };
 
-/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if either is missing. */
+/** Recreates the InfraMachine / bootstrap config of a machine that has not started, if missing. */
 async function repairChildren(
   ctx: EngineContext,
   ms: KubeObject,
   machine: KubeObject,
 ): Promise<{ reason: string; message: string; retryMs: number } | undefined> {
   if (stringField(machine, 'status.phase') && stringField(machine, 'status.phase') !== 'Pending') return;
-  if (!machineChildMissing(ctx, machine)) return;
+  if (!machineChildrenMissing(ctx, machine)) return;
   const blueprint = blueprintFor(ms, machine.metadata.name ?? '');
   const result = blueprint ? await createMachineChildren(ctx, machine, blueprint) : undefined;
   return result && !result.ok ? result : undefined;
 }
 
-export async function reconcileMachineSet(
-  ctx: EngineContext,
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  let ms = ctx.cache.informer(TYPES.machineSet).get(namespace, name);
-  if (!ms) return;
-  const cluster = clusterOf(ctx, ms);
-  if (isPaused(cluster, ms)) {
-    await updateStatus(ctx, TYPES.machineSet, ms, (status) =>
-      setConditions(ctx, status, [pausedCondition(true)], ms?.metadata.generation),
-    );
-    return;
-  }
-  const machines = ownedMachines(ctx, ms);
-  if (ms.metadata.deletionTimestamp) return deleteChildrenThenFinalizer(ctx, deleteStep, ms, machines);
+type Problem = { reason: string; message: string; retryMs: number };
 
-  const clusterName = stringField(ms, 'spec.clusterName') ?? '';
-  const written = await updateObject(ctx, TYPES.machineSet, ms, (copy) => {
+/** What the phases of one MachineSet reconcile share (CAPI's machineset `scope`). */
+interface MachineSetScope {
+  ctx: EngineContext;
+  ms: KubeObject;
+  cluster: KubeObject | undefined;
+  /** Owned machines as listed at the start (CAPI's s.machines). */
+  machines: KubeObject[];
+  /** Machines that count against spec.replicas (not deleting, not being remediated). */
+  active: KubeObject[];
+  remediating: number;
+  desired: number;
+  preflight: PreflightResult;
+  scaleUpCheck?: PreflightResult;
+  problem?: Problem;
+  repairProblem?: Problem;
+}
+
+async function reconcilePaused(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  if (!isPaused(s.cluster, s.ms)) return;
+  await updateStatus(s.ctx, TYPES.machineSet, s.ms, (status) =>
+    setConditions(s.ctx, status, [pausedCondition(true)], s.ms.metadata.generation),
+  );
+  return stop();
+}
+
+async function reconcileDelete(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  if (!s.ms.metadata.deletionTimestamp) return;
+  const result = await deleteChildrenThenFinalizer(s.ctx, deleteStep, s.ms, s.machines);
+  return stop(result?.requeueAfterMs);
+}
+
+/** Finalizer and cluster-name label. */
+async function reconcileMetadata(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  const clusterName = stringField(s.ms, 'spec.clusterName') ?? '';
+  const written = await updateObject(s.ctx, TYPES.machineSet, s.ms, (copy) => {
     addFinalizer(copy, FINALIZERS.ms);
     copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
   });
-  if (written && !written.ok) return { requeueAfterMs: 100 };
-  if (written?.ok) ms = written.value;
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.ms = written.value;
+}
 
-  let problem: { reason: string; message: string; retryMs: number } | undefined;
-  let preflight: PreflightResult = { state: 'passed' };
-  let repairProblem: { reason: string; message: string; retryMs: number } | undefined;
-  const live = machines.filter((machine) => !machine.metadata.deletionTimestamp);
+/** Machines a health check marked for owner remediation are deleted, once the preflight checks pass. */
+async function reconcileRemediation(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  const live = s.machines.filter((machine) => !machine.metadata.deletionTimestamp);
   const toRemediate = live.filter((m) => findCondition(m.status, 'OwnerRemediated')?.status === 'False');
-  const remediating = toRemediate.length;
-  const active: KubeObject[] = [];
-  if (toRemediate.length > 0) {
-    const checked = runPreflightChecks(ctx, cluster, ms, 'Machine remediation');
-    if (checked.state === 'passed') {
-      for (const machine of toRemediate) await deleteObject(ctx, TYPES.machine, machine);
-    } else {
-      // Held back: the machines stay (and count) until the checks pass.
-      active.push(...toRemediate);
-      preflight = checked;
-      if (checked.state === 'blocked') await deferRemediation(ctx, toRemediate, checked.messages);
-    }
+  s.remediating = toRemediate.length;
+  s.active = live.filter((machine) => !toRemediate.includes(machine));
+  if (toRemediate.length === 0) return;
+  const checked = runPreflightChecks(s.ctx, s.cluster, s.ms, 'Machine remediation');
+  if (checked.state === 'passed') {
+    for (const machine of toRemediate) await deleteObject(s.ctx, TYPES.machine, machine);
+    return;
   }
-  for (const machine of live) {
-    if (toRemediate.includes(machine)) continue;
-    active.push(machine);
-    // A machine whose InfraMachine / bootstrap config the API server refused is still being created.
-    repairProblem ??= await repairChildren(ctx, ms, machine);
-  }
+  // Held back: the machines stay (and count) until the checks pass.
+  s.active.push(...toRemediate);
+  s.preflight = checked;
+  if (checked.state === 'blocked') await deferRemediation(s.ctx, toRemediate, checked.messages);
+}
 
-  const desired = numberField(ms, 'spec.replicas') ?? 1;
+/** A machine whose InfraMachine / bootstrap config is missing (a restart, a refused clone) gets them. */
+async function reconcileMachineChildren(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  for (const machine of s.active) {
+    if (findCondition(machine.status, 'OwnerRemediated')?.status === 'False') continue;
+    s.repairProblem ??= await repairChildren(s.ctx, s.ms, machine);
+  }
+}
+
+/** syncReplicas: create (after the preflight checks) or delete machines toward spec.replicas. */
+async function syncReplicas(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  const { ctx, ms, active, desired } = s;
   const createDisabled = ms.metadata.annotations?.['cluster.x-k8s.io/disable-machine-create'] === 'true';
-  const scaleUpCheck =
-    active.length < desired && !createDisabled && preflight.state === 'passed'
-      ? runPreflightChecks(ctx, cluster, ms, 'Scale up')
-      : undefined;
-  if (scaleUpCheck && scaleUpCheck.state !== 'passed') preflight = scaleUpCheck;
-  if (active.length < desired && !createDisabled && scaleUpCheck?.state === 'passed') {
-    for (let i = active.length; i < desired; i++) {
-      const blueprint = blueprintFor(ms, `${name}-${randomSuffix()}`);
-      if (!blueprint) {
-        problem = {
-          reason: 'InvalidTemplate',
-          message: 'spec.template.spec.infrastructureRef is not set',
-          retryMs: 5_000,
-        };
-        break;
-      }
-      const result = await createMachine(ctx, blueprint);
-      if (!result.ok) {
-        problem = result;
-        break;
-      }
-    }
-  } else if (active.length > desired) {
+  if (active.length > desired) {
     const order = stringField(ms, 'spec.deletion.order') ?? 'Random';
     for (const machine of machinesToDelete(active, active.length - desired, order))
       await deleteObject(ctx, TYPES.machine, machine);
+    return;
   }
+  if (active.length === desired || createDisabled || s.preflight.state !== 'passed') return;
+  s.scaleUpCheck = runPreflightChecks(ctx, s.cluster, ms, 'Scale up');
+  if (s.scaleUpCheck.state !== 'passed') {
+    s.preflight = s.scaleUpCheck;
+    return;
+  }
+  for (let i = active.length; i < desired; i++) {
+    const blueprint = blueprintFor(ms, `${ms.metadata.name}-${randomSuffix()}`);
+    if (!blueprint) {
+      s.problem = {
+        reason: 'InvalidTemplate',
+        message: 'spec.template.spec.infrastructureRef is not set',
+        retryMs: 5_000,
+      };
+      return;
+    }
+    const result = await createMachine(ctx, blueprint);
+    if (!result.ok) {
+      s.problem = result;
+      return;
+    }
+  }
+}
 
+function scalingUpCondition(s: MachineSetScope, replicas: number): ConditionInput | undefined {
+  if (s.problem)
+    return { type: 'ScalingUp', status: true, reason: s.problem.reason, message: s.problem.message };
+  if (s.scaleUpCheck?.state === 'blocked' && replicas < s.desired)
+    return {
+      type: 'ScalingUp',
+      status: true,
+      reason: 'ScalingUp',
+      message: blockedScaleUpMessage(replicas, s.desired, s.scaleUpCheck.messages),
+    };
+  return undefined;
+}
+
+function legacyCreateBlocked(s: MachineSetScope): { reason: string; message: string } | undefined {
+  if (s.scaleUpCheck?.state === 'blocked')
+    return { reason: 'PreflightCheckFailed', message: s.scaleUpCheck.messages.join('; ') };
+  const failed = s.problem ?? s.repairProblem;
+  return failed ? { reason: legacyCreateReason(failed.reason), message: failed.message } : undefined;
+}
+
+/** Counters, v1beta2 conditions and the deprecated v1beta1 status. */
+async function reconcileStatus(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  const { ctx, ms, desired } = s;
   const current = ownedMachines(ctx, ms);
   const counts = countMachines(current);
   const generation = ms.metadata.generation;
-  const msNow = ms;
-  const result = await updateStatus(ctx, TYPES.machineSet, msNow, (status) => {
+  const scalingUp = scalingUpCondition(s, counts.replicas);
+  const createBlocked = legacyCreateBlocked(s);
+  const result = await updateStatus(ctx, TYPES.machineSet, ms, (status) => {
     status.replicas = counts.replicas;
     status.readyReplicas = counts.readyReplicas;
     status.availableReplicas = counts.availableReplicas;
     status.upToDateReplicas = counts.upToDateReplicas;
     setVersions(status, counts.versions);
-    status.selector = selectorString(msNow);
+    status.selector = selectorString(ms);
     status.observedGeneration = generation;
-    const conditions = machineSummaryConditions(counts, desired);
-    if (problem) {
-      conditions.push({ type: 'ScalingUp', status: true, reason: problem.reason, message: problem.message });
-    } else if (scaleUpCheck?.state === 'blocked' && counts.replicas < desired) {
-      conditions.push({
-        type: 'ScalingUp',
-        status: true,
-        reason: 'ScalingUp',
-        message: blockedScaleUpMessage(counts.replicas, desired, scaleUpCheck.messages),
-      });
-    }
     setConditions(
       ctx,
       status,
       [
-        ...conditions,
-        remediating > 0
-          ? {
-              type: 'Remediating',
-              status: true,
-              reason: 'Remediating',
-              message: `Remediating ${remediating} Machines`,
-            }
-          : { type: 'Remediating', status: false, reason: 'NotRemediating' },
+        ...machineSummaryConditions(counts, desired),
+        ...(scalingUp ? [scalingUp] : []),
+        remediatingCondition(s.remediating),
         { type: 'Deleting', status: false, reason: 'NotDeleting' },
         pausedCondition(false),
       ],
       generation,
     );
     // CAPI counts the machines listed at the start of the reconcile (s.machines), not those it created.
-    setMachineSetLegacyStatus(msNow, status, {
-      machines,
+    setMachineSetLegacyStatus(ms, status, {
+      machines: s.machines,
       desired,
-      ...(scaleUpCheck?.state === 'blocked'
-        ? { createBlocked: { reason: 'PreflightCheckFailed', message: scaleUpCheck.messages.join('; ') } }
-        : (problem ?? repairProblem)
-          ? {
-              createBlocked: {
-                reason: legacyCreateReason((problem ?? repairProblem)?.reason ?? ''),
-                message: (problem ?? repairProblem)?.message ?? '',
-              },
-            }
-          : {}),
+      ...(createBlocked ? { createBlocked } : {}),
       now: now(ctx),
       nowMs: ctx.clock.now(),
     });
   });
-  if (result && !result.ok) return { requeueAfterMs: 100 };
-  if (problem ?? repairProblem) return { requeueAfterMs: (problem ?? repairProblem)?.retryMs };
-  if (preflight.state === 'blocked') return { requeueAfterMs: ctx.scaled(PREFLIGHT_RETRY_SECONDS) };
-  if (preflight.state === 'pending') return { requeueAfterMs: 200 };
-  return undefined;
+  if (result && !result.ok) return stop(100);
+}
+
+/** Failed creations retry; failed preflight checks are re-verified after 15 s (scaled). */
+async function requeueWhileBlocked(s: MachineSetScope): Promise<PhaseOutcome | void> {
+  const failed = s.problem ?? s.repairProblem;
+  if (failed) return { requeueAfterMs: failed.retryMs };
+  if (s.preflight.state === 'blocked') return { requeueAfterMs: s.ctx.scaled(PREFLIGHT_RETRY_SECONDS) };
+  if (s.preflight.state === 'pending') return { requeueAfterMs: 200 };
+}
+
+const MACHINE_SET_PHASES: Array<Phase<MachineSetScope>> = [
+  reconcilePaused,
+  reconcileDelete,
+  reconcileMetadata,
+  reconcileRemediation,
+  reconcileMachineChildren,
+  syncReplicas,
+  reconcileStatus,
+  requeueWhileBlocked,
+];
+
+export async function reconcileMachineSet(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const ms = ctx.cache.informer(TYPES.machineSet).get(namespace, name);
+  if (!ms) return;
+  return runPhases<MachineSetScope>(
+    {
+      ctx,
+      ms,
+      cluster: clusterOf(ctx, ms),
+      machines: ownedMachines(ctx, ms),
+      active: [],
+      remediating: 0,
+      desired: numberField(ms, 'spec.replicas') ?? 1,
+      preflight: { state: 'passed' },
+    },
+    MACHINE_SET_PHASES,
+  );
 }
 
 /** MachinesCreated's v1beta1 reason for a failed machine creation (CAPI's three, by the step that failed). */

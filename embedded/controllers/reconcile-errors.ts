@@ -21,7 +21,8 @@ export interface EngineLogger {
 export function defaultEngineLogger(): EngineLogger {
   return pino(
     {
-      name: 'capi-engine',
+      // `component`, not pino's `name`: `name` is the reconciled object's name in every line.
+      base: { component: 'capi-engine' },
       level: process.env.CAPI_ENGINE_LOG_LEVEL ?? (process.env.CAPI_ENGINE_DEBUG ? 'debug' : 'info'),
     },
     pino.destination(2),

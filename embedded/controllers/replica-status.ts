@@ -100,3 +100,15 @@ export function setVersions(
   if (versions.length > 0) status.versions = versions;
   else delete status.versions;
 }
+
+/** Remediating, as MachineSets and MachineDeployments report it. */
+export function remediatingCondition(remediating: number): ConditionInput {
+  return remediating > 0
+    ? {
+        type: 'Remediating',
+        status: true,
+        reason: 'Remediating',
+        message: `Remediating ${remediating} Machines`,
+      }
+    : { type: 'Remediating', status: false, reason: 'NotRemediating' };
+}

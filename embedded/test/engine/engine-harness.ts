@@ -30,6 +30,7 @@ export type Obj = {
     name: string;
     namespace?: string;
     uid?: string;
+    generation?: number;
     creationTimestamp?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;

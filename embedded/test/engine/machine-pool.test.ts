@@ -445,15 +445,31 @@ describe.skipIf(!haveSharedCapi)(
         await cluster.stop();
         cluster = await startEmbeddedCluster(options);
         const seen = new Set<string>();
-        let last: Obj | undefined;
-        // Watch a while after the restart: no step back to ScalingUp or fewer ready replicas.
-        for (const deadline = Date.now() + 3_000; Date.now() < deadline;) {
-          last = await read().catch(() => last);
-          if (last) seen.add(`${String(last.status?.phase)}/${String(last.status?.readyReplicas)}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        // Proof the restarted engine looked at the pool: a spec change it ignores (failure
+        // domains are not simulated) bumps the generation, and the pool's status observes it.
+        expect(
+          (
+            await kubectl([
+              'patch',
+              'machinepool',
+              POOL,
+              '-n',
+              NS,
+              '--type',
+              'merge',
+              '-p',
+              '{"spec":{"failureDomains":["fd-a"]}}',
+            ])
+          ).code,
+        ).toBe(0);
+        // Until then, and after: no step back to ScalingUp or fewer ready replicas.
+        const last = await waitFor('the restarted engine reconciled the pool', async () => {
+          const mp = await read();
+          seen.add(`${String(mp.status?.phase)}/${String(mp.status?.readyReplicas)}`);
+          return mp.status?.observedGeneration === mp.metadata.generation && mp;
+        });
         expect([...seen]).toEqual(['Running/2']);
-        expect(last?.spec?.providerIDList).toEqual(before.spec?.providerIDList);
+        expect(last.spec?.providerIDList).toEqual(before.spec?.providerIDList);
       } finally {
         await cluster.stop();
         await rm(dataDir, { recursive: true, force: true });

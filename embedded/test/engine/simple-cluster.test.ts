@@ -310,12 +310,19 @@ spec:
           conditionStatus(await h.get(R.machineDeployments, NS, 'worker-md-0'), 'Paused') === 'True',
       );
       expect((await h.kubectl(['scale', 'machinedeployment', 'worker-md-0', '--replicas=3'])).code).toBe(0);
-      // Several reconcile rounds' worth of time (at speed 50 a machine appears within ~0.1 s).
-      const deadline = Date.now() + 1_000;
-      while (Date.now() < deadline) {
-        expect((await h.list(R.machines, NS)).filter((m) => !isControlPlane(m))).toHaveLength(2);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      // The engine has looked at the scaled deployment once its Paused condition observed the new
+      // generation: it reconciled it paused, so nothing was scaled.
+      await waitFor('the paused MachineDeployment reconciled at its new generation', async () => {
+        const md = await h.get(R.machineDeployments, NS, 'worker-md-0');
+        const conditions = (md?.status?.conditions ?? []) as Array<{
+          type: string;
+          observedGeneration?: number;
+        }>;
+        const paused = conditions.find((c) => c.type === 'Paused');
+        return md?.spec?.replicas === 3 && paused?.observedGeneration === md.metadata.generation;
+      });
+      expect((await h.list(R.machineSets, NS)).map((ms) => ms.spec?.replicas)).toEqual([2]);
+      expect((await h.list(R.machines, NS)).filter((m) => !isControlPlane(m))).toHaveLength(2);
       expect(conditionStatus(await h.get(R.clusters, NS, CLUSTER), 'Paused')).toBe('True');
       await h.patch(R.clusters, NS, CLUSTER, { spec: { paused: false } });
       await settled({ cp: 3, workers: 3 }, V2);
