@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
-import { hasSharedCapi, sharedCapiDir, startGateway } from './support/gateway-fixture.ts';
+import {
+  hasSharedCapi,
+  sharedCapiDir,
+  startGateway,
+  type GatewayUnderTest,
+} from './support/gateway-fixture.ts';
 import { eventually, gql } from './support/gql.ts';
 import { kubectlOk } from './support/kube-fleet.ts';
 
@@ -42,7 +46,7 @@ interface Tree {
 
 describe.skipIf(!hasSharedCapi)('a cluster provisioned by the simulated CAPI engine', () => {
   let mc: TestEmbeddedCluster;
-  let app: App;
+  let app: GatewayUnderTest;
 
   beforeAll(async () => {
     mc = await startTestEmbeddedCluster({ controllers: true, speed: 50 });
@@ -56,7 +60,7 @@ describe.skipIf(!hasSharedCapi)('a cluster provisioned by the simulated CAPI eng
   });
 
   async function tree(): Promise<Tree | undefined> {
-    const res = await gql<{ cluster: Tree | null }>(app.url, QUERY);
+    const res = await gql<{ cluster: Tree | null }>(app.gateway, QUERY);
     expect(res.errors).toBeUndefined();
     return res.data?.cluster ?? undefined;
   }

@@ -2,14 +2,18 @@ import { join } from 'node:path';
 import { execute, parse } from 'graphql';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
 import { ApiFleetReader, apiSourcesOf } from '../bench/api-reader.ts';
 import { executeInRounds } from '../bench/rounds.ts';
 import { FleetSummaryDocument, ManagementClustersDocument } from '../generated/graphql.ts';
 import { acmeInfra, acmeMachineCrd } from './support/fleet-objects.ts';
 import { eventually, gql } from './support/gql.ts';
-import { hasSharedCapi, sharedCapiDir, startGateway } from './support/gateway-fixture.ts';
+import {
+  hasSharedCapi,
+  sharedCapiDir,
+  startGateway,
+  type GatewayUnderTest,
+} from './support/gateway-fixture.ts';
 import { applyCluster, kubectlOk } from './support/kube-fleet.ts';
 
 const TREE = `
@@ -54,8 +58,8 @@ query One($mc: String!, $ns: String!, $name: String!) {
 
 type Tree = Record<string, unknown> & { id: string; machines: Array<Record<string, unknown>> };
 
-async function tree(app: App, mc: string, ns: string, name: string): Promise<Tree> {
-  const res = await gql<{ cluster: Tree }>(app.url, ONE, { mc, ns, name });
+async function tree(app: GatewayUnderTest, mc: string, ns: string, name: string): Promise<Tree> {
+  const res = await gql<{ cluster: Tree }>(app.gateway, ONE, { mc, ns, name });
   expect(res.errors).toBeUndefined();
   expect(res.data?.cluster.__typename).toBe('Cluster');
   return res.data!.cluster;
@@ -64,7 +68,7 @@ async function tree(app: App, mc: string, ns: string, name: string): Promise<Tre
 describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management clusters', () => {
   let alpha: TestEmbeddedCluster;
   let legacy: TestEmbeddedCluster;
-  let app: App;
+  let app: GatewayUnderTest;
 
   beforeAll(async () => {
     [alpha, legacy] = await Promise.all([
@@ -169,7 +173,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
   });
 
   it('lists both management clusters as reachable and synced, with CAPI version and providers from clusterctl Provider objects, or why there are none', async () => {
-    const res = await gql(app.url, ManagementClustersDocument);
+    const res = await gql(app.gateway, ManagementClustersDocument);
     expect(res.errors).toBeUndefined();
     const byName = Object.fromEntries(res.data!.managementClusters.map((m) => [m.name, m]));
     expect(byName['alpha']).toMatchObject({ reachable: true, synced: true, error: null, clusterCount: 4 });
@@ -364,7 +368,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
   it('round-trips IDs through node and nodes', async () => {
     const t = await tree(app, 'legacy', 'team-b', 'same-1');
     const machineIds = await gql<{ cluster: { machines: Array<{ id: string; name: string }> } }>(
-      app.url,
+      app.gateway,
       `{ cluster(managementCluster: "legacy", namespace: "team-b", name: "same-1") { ... on Cluster { machines { id name } } } }`,
     );
     const ids = [t.id, ...machineIds.data!.cluster.machines.map((m) => m.id)];
@@ -372,7 +376,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
       node: { __typename: string; name: string };
       nodes: Array<{ __typename: string; name: string } | null>;
     }>(
-      app.url,
+      app.gateway,
       `query($id: ID!, $ids: [ID!]!) {
          node(id: $id) { __typename ... on CapiObject { name } }
          nodes(ids: $ids) { __typename ... on CapiObject { name managementCluster { name } } }
@@ -405,7 +409,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 5; i++) {
-      const res: { data?: Page | null } = await gql<Page>(app.url, PAGE, { after });
+      const res: { data?: Page | null } = await gql<Page>(app.gateway, PAGE, { after });
       const page: Page['clusters'] = res.data!.clusters;
       expect(page.totalCount).toBe(5);
       seen.push(...page.edges.map((e) => `${e.node.managementCluster.name}/${e.node.name}`));
@@ -421,7 +425,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     ]);
 
     const names = async (filter: Record<string, unknown>): Promise<string[]> => {
-      const res = await gql<Page>(app.url, PAGE.replace('first: 2', 'first: 100'), { filter });
+      const res = await gql<Page>(app.gateway, PAGE.replace('first: 2', 'first: 100'), { filter });
       expect(res.errors).toBeUndefined();
       return res.data!.clusters.edges.map((e) => `${e.node.managementCluster.name}/${e.node.name}`);
     };
@@ -438,12 +442,12 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     expect(await names({ labelSelector: 'env in (prod,dev)' })).toEqual(['alpha/topo-1', 'alpha/acme-1']);
     expect(await names({ labelSelector: '!env' })).toHaveLength(3);
 
-    const bad = await gql(app.url, '{ clusters(filter: { labelSelector: "a b c" }) { totalCount } }');
+    const bad = await gql(app.gateway, '{ clusters(filter: { labelSelector: "a b c" }) { totalCount } }');
     expect(bad.errors?.[0]).toMatchObject({ path: ['clusters'], extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('summarises the fleet by phase, version, infrastructure kind and management cluster', async () => {
-    const res = await gql(app.url, FleetSummaryDocument, {});
+    const res = await gql(app.gateway, FleetSummaryDocument, {});
     expect(res.data!.fleetSummary).toEqual({
       clusters: 5,
       byPhase: [
@@ -466,7 +470,9 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
       ],
       errors: [],
     });
-    const filtered = await gql(app.url, FleetSummaryDocument, { filter: { managementCluster: 'legacy' } });
+    const filtered = await gql(app.gateway, FleetSummaryDocument, {
+      filter: { managementCluster: 'legacy' },
+    });
     expect(filtered.data!.fleetSummary).toMatchObject({
       clusters: 1,
       byPhase: [{ key: 'Provisioned', count: 1 }],
@@ -475,7 +481,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
 
   it('shows a topology cluster with its ClusterClass variables and worker classes', async () => {
     const res = await gql<{ cluster: Record<string, unknown> }>(
-      app.url,
+      app.gateway,
       `{ cluster(managementCluster: "alpha", namespace: "default", name: "topo-1") { ... on Cluster {
           kubernetesVersion controlPlane { name }
           topology { class classNamespace version variables { name value }
@@ -528,7 +534,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
 
   it('shows a MachineHealthCheck with its status and the machines it selects', async () => {
     const res = await gql<{ cluster: { machineHealthChecks: unknown[] } }>(
-      app.url,
+      app.gateway,
       `{ cluster(managementCluster: "alpha", namespace: "team-a", name: "acme-1") { ... on Cluster {
           machineHealthChecks { name targets currentHealthy expectedMachines remediationsAllowed machines { name } cluster { name } } } } }`,
     );
@@ -548,7 +554,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
 
   it('lists the ClusterClasses of the fleet', async () => {
     const res = await gql<{ all: unknown[]; legacyOnly: unknown[] }>(
-      app.url,
+      app.gateway,
       `{ all: clusterClasses { name namespace managementCluster { name } variables { name } }
          legacyOnly: clusterClasses(managementCluster: "legacy") { name } }`,
     );
@@ -567,13 +573,13 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
   it('answers lookups that fail with typed errors, and masks nothing it should not', async () => {
     const q = (mc: string, name: string) =>
       `{ cluster(managementCluster: "${mc}", namespace: "default", name: "${name}") { __typename ... on Error { message } } }`;
-    expect((await gql(app.url, q('alpha', 'nope'))).data).toMatchObject({
+    expect((await gql(app.gateway, q('alpha', 'nope'))).data).toMatchObject({
       cluster: { __typename: 'NotFoundError' },
     });
-    expect((await gql(app.url, q('nowhere', 'x'))).data).toMatchObject({
+    expect((await gql(app.gateway, q('nowhere', 'x'))).data).toMatchObject({
       cluster: { __typename: 'UnknownManagementClusterError' },
     });
-    const unknownId = await gql(app.url, '{ node(id: "not base64 json") { __typename } }');
+    const unknownId = await gql(app.gateway, '{ node(id: "not base64 json") { __typename } }');
     expect(unknownId).toEqual({ data: { node: null } });
   });
 
@@ -584,7 +590,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     await eventually(
       async () => {
         const res = await gql<{ cluster: { __typename: string } }>(
-          app.url,
+          app.gateway,
           '{ cluster(managementCluster: "alpha", namespace: "team-live", name: "live-1") { __typename } }',
         );
         return res.data?.cluster.__typename === 'Cluster' ? true : undefined;
@@ -609,7 +615,7 @@ describe.skipIf(!hasSharedCapi)('the fleet graph over two embedded management cl
     await eventually(
       async () => {
         const res = await gql<{ cluster: { __typename: string } }>(
-          app.url,
+          app.gateway,
           '{ cluster(managementCluster: "alpha", namespace: "team-live", name: "live-1") { __typename } }',
         );
         return res.data?.cluster.__typename === 'NotFoundError' ? true : undefined;

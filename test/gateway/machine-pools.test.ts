@@ -1,166 +1,201 @@
-import { execute, parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
-import { createGatewayContext } from '../../resolvers/context.ts';
-import { buildGatewaySchema } from '../../schema/index.ts';
-import { fleetOf } from '../../src/capi/fleet.ts';
-import { ManagementClusterCache } from '../../src/capi/management-cluster-cache.ts';
-import { ManagementClusterConnection } from '../../src/k8s/management-cluster-connection.ts';
-import { capiFakeKinds, FakeTransport } from './support/fake-transport.ts';
+/**
+ * The gateway over MachinePools the simulated CAPI engine provisioned (simple-cluster.yaml
+ * plus a DockerMachinePool-backed pool): what the caches answer must be what kubectl shows of
+ * the objects the engine wrote — ownerReferences, counters, phase, bootstrap data.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
+import {
+  hasSharedCapi,
+  sharedCapiDir,
+  startGateway,
+  type GatewayUnderTest,
+} from './support/gateway-fixture.ts';
+import { eventually, gql } from './support/gql.ts';
+import { kubectlOk } from './support/kube-fleet.ts';
 
-const label = { 'cluster.x-k8s.io/cluster-name': 'mp-1' };
-const meta = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  namespace: 'ns',
-  uid: `uid-${name}`,
-  labels: label,
-  ...extra,
-});
+const POOL = 'pool-0';
+const VERSION = 'v1.37.0-beta.0';
 
-describe('machine pools', () => {
-  it('shows a MachinePool with its machines, infrastructure machine pool (and its reverse edge) and bootstrap config', async () => {
-    const transport = new FakeTransport([
-      ...capiFakeKinds,
-      {
-        group: 'infrastructure.cluster.x-k8s.io',
-        kind: 'DockerMachinePool',
-        plural: 'dockermachinepools',
-        version: 'v1beta2',
-        contract: 'v1beta2',
+const poolYaml = `
+apiVersion: cluster.x-k8s.io/v1beta2
+kind: MachinePool
+metadata:
+  name: ${POOL}
+  namespace: default
+spec:
+  clusterName: my-cluster
+  replicas: 2
+  template:
+    spec:
+      clusterName: my-cluster
+      version: ${VERSION}
+      bootstrap:
+        configRef:
+          apiGroup: bootstrap.cluster.x-k8s.io
+          kind: KubeadmConfig
+          name: ${POOL}
+      infrastructureRef:
+        apiGroup: infrastructure.cluster.x-k8s.io
+        kind: DockerMachinePool
+        name: ${POOL}
+---
+apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+kind: KubeadmConfig
+metadata:
+  name: ${POOL}
+  namespace: default
+spec: {}
+---
+apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+kind: DockerMachinePool
+metadata:
+  name: ${POOL}
+  namespace: default
+spec:
+  template:
+    customImage: kindest/node:v1.37.0
+`;
+
+const QUERY = `{ cluster(managementCluster: "engine", namespace: "default", name: "my-cluster") { ... on Cluster {
+  summary { workers { desired replicas ready } }
+  machinePools { name desired replicas ready available upToDate phase version
+    machines { name owner { __typename ... on CapiObject { name } } }
+    infrastructureMachinePool { __typename kind name provisioned machinePool { name } owner { __typename ... on CapiObject { name } } cluster { name } }
+    bootstrapConfig { __typename kind name dataSecretCreated dataSecretName machine { name } owner { __typename ... on CapiObject { name } } cluster { name } } }
+} } }`;
+
+interface Pool {
+  name: string;
+  phase: string | null;
+  ready: number | null;
+  upToDate: number | null;
+  infrastructureMachinePool: { provisioned: boolean } | null;
+  bootstrapConfig: { dataSecretCreated: boolean } | null;
+}
+interface Tree {
+  summary: { workers: { desired: number | null; replicas: number | null; ready: number | null } };
+  machinePools: Array<Pool & Record<string, unknown>>;
+}
+
+interface Item {
+  kind: string;
+  metadata: { name: string; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> };
+  status?: { replicas?: number; readyReplicas?: number; dataSecretName?: string; phase?: string };
+}
+
+describe.skipIf(!hasSharedCapi)('MachinePools provisioned by the simulated CAPI engine', () => {
+  let mc: TestEmbeddedCluster;
+  let app: GatewayUnderTest;
+
+  beforeAll(async () => {
+    mc = await startTestEmbeddedCluster({ controllers: true, speed: 50 });
+    app = await startGateway([{ name: 'engine', kubeconfigPath: mc.kubeconfigPath }]);
+    await kubectlOk(mc, ['apply', '-f', join(sharedCapiDir, 'templates/simple-cluster.yaml')]);
+    await kubectlOk(mc, ['apply', '-f', '-'], poolYaml);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await mc?.stop();
+  });
+
+  async function tree(): Promise<Tree | undefined> {
+    const res = await gql<{ cluster: Tree | null }>(app.gateway, QUERY);
+    expect(res.errors).toBeUndefined();
+    return res.data?.cluster ?? undefined;
+  }
+
+  const get = async (resource: string): Promise<Item> =>
+    JSON.parse(await kubectlOk(mc, ['get', resource, POOL, '-n', 'default', '-o', 'json'])) as Item;
+
+  it('shows the pool, its infrastructure machine pool and bootstrap config as the engine wrote them', async () => {
+    const current = await eventually(
+      async () => {
+        const t = await tree();
+        const pool = t?.machinePools[0];
+        return pool?.phase === 'Running' &&
+          pool.ready === 2 &&
+          pool.upToDate === 2 &&
+          pool.infrastructureMachinePool?.provisioned &&
+          pool.bootstrapConfig?.dataSecretCreated
+          ? t
+          : undefined;
       },
-      {
-        group: 'bootstrap.cluster.x-k8s.io',
-        kind: 'KubeadmConfig',
-        plural: 'kubeadmconfigs',
-        version: 'v1beta2',
-        contract: 'v1beta2',
-      },
+      60_000,
+      'the MachinePool to run 2 replicas',
+    );
+    const [pool, infra, config] = await Promise.all([
+      get('machinepools.cluster.x-k8s.io'),
+      get('dockermachinepools.infrastructure.cluster.x-k8s.io'),
+      get('kubeadmconfigs.bootstrap.cluster.x-k8s.io'),
     ]);
-    transport.put({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'Cluster',
-      metadata: meta('mp-1', { labels: {} }),
-      spec: {},
-    });
-    transport.put({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'MachinePool',
-      metadata: meta('pool'),
-      spec: {
-        clusterName: 'mp-1',
-        replicas: 2,
-        template: {
-          spec: {
-            clusterName: 'mp-1',
-            version: 'v1.33.0',
-            bootstrap: {
-              configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfig', name: 'pool' },
-            },
-            infrastructureRef: {
-              apiGroup: 'infrastructure.cluster.x-k8s.io',
-              kind: 'DockerMachinePool',
-              name: 'pool',
-            },
-          },
+    // What the engine wrote, as kubectl shows it: both provider objects are owned by the pool.
+    const controllerOf = (item: Item) => item.metadata.ownerReferences?.find((o) => o.controller);
+    expect(controllerOf(infra)).toMatchObject({ kind: 'MachinePool', name: POOL });
+    expect(controllerOf(config)).toMatchObject({ kind: 'MachinePool', name: POOL });
+    const machines = JSON.parse(
+      await kubectlOk(mc, [
+        'get',
+        'machines',
+        '-n',
+        'default',
+        '-l',
+        `cluster.x-k8s.io/pool-name=${POOL}`,
+        '-o',
+        'json',
+      ]),
+    ) as { items: Item[] };
+
+    expect(current.machinePools).toEqual([
+      {
+        name: POOL,
+        desired: 2,
+        replicas: pool.status!.replicas,
+        ready: pool.status!.readyReplicas,
+        available: 2,
+        upToDate: 2,
+        phase: pool.status!.phase,
+        version: VERSION,
+        // Machines of a pool, if the engine makes any, are owned by it.
+        machines: machines.items.map((m) => ({
+          name: m.metadata.name,
+          owner: { __typename: controllerOf(m)!.kind, name: controllerOf(m)!.name },
+        })),
+        infrastructureMachinePool: {
+          __typename: 'GenericInfrastructureMachinePool',
+          kind: 'DockerMachinePool',
+          name: POOL,
+          provisioned: true,
+          machinePool: { name: POOL },
+          owner: { __typename: 'MachinePool', name: POOL },
+          cluster: { name: 'my-cluster' },
+        },
+        bootstrapConfig: {
+          __typename: 'GenericBootstrapConfig',
+          kind: 'KubeadmConfig',
+          name: POOL,
+          dataSecretCreated: true,
+          dataSecretName: config.status!.dataSecretName,
+          machine: null,
+          owner: { __typename: 'MachinePool', name: POOL },
+          cluster: { name: 'my-cluster' },
         },
       },
-      status: { phase: 'Running', replicas: 2, readyReplicas: 2, availableReplicas: 2, upToDateReplicas: 2 },
-    });
-    transport.put({
-      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
-      kind: 'DockerMachinePool',
-      metadata: meta('pool', {
-        ownerReferences: [
-          {
-            apiVersion: 'cluster.x-k8s.io/v1beta2',
-            kind: 'MachinePool',
-            name: 'pool',
-            uid: 'uid-pool',
-            controller: true,
-          },
-        ],
-      }),
-      status: { initialization: { provisioned: true } },
-    });
-    transport.put({
-      apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta2',
-      kind: 'KubeadmConfig',
-      metadata: meta('pool'),
-      status: { initialization: { dataSecretCreated: true }, dataSecretName: 'pool-bootstrap' },
-    });
-    for (const n of ['pool-a', 'pool-b']) {
-      transport.put({
-        apiVersion: 'cluster.x-k8s.io/v1beta2',
-        kind: 'Machine',
-        metadata: meta(n, { labels: { ...label, 'cluster.x-k8s.io/pool-name': 'pool' } }),
-        spec: { clusterName: 'mp-1', version: 'v1.33.0' },
-        status: { phase: 'Running' },
-      });
-    }
-    const fleet = fleetOf([
-      new ManagementClusterCache(new ManagementClusterConnection('mc', 'https://fake', transport)),
     ]);
-    fleet.start();
-    try {
-      expect(await fleet.whenSynced(10_000)).toBe(true);
-      const document =
-        parse(`{ cluster(managementCluster: "mc", namespace: "ns", name: "mp-1") { ... on Cluster {
-        machinePools { name desired ready phase version machines { name owner { __typename ... on CapiObject { name } } }
-          infrastructureMachinePool { __typename kind provisioned machinePool { name } cluster { name } }
-          bootstrapConfig { kind dataSecretCreated dataSecretName machine { name } owner { __typename } cluster { name } } } } } }`);
-      let data: unknown;
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-        // The DockerMachinePool and KubeadmConfig caches start once the MachinePool names them.
-        const result = await execute({
-          schema: buildGatewaySchema(),
-          document,
-          contextValue: createGatewayContext(fleet.reader),
-        });
-        expect(result.errors).toBeUndefined();
-        data = result.data;
-        const pool = (
-          data as {
-            cluster: {
-              machinePools: Array<{ bootstrapConfig: unknown; infrastructureMachinePool: unknown }>;
-            };
-          }
-        ).cluster.machinePools[0];
-        if (pool?.bootstrapConfig && pool.infrastructureMachinePool) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(data).toEqual({
-        cluster: {
-          machinePools: [
-            {
-              name: 'pool',
-              desired: 2,
-              ready: 2,
-              phase: 'Running',
-              version: 'v1.33.0',
-              machines: [
-                { name: 'pool-a', owner: null },
-                { name: 'pool-b', owner: null },
-              ],
-              infrastructureMachinePool: {
-                __typename: 'GenericInfrastructureMachinePool',
-                kind: 'DockerMachinePool',
-                provisioned: true,
-                machinePool: { name: 'pool' },
-                cluster: { name: 'mp-1' },
-              },
-              bootstrapConfig: {
-                kind: 'KubeadmConfig',
-                dataSecretCreated: true,
-                dataSecretName: 'pool-bootstrap',
-                machine: null,
-                owner: { __typename: 'MachinePool' },
-                cluster: { name: 'mp-1' },
-              },
-            },
-          ],
-        },
-      });
-    } finally {
-      await fleet.stop();
-    }
+  });
+
+  it("counts the pool's replicas in the Cluster's workers summary", async () => {
+    // simple-cluster.yaml's one MachineDeployment worker plus the pool's two.
+    const t = await eventually(
+      async () => {
+        const current = await tree();
+        return current?.summary.workers.ready === 3 ? current : undefined;
+      },
+      60_000,
+      'the workers summary to count the pool',
+    );
+    expect(t.summary.workers).toEqual({ desired: 3, replicas: 3, ready: 3 });
   });
 });

@@ -3,14 +3,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.ts';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../../embedded/cluster.ts';
 import {
   runKubectl,
   startTestEmbeddedCluster,
   type TestEmbeddedCluster,
 } from '../support/embedded-cluster.ts';
-import { startGateway } from './support/gateway-fixture.ts';
+import { startGateway, type GatewayUnderTest } from './support/gateway-fixture.ts';
 import { eventually, gql } from './support/gql.ts';
 import { applyCluster } from './support/kube-fleet.ts';
 
@@ -64,7 +63,7 @@ describe('a management cluster that goes away', () => {
   let beta: EmbeddedCluster | undefined;
   let betaDir: string;
   let betaPort: number;
-  let app: App;
+  let app: GatewayUnderTest;
 
   beforeAll(async () => {
     betaDir = await mkdtemp(join(tmpdir(), 'capi-gateway-beta-'));
@@ -90,13 +89,13 @@ describe('a management cluster that goes away', () => {
   });
 
   it('answers from the others with an error on the path, then recovers when it returns (same port, then a new one)', async () => {
-    const before = await gql<Answer>(app.url, QUERY);
+    const before = await gql<Answer>(app.gateway, QUERY);
     expect(before.errors).toBeUndefined();
     expect(before.data!.clusters.totalCount).toBe(2);
     expect(before.data!.beta.__typename).toBe('Cluster');
     const betaId = (
       await gql<{ cluster: { id: string } }>(
-        app.url,
+        app.gateway,
         '{ cluster(managementCluster: "beta", namespace: "default", name: "b-1") { ... on Cluster { id } } }',
       )
     ).data!.cluster.id;
@@ -105,7 +104,7 @@ describe('a management cluster that goes away', () => {
     beta = undefined;
     const down = await eventually(
       async () => {
-        const res = await gql<Answer>(app.url, QUERY);
+        const res = await gql<Answer>(app.gateway, QUERY);
         return res.data?.managementClusters.find((m) => m.name === 'beta')?.reachable === false
           ? res
           : undefined;
@@ -139,11 +138,11 @@ describe('a management cluster that goes away', () => {
 
     const alphaId = (
       await gql<{ cluster: { id: string } }>(
-        app.url,
+        app.gateway,
         '{ cluster(managementCluster: "alpha", namespace: "default", name: "a-1") { ... on Cluster { id } } }',
       )
     ).data!.cluster.id;
-    const both = await gql(app.url, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+    const both = await gql(app.gateway, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
       ids: [alphaId, betaId],
     });
     expect(both.data).toEqual({ nodes: [{ id: alphaId }, null] });
@@ -153,7 +152,7 @@ describe('a management cluster that goes away', () => {
         extensions: expect.objectContaining({ code: 'MANAGEMENT_CLUSTER_UNAVAILABLE' }),
       }),
     ]);
-    const node = await gql(app.url, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId });
+    const node = await gql(app.gateway, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId });
     expect(node.data).toEqual({ node: null });
     expect(node.errors).toEqual([
       expect.objectContaining({
@@ -166,7 +165,7 @@ describe('a management cluster that goes away', () => {
     beta = await startBeta(betaDir, betaPort);
     const back = await eventually(
       async () => {
-        const res = await gql<Answer>(app.url, QUERY);
+        const res = await gql<Answer>(app.gateway, QUERY);
         return res.data?.clusters.totalCount === 2 && !res.errors ? res : undefined;
       },
       30_000,
@@ -176,9 +175,11 @@ describe('a management cluster that goes away', () => {
       true,
     );
     expect(back.data!.beta.__typename).toBe('Cluster');
-    expect((await gql(app.url, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId })).data).toEqual({
-      node: { id: betaId },
-    });
+    expect((await gql(app.gateway, 'query($id: ID!) { node(id: $id) { id } }', { id: betaId })).data).toEqual(
+      {
+        node: { id: betaId },
+      },
+    );
 
     // Back on another port (no --port): the gateway re-reads the rewritten kubeconfig.
     await beta.stop();
@@ -189,7 +190,7 @@ describe('a management cluster that goes away', () => {
         const res = await gql<{
           managementClusters: Array<{ name: string; server: string; reachable: boolean }>;
           clusters: { totalCount: number };
-        }>(app.url, '{ managementClusters { name server reachable synced } clusters { totalCount } }');
+        }>(app.gateway, '{ managementClusters { name server reachable synced } clusters { totalCount } }');
         const b = res.data?.managementClusters.find((m) => m.name === 'beta');
         return b?.server === moved && b.reachable && res.data?.clusters.totalCount === 2 && !res.errors
           ? true

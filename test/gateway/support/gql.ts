@@ -6,13 +6,24 @@ export interface GqlResponse<T> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** POSTs a query to the gateway like any GraphQL client. */
+/** A gateway's URL, or something answering HTTP requests in process (yoga's `fetch`). */
+export type GqlTarget =
+  string | { yoga: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response } };
+
+/**
+ * POSTs a query to the gateway like any GraphQL client: over a socket to a URL, or through
+ * yoga's own `fetch` in process (the same HTTP handling, no port).
+ */
 export async function gql<T = Record<string, unknown>, V = Record<string, unknown>>(
-  url: string,
+  target: GqlTarget,
   query: string | DocumentNode | TypedDocumentNode<T, V>,
   variables?: V,
 ): Promise<GqlResponse<T>> {
-  const res = await fetch(url, {
+  const send =
+    typeof target === 'string'
+      ? (init: RequestInit) => fetch(target, init)
+      : (init: RequestInit) => target.yoga.fetch('http://gateway.test/graphql', init);
+  const res = await send({
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
