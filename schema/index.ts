@@ -16,6 +16,7 @@ import './types/provider-objects.ts';
 import './types/query.ts';
 import './types/mutation.ts';
 import './types/operation.ts';
+import './types/cluster-lifecycle.ts';
 
 let schema: GraphQLSchema | undefined;
 
