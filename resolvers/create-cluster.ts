@@ -59,7 +59,8 @@ export async function createCluster(
       { path: 'managementCluster', message: 'no management cluster of this name is configured' },
     ]);
   const reason = ctx.reader.availability(request.managementCluster);
-  if (reason) throw new UnavailableError(`management cluster '${request.managementCluster}' is unavailable: ${reason}`);
+  if (reason)
+    throw new UnavailableError(`management cluster '${request.managementCluster}' is unavailable: ${reason}`);
 
   const plan = planCreateCluster(cache, request);
   if (!plan.ok) throw new ValidationError('the cluster cannot be created as requested', plan.violations);

@@ -1,4 +1,8 @@
-import { createCluster, templateVariables, type CreateClusterPayload } from '../../resolvers/create-cluster.ts';
+import {
+  createCluster,
+  templateVariables,
+  type CreateClusterPayload,
+} from '../../resolvers/create-cluster.ts';
 import type { TemplateVariable } from '../../src/provisioning/render-template.ts';
 import { builder } from '../builder.ts';
 import { ClusterRef } from '../refs.ts';
@@ -29,10 +33,13 @@ const CreateClusterInput = builder.inputType('CreateClusterInput', {
     workers: t.field({ type: [WorkerInput] }),
     variables: t.field({
       type: 'JSON',
-      description: 'ClusterClass variables { name: value } (checked against the class’s schemas), or template variables { KEY: "value" }.',
+      description:
+        'ClusterClass variables { name: value } (checked against the class’s schemas), or template variables { KEY: "value" }.',
     }),
     template: t.string({ description: 'Multi-document YAML with ${VARIABLES}.' }),
-    dryRun: t.boolean({ description: 'Render and validate (server-side dry run: admission runs); apply nothing.' }),
+    dryRun: t.boolean({
+      description: 'Render and validate (server-side dry run: admission runs); apply nothing.',
+    }),
   }),
 });
 

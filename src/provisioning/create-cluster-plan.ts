@@ -38,7 +38,9 @@ function digestOf(objects: readonly KubeObject[]): string {
 export function planCreateCluster(cache: ManagementClusterCache, request: CreateClusterRequest): CreatePlan {
   const violations = requestViolations(request);
   if (violations.length > 0) return { ok: false, violations };
-  const plan = request.clusterClass ? planTopologyCluster(cache, request) : planTemplateCluster(cache, request);
+  const plan = request.clusterClass
+    ? planTopologyCluster(cache, request)
+    : planTemplateCluster(cache, request);
   if (!plan.ok) return plan;
   const ordered = inDependencyOrder(plan.objects);
   const digest = digestOf(ordered);

@@ -79,7 +79,9 @@ export const createClusterOperation: OperationType = {
     {
       name: 'infrastructure provisioned',
       check: withCluster((c) =>
-        c.infrastructureProvisioned ? done() : waiting('waiting for the InfrastructureCluster to be provisioned'),
+        c.infrastructureProvisioned
+          ? done()
+          : waiting('waiting for the InfrastructureCluster to be provisioned'),
       ),
     },
     {
@@ -114,7 +116,10 @@ export const createClusterOperation: OperationType = {
         );
         const running = machines.filter((m) => m.phase === 'Running').length;
         if (running >= desired && machines.every((m) => m.phase === 'Running')) return done();
-        return waiting(`${running} of ${desired} worker machines running`, desired ? running / desired : undefined);
+        return waiting(
+          `${running} of ${desired} worker machines running`,
+          desired ? running / desired : undefined,
+        );
       }),
     },
   ],

@@ -16,7 +16,10 @@ function versionOf(apiVersion: string): string {
 }
 
 /** Where to write an object of a template, in the API version it is written in; null if not served. */
-export function manifestTarget(cache: ManagementClusterCache, object: Pick<KubeObject, 'apiVersion' | 'kind'>): ResourceTarget | null {
+export function manifestTarget(
+  cache: ManagementClusterCache,
+  object: Pick<KubeObject, 'apiVersion' | 'kind'>,
+): ResourceTarget | null {
   const group = groupOfApiVersion(object.apiVersion);
   const version = versionOf(object.apiVersion);
   if (group === '') {
@@ -28,6 +31,9 @@ export function manifestTarget(cache: ManagementClusterCache, object: Pick<KubeO
   return { group, version, plural: info.plural, namespaced: info.namespaced };
 }
 
-export function isNamespaced(cache: ManagementClusterCache, object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean | null {
+export function isNamespaced(
+  cache: ManagementClusterCache,
+  object: Pick<KubeObject, 'apiVersion' | 'kind'>,
+): boolean | null {
   return manifestTarget(cache, object)?.namespaced ?? null;
 }

@@ -11,12 +11,17 @@ function derivedVariables(request: CreateClusterRequest): Record<string, string>
     CLUSTER_NAME: request.name,
     NAMESPACE: request.namespace,
     ...(request.kubernetesVersion ? { KUBERNETES_VERSION: request.kubernetesVersion } : {}),
-    ...(request.controlPlaneReplicas ? { CONTROL_PLANE_MACHINE_COUNT: String(request.controlPlaneReplicas) } : {}),
+    ...(request.controlPlaneReplicas
+      ? { CONTROL_PLANE_MACHINE_COUNT: String(request.controlPlaneReplicas) }
+      : {}),
     ...(request.workers?.length === 1 ? { WORKER_MACHINE_COUNT: String(request.workers[0]!.replicas) } : {}),
   };
 }
 
-function stringVariables(variables: Record<string, unknown>): { values: Record<string, string>; violations: FieldViolation[] } {
+function stringVariables(variables: Record<string, unknown>): {
+  values: Record<string, string>;
+  violations: FieldViolation[];
+} {
   const values: Record<string, string> = {};
   const violations: FieldViolation[] = [];
   for (const [name, value] of Object.entries(variables)) {
@@ -32,7 +37,10 @@ function stringVariables(variables: Record<string, unknown>): { values: Record<s
  * then CLUSTER_NAME / NAMESPACE / … from the request, and the namespace filled in on every
  * namespaced object that names none. Every missing variable is reported at once.
  */
-export function planTemplateCluster(cache: ManagementClusterCache, request: CreateClusterRequest): CreatePlan {
+export function planTemplateCluster(
+  cache: ManagementClusterCache,
+  request: CreateClusterRequest,
+): CreatePlan {
   const given = stringVariables(request.variables ?? {});
   if (given.violations.length > 0) return { ok: false, violations: given.violations };
   const rendered = renderTemplate(request.template!, { ...given.values, ...derivedVariables(request) });
@@ -73,9 +81,14 @@ export function planTemplateCluster(cache: ManagementClusterCache, request: Crea
       });
     objects.push({ ...object, metadata });
   }
-  const clusters = objects.filter((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('cluster.x-k8s.io/'));
+  const clusters = objects.filter(
+    (o) => o.kind === 'Cluster' && o.apiVersion.startsWith('cluster.x-k8s.io/'),
+  );
   if (violations.length === 0 && clusters.length !== 1)
-    violations.push({ path: 'template', message: `renders ${clusters.length} Cluster objects; exactly one is needed` });
+    violations.push({
+      path: 'template',
+      message: `renders ${clusters.length} Cluster objects; exactly one is needed`,
+    });
   else if (clusters[0] && clusters[0].metadata.name !== request.name)
     violations.push({
       path: 'template',

@@ -27,7 +27,8 @@ function workerViolations(request: CreateClusterRequest, clusterClass: ClusterCl
   for (const [i, worker] of (request.workers ?? []).entries()) {
     const problem = dnsLabelProblem(worker.name);
     if (problem) violations.push({ path: `workers[${i}].name`, message: problem });
-    if (seen.has(worker.name)) violations.push({ path: `workers[${i}].name`, message: `'${worker.name}' is used twice` });
+    if (seen.has(worker.name))
+      violations.push({ path: `workers[${i}].name`, message: `'${worker.name}' is used twice` });
     seen.add(worker.name);
     if (!classes.has(worker.class))
       violations.push({
@@ -62,7 +63,12 @@ function replicaViolations(request: CreateClusterRequest): FieldViolation[] {
     return [{ path: 'controlPlaneReplicas', message: 'must be a whole number ≥ 1' }];
   // Stacked etcd needs a majority: an even count adds a member without adding tolerance.
   if (replicas % 2 === 0)
-    return [{ path: 'controlPlaneReplicas', message: 'must be odd (stacked etcd keeps quorum with an odd member count)' }];
+    return [
+      {
+        path: 'controlPlaneReplicas',
+        message: 'must be odd (stacked etcd keeps quorum with an odd member count)',
+      },
+    ];
   return [];
 }
 
@@ -70,7 +76,10 @@ function replicaViolations(request: CreateClusterRequest): FieldViolation[] {
  * A topology Cluster from a ClusterClass, in the API version the management cluster serves
  * (v1beta2 `classRef`, else v1beta1 `class`), after checking everything CAPI's webhooks would.
  */
-export function planTopologyCluster(cache: ManagementClusterCache, request: CreateClusterRequest): CreatePlan {
+export function planTopologyCluster(
+  cache: ManagementClusterCache,
+  request: CreateClusterRequest,
+): CreatePlan {
   const classNamespace = request.classNamespace || request.namespace;
   const clusterClass = classOf(cache, classNamespace, request.clusterClass!);
   if (!clusterClass)
