@@ -1,15 +1,21 @@
 import type { GraphQLError } from 'graphql';
 import type { FleetReader } from '../src/capi/fleet-reader.ts';
+import type { FleetOperations } from '../src/provisioning/operations/fleet-operations.ts';
 
 /**
- * Per-request state: the reader to use, and the errors on the path of fields that answered
- * only in part (the schema adds them, src/partial-errors.ts puts them in the response).
+ * Per-request state: the reader to use, the errors on the path of fields that answered only in
+ * part (the schema adds them, src/partial-errors.ts puts them in the response), and the
+ * operations (absent where the gateway was built without them: mutations answer
+ * UnavailableError).
  */
 export interface GatewayContext {
   reader: FleetReader;
   partialErrors: GraphQLError[];
+  operations?: FleetOperations;
+  /** Who asks: 'anonymous' until the gateway authenticates callers. */
+  requestedBy: string;
 }
 
-export function createGatewayContext(reader: FleetReader): GatewayContext {
-  return { reader, partialErrors: [] };
+export function createGatewayContext(reader: FleetReader, operations?: FleetOperations): GatewayContext {
+  return { reader, partialErrors: [], requestedBy: 'anonymous', ...(operations ? { operations } : {}) };
 }

@@ -15,6 +15,8 @@ import { clusterOf as clusterOfView, ownerOf as ownerOfView } from '../src/capi/
 import type { GatewayContext } from './context.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
+import { isOperationAddress } from './operations.ts';
+import type { OperationRecord } from '../src/provisioning/operations/operation-record.ts';
 import { machinePhaseOf, type MachinePhase } from './phases.ts';
 
 export function cluster(
@@ -39,9 +41,10 @@ export function assertAvailable(reader: FleetReader, managementCluster: string):
 }
 
 /** `node(id)`: null for an ID that names nothing; a typed error when its management cluster is down. */
-export function node(ctx: GatewayContext, id: string): CapiView | null {
+export function node(ctx: GatewayContext, id: string): CapiView | OperationRecord | null {
   const address = decodeGlobalId(id);
   if (!address) return null;
+  if (isOperationAddress(address)) return ctx.operations?.get(address) ?? null;
   if (!ctx.reader.managementCluster(address.managementCluster)) return null;
   assertAvailable(ctx.reader, address.managementCluster);
   return ctx.reader.get(address);
@@ -52,7 +55,10 @@ export function node(ctx: GatewayContext, id: string): CapiView | null {
  * at its own list index (graphql-js turns a returned Error into that item's error), the
  * others still resolve.
  */
-export function nodes(ctx: GatewayContext, ids: readonly string[]): Array<CapiView | Error | null> {
+export function nodes(
+  ctx: GatewayContext,
+  ids: readonly string[],
+): Array<CapiView | OperationRecord | Error | null> {
   return ids.map((id) => {
     try {
       return node(ctx, id);

@@ -15,6 +15,10 @@ import { nodeId } from './types/object-kinds.ts';
 import './types/query.ts';
 import './types/node.ts';
 import './types/fleet-summary.ts';
+import './types/mutation.ts';
+import './types/operation.ts';
+import './types/cluster-lifecycle.ts';
+import './types/create-cluster.ts';
 
 let schema: GraphQLSchema | undefined;
 

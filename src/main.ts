@@ -4,10 +4,10 @@ import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
 
 // Each command loads only what it runs: `embedded` never pays for the GraphQL schema and server
 // (seconds of module loading on a busy machine, before the management cluster can answer).
-const runServe = async (opts: ServeCliOptions): Promise<void> =>
-  (await import('./cli/serve.ts')).runServe(opts);
-const runEmbedded = async (opts: EmbeddedCliOptions): Promise<void> =>
-  (await import('./cli/embedded.ts')).runEmbedded(opts);
+const runServe = async (opts: ServeCliOptions, cmd: Command): Promise<void> =>
+  (await import('./cli/serve.ts')).runServe(opts, cmd);
+const runEmbedded = async (opts: EmbeddedCliOptions & { port: number }, cmd: Command): Promise<void> =>
+  (await import('./cli/embedded.ts')).runEmbedded(opts, cmd);
 
 function port(value: string): number {
   const n = Number(value);
