@@ -46,7 +46,8 @@ kind: KubeadmConfig
 metadata:
   name: ${POOL}
   namespace: default
-spec: {}
+spec:
+  format: cloud-config
 ---
 apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
 kind: DockerMachinePool

@@ -90,7 +90,8 @@ describe.skipIf(!hasSharedCapi)('operations: stored in the management cluster, d
         apiVersion: 'cluster.x-k8s.io/v1beta2',
         kind: 'Cluster',
         metadata: { name, namespace: 'default' },
-        spec: {},
+        // CAPI v1.14's schema wants a non-empty spec.
+        spec: { clusterNetwork: { serviceDomain: 'cluster.local' } },
       }),
     );
   }

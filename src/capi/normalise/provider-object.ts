@@ -8,7 +8,9 @@ import { addressesOf } from './machine.ts';
 /**
  * Any infrastructure or bootstrap object, read through the provider contract its CRD declares:
  * v1beta2-contract providers report `status.initialization.*`, v1beta1-contract ones
- * `status.ready`. Kinds without a contract label get whichever is present.
+ * `status.ready`. Kinds without a contract label, and v1beta2-contract kinds whose schema has no
+ * `initialization` yet (CAPI v1.14's DockerMachinePool keeps `status.ready` at v1beta2), get
+ * whichever is present.
  */
 export function normaliseProviderObject(
   object: KubeObject,
@@ -19,9 +21,7 @@ export function normaliseProviderObject(
   const ready = bool(object, 'status', 'ready');
   const initialization = (field: string): boolean | null => bool(object, 'status', 'initialization', field);
   const byContract = (field: string): boolean =>
-    (crd.contract === 'v1beta1'
-      ? ready
-      : (initialization(field) ?? (crd.contract === null ? ready : null))) === true;
+    (crd.contract === 'v1beta1' ? ready : (initialization(field) ?? ready)) === true;
   return {
     ...baseOf(object, managementCluster, []),
     viewKind: 'ProviderObject',
