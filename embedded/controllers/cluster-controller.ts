@@ -38,6 +38,7 @@ import { countMachines, versionsField } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { classKeyOf, reconcileTopology, topologyClassNotFound } from './topology-reconciler.ts';
 import { MACHINE_POOL_TYPE, machinePoolWorkers } from './machine-pool-controller.ts';
+import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 interface Referenced {
@@ -160,60 +161,87 @@ function missingClusterClass(ctx: EngineContext, cluster: KubeObject): Condition
   return topologyClassNotFound(key);
 }
 
-export async function reconcileCluster(
-  ctx: EngineContext,
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  let cluster = ctx.cache.informer(TYPES.cluster).get(namespace, name);
-  if (!cluster) return;
-  if (isPaused(cluster, cluster)) {
-    await updateStatus(ctx, TYPES.cluster, cluster, (status) =>
-      setConditions(ctx, status, [pausedCondition(true)], cluster?.metadata.generation),
-    );
-    return;
-  }
-  if (cluster.metadata.deletionTimestamp) return reconcileDelete(ctx, cluster);
-  const missingClass = missingClusterClass(ctx, cluster);
-  if (missingClass) {
-    // CAPI's webhook rejects every update of such a Cluster, so only its status changes.
-    await updateStatus(ctx, TYPES.cluster, cluster, (status) => {
-      status.observedGeneration = cluster?.metadata.generation;
-      setConditions(ctx, status, [missingClass], cluster?.metadata.generation);
-    });
-    return { requeueAfterMs: 5_000 };
-  }
-  const written = await updateObject(ctx, TYPES.cluster, cluster, (copy) =>
+/** What the phases of one Cluster reconcile share. */
+interface ClusterScope {
+  ctx: EngineContext;
+  cluster: KubeObject;
+  topology: boolean;
+  conditions: ConditionInput[];
+  requeueAfterMs?: number;
+  infrastructure: Referenced;
+  infraProvisioned: boolean;
+  controlPlane: Referenced;
+  cpInitialized: boolean;
+}
+
+function requeueOf(s: ClusterScope): (ms: number | undefined) => void {
+  return (ms) => {
+    if (ms !== undefined) s.requeueAfterMs = Math.min(s.requeueAfterMs ?? Infinity, ms);
+  };
+}
+
+async function reconcilePaused(s: ClusterScope): Promise<PhaseOutcome | void> {
+  if (!isPaused(s.cluster, s.cluster)) return;
+  await updateStatus(s.ctx, TYPES.cluster, s.cluster, (status) =>
+    setConditions(s.ctx, status, [pausedCondition(true)], s.cluster.metadata.generation),
+  );
+  return stop();
+}
+
+async function reconcileDeleting(s: ClusterScope): Promise<PhaseOutcome | void> {
+  if (!s.cluster.metadata.deletionTimestamp) return;
+  const result = await reconcileDelete(s.ctx, s.cluster);
+  return stop(result?.requeueAfterMs);
+}
+
+/** CAPI's webhook rejects every update of a Cluster whose class is missing, so only its status changes. */
+async function reconcileMissingClass(s: ClusterScope): Promise<PhaseOutcome | void> {
+  const missingClass = missingClusterClass(s.ctx, s.cluster);
+  if (!missingClass) return;
+  await updateStatus(s.ctx, TYPES.cluster, s.cluster, (status) => {
+    status.observedGeneration = s.cluster.metadata.generation;
+    setConditions(s.ctx, status, [missingClass], s.cluster.metadata.generation);
+  });
+  return stop(5_000);
+}
+
+async function reconcileMetadata(s: ClusterScope): Promise<PhaseOutcome | void> {
+  const written = await updateObject(s.ctx, TYPES.cluster, s.cluster, (copy) =>
     addFinalizer(copy, FINALIZERS.cluster),
   );
-  if (written && !written.ok) return { requeueAfterMs: 100 };
-  if (written?.ok) cluster = written.value;
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.cluster = written.value;
+}
 
-  let requeueAfterMs: number | undefined;
-  const requeue = (ms: number | undefined): void => {
-    if (ms !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, ms);
-  };
-  const conditions: ConditionInput[] = [
-    pausedCondition(false),
-    { type: 'Deleting', status: false, reason: 'NotDeleting' },
-  ];
-  const topology = recordField(cluster, 'spec.topology') !== undefined;
-  if (topology) {
-    const result = await reconcileTopology(ctx, cluster);
-    cluster = result.cluster;
-    conditions.push(...result.outcome.conditions);
-    requeue(result.outcome.requeueAfterMs);
-  }
+/** ClusterClass clusters: the topology controller's objects. */
+async function reconcileClusterTopology(s: ClusterScope): Promise<PhaseOutcome | void> {
+  if (!s.topology) return;
+  const result = await reconcileTopology(s.ctx, s.cluster);
+  s.cluster = result.cluster;
+  s.conditions.push(...result.outcome.conditions);
+  requeueOf(s)(result.outcome.requeueAfterMs);
+}
 
-  // Infrastructure.
-  const infrastructure = readReferenced(ctx, cluster, 'spec.infrastructureRef', 'infraCluster');
+/** The InfraCluster: owner reference, provisioned, the control plane endpoint. */
+async function reconcileInfrastructure(s: ClusterScope): Promise<PhaseOutcome | void> {
+  const { ctx, conditions, topology } = s;
+  let cluster = s.cluster;
+  const namespace = cluster.metadata.namespace ?? '';
+  const name = cluster.metadata.name ?? '';
+  const requeue = requeueOf(s);
+  const infrastructure = (s.infrastructure = readReferenced(
+    ctx,
+    cluster,
+    'spec.infrastructureRef',
+    'infraCluster',
+  ));
   if (infrastructure.state === 'pending') requeue(200);
   await adopt(ctx, cluster, infrastructure, topology);
-  const infraProvisioned =
+  const infraProvisioned = (s.infraProvisioned =
     infrastructure.state === 'none' ||
     (infrastructure.object !== undefined &&
       infrastructure.kind !== undefined &&
-      isInfraProvisioned(infrastructure.object, infrastructure.kind.contract));
+      isInfraProvisioned(infrastructure.object, infrastructure.kind.contract)));
   if (
     infraProvisioned &&
     !stringField(cluster, 'spec.controlPlaneEndpoint.host') &&
@@ -226,8 +254,8 @@ export async function reconcileCluster(
     const result = await updateObject(ctx, TYPES.cluster, cluster, (copy) => {
       (copy.spec as JsonRecord).controlPlaneEndpoint = { host, port };
     });
-    if (result && !result.ok) return { requeueAfterMs: 100 };
-    if (result?.ok) cluster = result.value;
+    if (result && !result.ok) return stop(100);
+    if (result?.ok) s.cluster = cluster = result.value;
   }
   conditions.push(
     infraProvisioned
@@ -250,15 +278,19 @@ export async function reconcileCluster(
             message: 'Waiting for the cluster infrastructure to be provisioned',
           },
   );
+}
 
-  // Control plane.
-  const controlPlane = readReferenced(ctx, cluster, 'spec.controlPlaneRef');
+/** The control plane: owner reference, initialised, available. */
+async function reconcileControlPlane(s: ClusterScope): Promise<PhaseOutcome | void> {
+  const { ctx, cluster, conditions, topology } = s;
+  const requeue = requeueOf(s);
+  const controlPlane = (s.controlPlane = readReferenced(ctx, cluster, 'spec.controlPlaneRef'));
   if (controlPlane.state === 'pending') requeue(200);
   await adopt(ctx, cluster, controlPlane, topology);
   const cp = controlPlane.object;
-  const cpInitialized =
+  const cpInitialized = (s.cpInitialized =
     booleanField(cp, 'status.initialization.controlPlaneInitialized') === true ||
-    booleanField(cp, 'status.initialized') === true;
+    booleanField(cp, 'status.initialized') === true);
   const cpAvailable = isConditionTrue(cp?.status, 'Available');
   conditions.push(
     cpInitialized
@@ -293,8 +325,14 @@ export async function reconcileCluster(
           message: 'Remote connection not established yet',
         },
   );
+}
 
-  // Workers and machines.
+/** Workers, the summary conditions, Available, the status (v1beta2 and deprecated v1beta1). */
+async function reconcileStatus(s: ClusterScope): Promise<PhaseOutcome | void> {
+  const { ctx, cluster, conditions, infrastructure, infraProvisioned, controlPlane, cpInitialized } = s;
+  const namespace = cluster.metadata.namespace;
+  const name = cluster.metadata.name ?? '';
+  const cp = controlPlane.object;
   const deployments = ctx.cache.informer(TYPES.machineDeployment).byCluster(namespace, name);
   const machines = ctx.cache.informer(TYPES.machine).byCluster(namespace, name);
   const cpMachines = machines.filter((m) => m.metadata.labels?.[LABELS.controlPlane] !== undefined);
@@ -415,6 +453,39 @@ export async function reconcileCluster(
       now: now(ctx),
     });
   });
-  if (result && !result.ok) return { requeueAfterMs: 100 };
-  return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  if (result && !result.ok) return stop(100);
+  return s.requeueAfterMs === undefined ? undefined : { requeueAfterMs: s.requeueAfterMs };
+}
+
+const CLUSTER_PHASES: Array<Phase<ClusterScope>> = [
+  reconcilePaused,
+  reconcileDeleting,
+  reconcileMissingClass,
+  reconcileMetadata,
+  reconcileClusterTopology,
+  reconcileInfrastructure,
+  reconcileControlPlane,
+  reconcileStatus,
+];
+
+export async function reconcileCluster(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const cluster = ctx.cache.informer(TYPES.cluster).get(namespace, name);
+  if (!cluster) return;
+  return runPhases<ClusterScope>(
+    {
+      ctx,
+      cluster,
+      topology: recordField(cluster, 'spec.topology') !== undefined,
+      conditions: [pausedCondition(false), { type: 'Deleting', status: false, reason: 'NotDeleting' }],
+      infrastructure: { state: 'none' },
+      infraProvisioned: false,
+      controlPlane: { state: 'none' },
+      cpInitialized: false,
+    },
+    CLUSTER_PHASES,
+  );
 }

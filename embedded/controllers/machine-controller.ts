@@ -28,6 +28,7 @@ import type { ResolvedKind } from './object-cache.ts';
 import { arrayField, recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import { NODE_FAULT_AFTER_SECONDS, nodeGoesNotReady, remainingMs, stepSeconds } from './simulation.ts';
+import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
 interface RefState {
@@ -167,61 +168,72 @@ function nodeInfo(
   };
 }
 
-export async function reconcileMachine(
-  ctx: EngineContext,
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  let machine = ctx.cache.informer(TYPES.machine).get(namespace, name);
-  if (!machine) return;
-  const cluster = clusterOf(ctx, machine);
-  const paused = isPaused(cluster, machine);
-  if (paused) {
-    await updateStatus(ctx, TYPES.machine, machine, (status) =>
-      setConditions(ctx, status, [pausedCondition(true)], machine?.metadata.generation),
-    );
-    return;
-  }
-  if (machine.metadata.deletionTimestamp) return reconcileDelete(ctx, machine);
+/** What the phases of one Machine reconcile share. */
+interface MachineScope {
+  ctx: EngineContext;
+  machine: KubeObject;
+  cluster: KubeObject | undefined;
+  conditions: ConditionInput[];
+  bootstrap: RefState;
+  dataSecretName?: string;
+  infra: RefState;
+  infraProvisioned: boolean;
+  nodeUp: boolean;
+  nodeReady: boolean;
+  /** The earliest simulated step still running. */
+  requeueAfterMs?: number;
+}
 
-  const clusterName = stringField(machine, 'spec.clusterName') ?? '';
-  const metadataWrite = await updateObject(ctx, TYPES.machine, machine, (copy) => {
+const later = (s: { requeueAfterMs?: number }, ms: number): void => {
+  s.requeueAfterMs = s.requeueAfterMs === undefined ? ms : Math.min(s.requeueAfterMs, ms);
+};
+
+async function reconcilePaused(s: MachineScope): Promise<PhaseOutcome | void> {
+  if (!isPaused(s.cluster, s.machine)) return;
+  await updateStatus(s.ctx, TYPES.machine, s.machine, (status) =>
+    setConditions(s.ctx, status, [pausedCondition(true)], s.machine.metadata.generation),
+  );
+  return stop();
+}
+
+async function reconcileDeleting(s: MachineScope): Promise<PhaseOutcome | void> {
+  if (!s.machine.metadata.deletionTimestamp) return;
+  const result = await reconcileDelete(s.ctx, s.machine);
+  return stop(result?.requeueAfterMs);
+}
+
+/** Finalizer and cluster-name label. */
+async function reconcileMetadata(s: MachineScope): Promise<PhaseOutcome | void> {
+  const clusterName = stringField(s.machine, 'spec.clusterName') ?? '';
+  const written = await updateObject(s.ctx, TYPES.machine, s.machine, (copy) => {
     addFinalizer(copy, FINALIZERS.machine);
     copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
   });
-  if (metadataWrite && !metadataWrite.ok) return { requeueAfterMs: 100 };
-  if (metadataWrite?.ok) machine = metadataWrite.value;
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.machine = written.value;
+}
 
-  const conditions: ConditionInput[] = [
-    pausedCondition(false),
-    { type: 'Deleting', status: false, reason: 'NotDeleting' },
-  ];
-  let requeueAfterMs: number | undefined;
-  const requeue = (ms: number): void => {
-    requeueAfterMs = requeueAfterMs === undefined ? ms : Math.min(requeueAfterMs, ms);
-  };
-
-  // Bootstrap.
-  let dataSecretName = stringField(machine, 'spec.bootstrap.dataSecretName');
-  const bootstrap = readRef(ctx, machine, 'spec.bootstrap.configRef', 'bootstrap');
+/** The bootstrap config's data secret becomes the Machine's `spec.bootstrap.dataSecretName`. */
+async function reconcileBootstrap(s: MachineScope): Promise<PhaseOutcome | void> {
+  const { ctx } = s;
+  s.dataSecretName = stringField(s.machine, 'spec.bootstrap.dataSecretName');
+  s.bootstrap = readRef(ctx, s.machine, 'spec.bootstrap.configRef', 'bootstrap');
   // A provider cache that has not listed yet says nothing about the machine: write nothing.
-  if (bootstrap.state === 'pending') return { requeueAfterMs: 200 };
-  await adopt(ctx, machine, bootstrap);
-  if (!dataSecretName && bootstrap.object) {
-    const fromConfig = stringField(bootstrap.object, 'status.dataSecretName');
-    if (fromConfig) {
-      const written = await updateObject(ctx, TYPES.machine, machine, (copy) => {
-        (copy.spec as { bootstrap: Record<string, unknown> }).bootstrap.dataSecretName = fromConfig;
-      });
-      if (written && !written.ok) return { requeueAfterMs: 100 };
-      if (written?.ok) machine = written.value;
-      dataSecretName = fromConfig;
-    }
+  if (s.bootstrap.state === 'pending') return stop(200);
+  await adopt(ctx, s.machine, s.bootstrap);
+  const fromConfig = s.dataSecretName ? undefined : stringField(s.bootstrap.object, 'status.dataSecretName');
+  if (fromConfig) {
+    const written = await updateObject(ctx, TYPES.machine, s.machine, (copy) => {
+      (copy.spec as { bootstrap: Record<string, unknown> }).bootstrap.dataSecretName = fromConfig;
+    });
+    if (written && !written.ok) return stop(100);
+    if (written?.ok) s.machine = written.value;
+    s.dataSecretName = fromConfig;
   }
-  conditions.push(
-    dataSecretName
+  s.conditions.push(
+    s.dataSecretName
       ? { type: 'BootstrapConfigReady', status: true, reason: 'Ready' }
-      : bootstrap.state === 'missing'
+      : s.bootstrap.state === 'missing'
         ? {
             type: 'BootstrapConfigReady',
             status: false,
@@ -235,26 +247,29 @@ export async function reconcileMachine(
             message: 'Waiting for the bootstrap data secret',
           },
   );
+}
 
-  // Infrastructure.
-  const infra = readRef(ctx, machine, 'spec.infrastructureRef', 'infraMachine');
-  if (infra.state === 'pending') return { requeueAfterMs: 200 };
-  await adopt(ctx, machine, infra);
-  const infraProvisioned =
+/** The InfraMachine: provisioned, its providerID copied to the Machine. */
+async function reconcileInfrastructure(s: MachineScope): Promise<PhaseOutcome | void> {
+  const { ctx } = s;
+  const infra = (s.infra = readRef(ctx, s.machine, 'spec.infrastructureRef', 'infraMachine'));
+  if (infra.state === 'pending') return stop(200);
+  await adopt(ctx, s.machine, infra);
+  s.infraProvisioned =
     infra.object !== undefined &&
     infra.kind !== undefined &&
     isInfraProvisioned(infra.object, infra.kind.contract);
   const providerID = stringField(infra.object, 'spec.providerID');
-  if (infraProvisioned && providerID && stringField(machine, 'spec.providerID') !== providerID) {
-    const written = await updateObject(ctx, TYPES.machine, machine, (copy) => {
+  if (s.infraProvisioned && providerID && stringField(s.machine, 'spec.providerID') !== providerID) {
+    const written = await updateObject(ctx, TYPES.machine, s.machine, (copy) => {
       (copy.spec as Record<string, unknown>).providerID = providerID;
     });
-    if (written && !written.ok) return { requeueAfterMs: 100 };
-    if (written?.ok) machine = written.value;
+    if (written && !written.ok) return stop(100);
+    if (written?.ok) s.machine = written.value;
   }
   const infraReason = findCondition(infra.object?.status, 'Ready');
-  conditions.push(
-    infraProvisioned
+  s.conditions.push(
+    s.infraProvisioned
       ? { type: 'InfrastructureReady', status: true, reason: 'Ready' }
       : infra.state === 'missing'
         ? {
@@ -270,109 +285,45 @@ export async function reconcileMachine(
             message: infraReason?.message || 'Waiting for the infrastructure to be provisioned',
           },
   );
+}
 
-  // The simulated node.
-  const uid = machine.metadata.uid ?? name;
-  const version = stringField(machine, 'spec.version') ?? 'v0.0.0';
+/** The simulated node: it joins once bootstrap data and infrastructure are ready, and may go NotReady. */
+async function reconcileNode(s: MachineScope): Promise<PhaseOutcome | void> {
+  const { ctx, machine } = s;
+  const uid = machine.metadata.uid ?? machine.metadata.name ?? '';
   const controlPlane = isControlPlaneMachine(machine);
-  let nodeUp = false;
-  let nodeReady = false;
-  if (infraProvisioned && dataSecretName) {
+  if (s.infraProvisioned && s.dataSecretName) {
     const seconds =
-      stepSeconds(infra.object, 'node') +
-      (controlPlane ? stepSeconds(infra.object, 'apiServer') + stepSeconds(infra.object, 'etcd') : 0);
+      stepSeconds(s.infra.object, 'node') +
+      (controlPlane ? stepSeconds(s.infra.object, 'apiServer') + stepSeconds(s.infra.object, 'etcd') : 0);
     // A node that has joined (nodeRef written) stays; one still booting resumes from the status.
     const joined = recordField(machine, 'status.nodeRef') !== undefined;
     const left = joined ? 0 : remainingMs(ctx, uid, 'node', seconds, nodeStepStarted(machine));
-    if (left > 0) requeue(left);
+    if (left > 0) later(s, left);
     else {
-      nodeUp = true;
-      nodeReady = machine.metadata.annotations?.[ANNOTATIONS.simulateNode] !== 'NotReady';
-      if (nodeReady && nodeGoesNotReady(ctx, machine.metadata.uid)) {
+      s.nodeUp = true;
+      s.nodeReady = machine.metadata.annotations?.[ANNOTATIONS.simulateNode] !== 'NotReady';
+      if (s.nodeReady && nodeGoesNotReady(ctx, machine.metadata.uid)) {
         const readySince = trueSince(machine, 'NodeReady');
         const faultLeft = remainingMs(ctx, uid, 'nodeFault', NODE_FAULT_AFTER_SECONDS, readySince);
-        if (faultLeft > 0) requeue(faultLeft);
-        else nodeReady = false;
+        if (faultLeft > 0) later(s, faultLeft);
+        else s.nodeReady = false;
       }
     }
   }
-  const nodeConditions: ConditionInput[] = nodeUp
-    ? [
-        nodeReady
-          ? { type: 'NodeReady', status: true, reason: 'NodeReady' }
-          : {
-              type: 'NodeReady',
-              status: false,
-              reason: 'NodeNotReady',
-              message: 'Node Ready condition is False: kubelet stopped posting node status (simulated)',
-            },
-        nodeReady
-          ? { type: 'NodeHealthy', status: true, reason: 'NodeHealthy' }
-          : { type: 'NodeHealthy', status: false, reason: 'NodeNotHealthy', message: 'Node is not ready' },
-      ]
-    : [
-        {
-          type: 'NodeReady',
-          status: 'Unknown',
-          reason: 'NodeDoesNotExist',
-          message: 'Waiting for a node with matching ProviderID to exist',
-        },
-        {
-          type: 'NodeHealthy',
-          status: 'Unknown',
-          reason: 'NodeDoesNotExist',
-          message: 'Waiting for a node with matching ProviderID to exist',
-        },
-      ];
-  conditions.push(...nodeConditions);
-  if (controlPlane) {
-    conditions.push(
-      nodeUp
-        ? { type: 'NodeKubeadmLabelsAndTaintsSet', status: true, reason: 'Set' }
-        : { type: 'NodeKubeadmLabelsAndTaintsSet', status: 'Unknown', reason: 'NodeDoesNotExist' },
-    );
-    for (const type of [
-      'APIServerPodHealthy',
-      'ControllerManagerPodHealthy',
-      'SchedulerPodHealthy',
-      'EtcdPodHealthy',
-      'EtcdMemberHealthy',
-    ]) {
-      conditions.push(
-        nodeUp
-          ? { type, status: true, reason: type === 'EtcdMemberHealthy' ? 'Healthy' : 'Running' }
-          : { type, status: 'Unknown', reason: 'InspectionFailed', message: 'Waiting for the node' },
-      );
-    }
-  }
-  const healthCheckFailed = findCondition(machine.status, 'HealthCheckSucceeded')?.status === 'False';
-  const ready = nodeUp && nodeReady && !healthCheckFailed;
-  conditions.push(
-    ready
-      ? { type: 'Ready', status: true, reason: 'Ready' }
-      : {
-          type: 'Ready',
-          status: false,
-          reason: 'NotReady',
-          message: healthCheckFailed ? 'Machine health check failed' : 'Machine is not ready',
-        },
-    ready
-      ? { type: 'Available', status: true, reason: 'Available' }
-      : { type: 'Available', status: false, reason: 'NotReady' },
-    { type: 'Updating', status: false, reason: 'NotUpdating' },
-  );
-  const upToDate = machineIsUpToDate(ctx, machine);
-  conditions.push(
-    upToDate
-      ? { type: 'UpToDate', status: true, reason: 'UpToDate' }
-      : {
-          type: 'UpToDate',
-          status: false,
-          reason: 'NotUpToDate',
-          message: "The machine does not match its owner's template",
-        },
-  );
+  s.conditions.push(...nodeConditions(s.nodeUp, s.nodeReady));
+  if (controlPlane) s.conditions.push(...controlPlaneComponentConditions(s.nodeUp));
+  return s.requeueAfterMs === undefined ? undefined : { requeueAfterMs: s.requeueAfterMs };
+}
 
+/** Phase, initialization, addresses, nodeRef/nodeInfo, v1beta2 conditions and the v1beta1 ones. */
+async function reconcileStatus(s: MachineScope): Promise<PhaseOutcome | void> {
+  const { ctx, nodeUp, nodeReady, infraProvisioned, dataSecretName, infra } = s;
+  const current = s.machine;
+  const name = current.metadata.name ?? '';
+  const version = stringField(current, 'spec.version') ?? 'v0.0.0';
+  const controlPlane = isControlPlaneMachine(current);
+  s.conditions.push(...readinessConditions(ctx, current, nodeUp && nodeReady));
   const phase = nodeUp
     ? 'Running'
     : infraProvisioned
@@ -380,7 +331,6 @@ export async function reconcileMachine(
       : dataSecretName
         ? 'Provisioning'
         : 'Pending';
-  const current = machine;
   const result = await updateStatus(ctx, TYPES.machine, current, (status) => {
     if (status.phase !== phase) status.lastUpdated = now(ctx);
     status.phase = phase;
@@ -401,10 +351,10 @@ export async function reconcileMachine(
         .replace(/\.\d{3}Z$/, 'Z');
     }
     status.observedGeneration = current.metadata.generation;
-    setConditions(ctx, status, conditions, current.metadata.generation);
+    setConditions(ctx, status, s.conditions, current.metadata.generation);
     setMachineLegacyStatus(status, {
-      bootstrap: bootstrap.object,
-      dataSecretOnly: bootstrap.state === 'none' && dataSecretName !== undefined,
+      bootstrap: s.bootstrap.object,
+      dataSecretOnly: s.bootstrap.state === 'none' && dataSecretName !== undefined,
       bootstrapReady: dataSecretName !== undefined,
       infrastructure: infra.object,
       infrastructureReady: infraProvisioned,
@@ -414,6 +364,119 @@ export async function reconcileMachine(
       now: now(ctx),
     });
   });
-  if (result && !result.ok) return { requeueAfterMs: 100 };
-  return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  if (result && !result.ok) return stop(100);
+}
+
+function nodeConditions(nodeUp: boolean, nodeReady: boolean): ConditionInput[] {
+  if (!nodeUp)
+    return [
+      {
+        type: 'NodeReady',
+        status: 'Unknown',
+        reason: 'NodeDoesNotExist',
+        message: 'Waiting for a node with matching ProviderID to exist',
+      },
+      {
+        type: 'NodeHealthy',
+        status: 'Unknown',
+        reason: 'NodeDoesNotExist',
+        message: 'Waiting for a node with matching ProviderID to exist',
+      },
+    ];
+  return nodeReady
+    ? [
+        { type: 'NodeReady', status: true, reason: 'NodeReady' },
+        { type: 'NodeHealthy', status: true, reason: 'NodeHealthy' },
+      ]
+    : [
+        {
+          type: 'NodeReady',
+          status: false,
+          reason: 'NodeNotReady',
+          message: 'Node Ready condition is False: kubelet stopped posting node status (simulated)',
+        },
+        { type: 'NodeHealthy', status: false, reason: 'NodeNotHealthy', message: 'Node is not ready' },
+      ];
+}
+
+/** KCP's readiness gates on control-plane machines. */
+function controlPlaneComponentConditions(nodeUp: boolean): ConditionInput[] {
+  return [
+    nodeUp
+      ? { type: 'NodeKubeadmLabelsAndTaintsSet', status: true, reason: 'Set' }
+      : { type: 'NodeKubeadmLabelsAndTaintsSet', status: 'Unknown', reason: 'NodeDoesNotExist' },
+    ...[
+      'APIServerPodHealthy',
+      'ControllerManagerPodHealthy',
+      'SchedulerPodHealthy',
+      'EtcdPodHealthy',
+      'EtcdMemberHealthy',
+    ].map((type): ConditionInput =>
+      nodeUp
+        ? { type, status: true, reason: type === 'EtcdMemberHealthy' ? 'Healthy' : 'Running' }
+        : { type, status: 'Unknown', reason: 'InspectionFailed', message: 'Waiting for the node' },
+    ),
+  ];
+}
+
+/** Ready, Available, Updating and UpToDate. */
+function readinessConditions(ctx: EngineContext, machine: KubeObject, nodeReady: boolean): ConditionInput[] {
+  const healthCheckFailed = findCondition(machine.status, 'HealthCheckSucceeded')?.status === 'False';
+  const ready = nodeReady && !healthCheckFailed;
+  const upToDate = machineIsUpToDate(ctx, machine);
+  return [
+    ready
+      ? { type: 'Ready', status: true, reason: 'Ready' }
+      : {
+          type: 'Ready',
+          status: false,
+          reason: 'NotReady',
+          message: healthCheckFailed ? 'Machine health check failed' : 'Machine is not ready',
+        },
+    ready
+      ? { type: 'Available', status: true, reason: 'Available' }
+      : { type: 'Available', status: false, reason: 'NotReady' },
+    { type: 'Updating', status: false, reason: 'NotUpdating' },
+    upToDate
+      ? { type: 'UpToDate', status: true, reason: 'UpToDate' }
+      : {
+          type: 'UpToDate',
+          status: false,
+          reason: 'NotUpToDate',
+          message: "The machine does not match its owner's template",
+        },
+  ];
+}
+
+const MACHINE_PHASES: Array<Phase<MachineScope>> = [
+  reconcilePaused,
+  reconcileDeleting,
+  reconcileMetadata,
+  reconcileBootstrap,
+  reconcileInfrastructure,
+  reconcileNode,
+  reconcileStatus,
+];
+
+export async function reconcileMachine(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const machine = ctx.cache.informer(TYPES.machine).get(namespace, name);
+  if (!machine) return;
+  return runPhases<MachineScope>(
+    {
+      ctx,
+      machine,
+      cluster: clusterOf(ctx, machine),
+      conditions: [pausedCondition(false), { type: 'Deleting', status: false, reason: 'NotDeleting' }],
+      bootstrap: { state: 'none' },
+      infra: { state: 'none' },
+      infraProvisioned: false,
+      nodeUp: false,
+      nodeReady: false,
+    },
+    MACHINE_PHASES,
+  );
 }
