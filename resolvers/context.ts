@@ -1,12 +1,20 @@
 import type { GraphQLError } from 'graphql';
 import type { FleetReader } from '../src/capi/fleet-reader.ts';
+import type { FleetOperations } from '../src/provisioning/operations/fleet-operations.ts';
 
-/** Per-request state: the reader to use and the errors of parts that could not be answered. */
+/**
+ * Per-request state: the reader to use, the errors of parts that could not be answered, and
+ * the operations (absent where the gateway was built without them: mutations answer
+ * UnavailableError).
+ */
 export interface GatewayContext {
   reader: FleetReader;
   partialErrors: GraphQLError[];
+  operations?: FleetOperations;
+  /** Who asks: 'anonymous' until the gateway authenticates callers. */
+  requestedBy: string;
 }
 
-export function createGatewayContext(reader: FleetReader): GatewayContext {
-  return { reader, partialErrors: [] };
+export function createGatewayContext(reader: FleetReader, operations?: FleetOperations): GatewayContext {
+  return { reader, partialErrors: [], requestedBy: 'anonymous', ...(operations ? { operations } : {}) };
 }

@@ -18,6 +18,8 @@ import { clusterOf as clusterOfView, ownerOf as ownerOfView } from '../src/capi/
 import type { GatewayContext } from './context.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
+import { isOperationAddress } from './operations.ts';
+import type { OperationRecord } from '../src/provisioning/operations/operation-record.ts';
 import { all, chain } from './maybe-promise.ts';
 import { machinePhaseOf, type MachinePhase } from './phases.ts';
 
@@ -44,9 +46,10 @@ export function assertAvailable(reader: FleetReader, managementCluster: string):
 }
 
 /** `node(id)`: null for an ID that names nothing; a typed error when its management cluster is down. */
-export function node(ctx: GatewayContext, id: string): MaybePromise<CapiView | null> {
+export function node(ctx: GatewayContext, id: string): MaybePromise<CapiView | OperationRecord | null> {
   const address = decodeGlobalId(id);
   if (!address) return null;
+  if (isOperationAddress(address)) return ctx.operations?.get(address) ?? null;
   if (!ctx.reader.managementCluster(address.managementCluster)) return null;
   assertAvailable(ctx.reader, address.managementCluster);
   return ctx.reader.get(address);
@@ -60,9 +63,9 @@ export function node(ctx: GatewayContext, id: string): MaybePromise<CapiView | n
 export function nodes(
   ctx: GatewayContext,
   ids: readonly string[],
-): MaybePromise<Array<CapiView | Error | null>> {
+): MaybePromise<Array<CapiView | OperationRecord | Error | null>> {
   return all(
-    ids.map((id): MaybePromise<CapiView | Error | null> => {
+    ids.map((id): MaybePromise<CapiView | OperationRecord | Error | null> => {
       try {
         const found = node(ctx, id);
         return found instanceof Promise ? found.catch((err: unknown) => asError(err)) : found;

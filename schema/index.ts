@@ -14,6 +14,8 @@ import './types/machine.ts';
 import './types/cluster-class.ts';
 import './types/provider-objects.ts';
 import './types/query.ts';
+import './types/mutation.ts';
+import './types/operation.ts';
 
 let schema: GraphQLSchema | undefined;
 

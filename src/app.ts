@@ -18,6 +18,9 @@ import { ApiFleetReader } from './capi/api-reader.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
+import { defaultOperationTypes } from './provisioning/operation-types.ts';
+import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
+import type { OperationType } from './provisioning/operations/operation-type.ts';
 
 export interface ResolvedManagementCluster {
   name: string;
@@ -32,10 +35,14 @@ export interface GatewayOptions {
   connection?: ConnectionOptions;
   /** Compile queries with graphql-jit (default true). */
   jit?: boolean;
+  /** How operations are driven (lease, resync); `types` adds to the default operation types. */
+  operations?: Partial<Omit<OperationsOptions, 'types'>> & { types?: readonly OperationType[] };
 }
 
 export interface Gateway {
   fleet: Fleet;
+  /** The operations of every management cluster; `start()` installs their CRD and drives them. */
+  operations: FleetOperations;
   schema: GraphQLSchema;
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
@@ -50,7 +57,11 @@ export function buildGateway(options: GatewayOptions): Gateway {
     : createFleet(options.managementClusters, options.connection);
   if (!fleet.ok) throw new Error(fleet.error.message);
   const schema = buildGatewaySchema();
-  const context = (): GatewayContext => createGatewayContext(fleet.value.reader);
+  const operations = new FleetOperations(fleet.value, {
+    ...options.operations,
+    types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
+  });
+  const context = (): GatewayContext => createGatewayContext(fleet.value.reader, operations);
   const sources = fleet.value.caches.map((c) => ({
     name: c.name,
     get server() {
@@ -58,7 +69,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     },
     transport: c.connection.transport,
   }));
-  const apiContext = (): GatewayContext => createGatewayContext(new ApiFleetReader(sources));
+  const apiContext = (): GatewayContext => createGatewayContext(new ApiFleetReader(sources), operations);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,
@@ -68,7 +79,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     logging: false,
     plugins: [...(options.jit === false ? [] : [useGraphQlJit()]), usePartialErrors(), useEnumValuesHint()],
   });
-  return { fleet: fleet.value, schema, context, apiContext, yoga };
+  return { fleet: fleet.value, operations, schema, context, apiContext, yoga };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -148,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     gateway,
     async start() {
       gateway.fleet.start();
+      gateway.operations.start();
       const address = await listen(server, options.host, options.port);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${host}:${address.port}/graphql`;
@@ -159,6 +171,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // A clean stop hands the operation leases over at once.
+      await gateway.operations.stop({ release: true });
       await gateway.fleet.stop();
     },
   };
