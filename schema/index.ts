@@ -16,6 +16,8 @@ import './types/provider-objects.ts';
 import './types/query.ts';
 import './types/mutation.ts';
 import './types/operation.ts';
+import './types/upgrade-plan.ts';
+import './types/day2-mutations.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -18,7 +18,7 @@ import { builder } from '../builder.ts';
 const safeMessage = (error: Error): string =>
   error instanceof GraphQLError ? error.message : 'Unexpected error.';
 
-const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'An expected failure, returned as data by fields that list their error types.',
   fields: (t) => ({ message: t.string({ resolve: safeMessage }) }),
 });
