@@ -120,5 +120,28 @@ export async function startOperation(
     requestedBy: ctx.requestedBy,
   });
   if (!started.ok) fail(started.error, `the ${type} operation`);
+  await recorded(ctx, started.value);
   return started.value;
+}
+
+/**
+ * Read-your-writes: answers once the operation store's watch shows the new operation, so the
+ * caller's next request (another upgrade of the same cluster) sees it running. Bounded: a slow
+ * watch delays the answer, never fails it.
+ */
+async function recorded(ctx: GatewayContext, op: OperationRecord, timeoutMs = 5_000): Promise<void> {
+  const store = operationsOf(ctx).store(op.address.managementCluster);
+  const seen = () => store?.get(op.address.namespace, op.address.name) !== undefined;
+  if (!store || seen()) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const off = store.onChange(() => {
+      if (seen()) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
 }
