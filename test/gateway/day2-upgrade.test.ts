@@ -46,7 +46,7 @@ describe('day-2 upgrades', () => {
   let mc: TestEmbeddedCluster;
   let app: App;
   let history: MachineHistory;
-  const clusters = ['u-plain', 'u-topo', 'u-bad', 'u-paused', 'u-busy'];
+  const clusters = ['u-plain', 'u-topo', 'u-tbad', 'u-bad', 'u-paused', 'u-busy'];
 
   beforeAll(async () => {
     mc = await startTestEmbeddedCluster({ controllers: true, speed: 25 });
@@ -54,9 +54,14 @@ describe('day-2 upgrades', () => {
     await installDemoClass(mc);
     await applyYaml(
       mc,
-      [plain('u-plain'), topology('u-topo'), plain('u-bad'), plain('u-paused'), plain('u-busy')].join(
-        '\n---\n',
-      ),
+      [
+        plain('u-plain'),
+        topology('u-topo'),
+        topology('u-tbad'),
+        plain('u-bad'),
+        plain('u-paused'),
+        plain('u-busy'),
+      ].join('\n---\n'),
     );
     app = await startOperationsGateway(MC, mc.kubeconfigPath);
     await Promise.all(clusters.map((c) => waitSettled(mc, c, 150_000)));
@@ -120,6 +125,8 @@ describe('day-2 upgrades', () => {
     expect(cp('v1.33.0').length).toBeGreaterThan(0);
     expect(cp('v1.34.0').length).toBeGreaterThan(0);
     expect(earliest(cp('v1.34.0'))).toBeGreaterThanOrEqual(latest(cp('v1.33.0')));
+    expect(workers('a', 'v1.34.0').length).toBeGreaterThan(0);
+    expect(workers('b', 'v1.34.0').length).toBeGreaterThan(0);
     expect(earliest(workers('a', 'v1.34.0'))).toBeGreaterThanOrEqual(latest(cp('v1.34.0')));
     expect(earliest(workers('b', 'v1.34.0'))).toBeGreaterThanOrEqual(latest(workers('a', 'v1.34.0')));
     // Workers went straight to the target: never a worker on the intermediate minor.
@@ -159,6 +166,7 @@ describe('day-2 upgrades', () => {
     expect(cp('v1.33.1').length).toBeGreaterThan(0);
     expect(earliest(cp('v1.34.0'))).toBeGreaterThanOrEqual(latest(cp('v1.33.1')));
     const newWorkers = all.filter((m) => !m.controlPlane && m.version === 'v1.34.0');
+    expect(newWorkers.length).toBeGreaterThan(0);
     expect(earliest(newWorkers)).toBeGreaterThanOrEqual(latest(cp('v1.34.0')));
   });
 
