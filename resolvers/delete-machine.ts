@@ -5,7 +5,7 @@ import { DELETE_MACHINE } from '../src/provisioning/delete-machine-operation.ts'
 import { machinesOf } from '../src/provisioning/day2-step-context.ts';
 import type { OperationRecord } from '../src/provisioning/operations/operation-record.ts';
 import type { GatewayContext } from './context.ts';
-import { clusterOf, fail, startOperation, targetView, writesFor } from './mutation-target.ts';
+import { clusterOf, fail, startOperation, targetView, writesFor } from './day2-target.ts';
 
 export async function deleteMachine(
   ctx: GatewayContext,

@@ -7,7 +7,7 @@ import type { OperationRecord } from '../src/provisioning/operations/operation-r
 import { requestRollout } from '../src/provisioning/rollout-after.ts';
 import { rolloutOperationTypes } from '../src/provisioning/rollout-operation.ts';
 import type { GatewayContext } from './context.ts';
-import { clusterOf, fail, startOperation, targetView, writesFor } from './mutation-target.ts';
+import { clusterOf, fail, startOperation, targetView, writesFor } from './day2-target.ts';
 
 async function rollout<V extends ControlPlaneView | MachineDeploymentView>(
   ctx: GatewayContext,

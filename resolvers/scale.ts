@@ -8,7 +8,7 @@ import type { OperationRecord } from '../src/provisioning/operations/operation-r
 import { scaleOperationTypes } from '../src/provisioning/scale-operation.ts';
 import { scaleReplicas } from '../src/provisioning/scale-replicas.ts';
 import type { GatewayContext } from './context.ts';
-import { clusterOf, fail, limitsOf, startOperation, targetView, writesFor } from './mutation-target.ts';
+import { clusterOf, fail, limitsOf, startOperation, targetView, writesFor } from './day2-target.ts';
 
 export interface ScalePayload<V> {
   operation: OperationRecord;

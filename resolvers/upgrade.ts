@@ -12,7 +12,7 @@ import { UPGRADE_CLUSTER, upgradeInput } from '../src/provisioning/upgrade-opera
 import type { GatewayContext } from './context.ts';
 import { ValidationError } from './errors.ts';
 import { UpgradeBlockedError } from './upgrade-blocked-error.ts';
-import { assertNoRunningOperation, limitsOf, startOperation, targetView } from './mutation-target.ts';
+import { assertNoRunningOperation, limitsOf, startOperation, targetView } from './day2-target.ts';
 
 export interface UpgradeArgs {
   id: string;

@@ -15,7 +15,7 @@ import {
 } from '../src/provisioning/worker-pools.ts';
 import type { GatewayContext } from './context.ts';
 import { ValidationError } from './errors.ts';
-import { clusterOf, fail, limitsOf, startOperation, targetView, writesFor } from './mutation-target.ts';
+import { clusterOf, fail, limitsOf, startOperation, targetView, writesFor } from './day2-target.ts';
 
 export interface AddMachineDeploymentArgs {
   clusterId: string;

@@ -16,6 +16,7 @@ import './types/provider-objects.ts';
 import './types/query.ts';
 import './types/mutation.ts';
 import './types/operation.ts';
+import './types/cluster-lifecycle.ts';
 import './types/upgrade-plan.ts';
 import './types/day2-mutations.ts';
 

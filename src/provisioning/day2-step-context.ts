@@ -2,15 +2,14 @@
  * What the day-2 operation steps read: the management cluster's caches through the reader
  * port (the same synchronous lookups queries use), and its write verbs.
  */
-import { CacheFleetReader } from '../capi/cache-reader.ts';
 import type { FleetReader } from '../capi/fleet-reader.ts';
 import type { CapiView, ClusterView, MachineView, ObjectAddress } from '../capi/views.ts';
 import { snapshotCluster, type ClusterSnapshot } from './cluster-snapshot.ts';
 import { writesOf, type ManagementClusterWrites } from './management-cluster-writes.ts';
 import type { StepContext } from './operations/operation-type.ts';
 
-export function readerOf(ctx: Pick<StepContext, 'cache'>): FleetReader {
-  return new CacheFleetReader([ctx.cache]);
+export function readerOf(ctx: Pick<StepContext, 'reader'>): FleetReader {
+  return ctx.reader;
 }
 
 export function writesFor(ctx: Pick<StepContext, 'cache'>): ManagementClusterWrites {
@@ -19,7 +18,7 @@ export function writesFor(ctx: Pick<StepContext, 'cache'>): ManagementClusterWri
 
 /** The object at `address` as the caches have it now, if it is still the one with `uid` (when given). */
 export async function current<V extends CapiView>(
-  ctx: Pick<StepContext, 'cache'>,
+  ctx: Pick<StepContext, 'reader'>,
   address: ObjectAddress,
   uid?: string,
 ): Promise<V | null> {
@@ -29,7 +28,7 @@ export async function current<V extends CapiView>(
 }
 
 export async function clusterSnapshot(
-  ctx: Pick<StepContext, 'cache'>,
+  ctx: Pick<StepContext, 'reader'>,
   cluster: ObjectAddress,
 ): Promise<ClusterSnapshot | null> {
   const view = await readerOf(ctx).get(cluster);

@@ -43,5 +43,4 @@ export function validationError(
   return { code: 'VALIDATION', message, fields };
 }
 
-/** The field manager of every write the gateway makes (server-side apply and patches alike). */
-export const FIELD_MANAGER = 'capi-gateway';
+export { FIELD_MANAGER } from './field-manager.ts';

@@ -1,7 +1,9 @@
 import { day2OperationTypes } from './day2-operation-types.ts';
+import { deleteClusterOperation } from './delete-cluster.ts';
 import type { OperationType } from './operations/operation-type.ts';
+import { pauseClusterOperation, resumeClusterOperation } from './pause-cluster.ts';
 
 /** Every operation type the gateway drives (spec.type of its Operation objects). Add new ones here. */
 export function defaultOperationTypes(): OperationType[] {
-  return [...day2OperationTypes];
+  return [pauseClusterOperation, resumeClusterOperation, deleteClusterOperation, ...day2OperationTypes];
 }

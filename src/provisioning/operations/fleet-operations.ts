@@ -64,7 +64,7 @@ export class FleetOperations implements OperationsAccess {
       this.stores.set(cache.name, store);
       this.drivers.set(
         cache.name,
-        new OperationDriver(cache, store, this.registry, this, {
+        new OperationDriver(cache, store, this.registry, this, fleet.reader, {
           identity: this.identity,
           leaseNamespace: options.leaseNamespace ?? defaultLease.namespace,
           leaseName: options.leaseName ?? defaultLease.name,

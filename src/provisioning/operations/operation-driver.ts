@@ -1,3 +1,4 @@
+import type { CacheFleetReader } from '../../capi/cache-reader.ts';
 import type { ManagementClusterCache } from '../../capi/management-cluster-cache.ts';
 import { advanceOperation } from './advance-operation.ts';
 import { LeaseElector } from './lease-elector.ts';
@@ -62,6 +63,7 @@ export class OperationDriver {
     private readonly store: OperationStore,
     private readonly registry: OperationRegistry,
     private readonly access: OperationsAccess,
+    private readonly reader: CacheFleetReader,
     private readonly options: DriverOptions,
   ) {
     this.elector = new LeaseElector(cache.connection.writer, {
@@ -189,6 +191,7 @@ export class OperationDriver {
     const result = await advanceOperation(operation, this.registry.get(operation.type), {
       identity: this.options.identity,
       cache: this.cache,
+      reader: this.reader,
       writer: this.cache.connection.writer,
       operations: this.access,
       now: () => this.options.now?.() ?? new Date(),

@@ -9,10 +9,9 @@ import type { KubeWriter } from '../../k8s/kube-writer.ts';
 import { OPERATION_GROUP, OPERATION_VERSION, operationKind, operationTarget } from './operation-crd.ts';
 import { operationRecordOf, type OperationRecord, type OperationStatus } from './operation-record.ts';
 import type { StartOperationRequest } from './operation-type.ts';
+import { FIELD_MANAGER } from '../field-manager.ts';
 
 export type OperationChange = KindChange<OperationRecord>;
-
-export const FIELD_MANAGER = 'capi-gateway';
 
 const labels = {
   type: `${OPERATION_GROUP}/type`,

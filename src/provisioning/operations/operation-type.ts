@@ -1,3 +1,4 @@
+import type { CacheFleetReader } from '../../capi/cache-reader.ts';
 import type { ManagementClusterCache } from '../../capi/management-cluster-cache.ts';
 import type { ObjectAddress } from '../../capi/views.ts';
 import type { Result } from '../../k8s/domain-error.ts';
@@ -55,6 +56,8 @@ export interface StepContext {
   step: StepStatus;
   /** The management cluster the operation lives in: its caches, always current. */
   cache: ManagementClusterCache;
+  /** The whole fleet's caches, as queries read them (synchronous: ofCluster, owned, resolveRef, …). */
+  reader: CacheFleetReader;
   writer: KubeWriter;
   operations: OperationsAccess;
   now(): Date;
