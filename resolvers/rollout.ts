@@ -3,6 +3,7 @@
  * second, then an operation that waits until every machine older than that is replaced.
  */
 import type { ControlPlaneView, MachineDeploymentView } from '../src/capi/views.ts';
+import { machinesOf } from '../src/provisioning/day2-step-context.ts';
 import type { OperationRecord } from '../src/provisioning/operations/operation-record.ts';
 import { requestRollout } from '../src/provisioning/rollout-after.ts';
 import { rolloutOperationTypes } from '../src/provisioning/rollout-operation.ts';
@@ -14,10 +15,12 @@ async function rollout<V extends ControlPlaneView | MachineDeploymentView>(
   view: V,
 ): Promise<{ operation: OperationRecord; object: V }> {
   const cluster = await clusterOf(ctx, view);
+  const machines = await machinesOf(ctx.reader, view);
   const written = await requestRollout(
     writesFor(ctx, view.address.managementCluster),
     view,
     cluster,
+    machines,
     new Date(),
   );
   if (!written.ok) fail(written.error, `${view.address.kind} ${view.address.name}`);

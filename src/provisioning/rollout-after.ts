@@ -3,9 +3,12 @@
  * after which CAPI replaces every machine created before it — KCP one machine at a time,
  * a MachineDeployment through a new MachineSet even for an unchanged template.
  *
- * The moment is the next whole second: Kubernetes keeps timestamps to the second, so every
- * machine created for the rollout has a creationTimestamp at or after it, and every machine
- * created before the request has one before it — which is how the operation tells them apart.
+ * Kubernetes keeps creation timestamps to the second, and the operation tells old machines
+ * from new ones by comparing them with the moment. So the moment is the current whole second
+ * (already passed: controllers act at once) unless a machine was created within this very
+ * second — then it is the next one, so that machine still counts as old (and controllers,
+ * as CAPI's do, requeue until it passes). Machines created for the rollout always have a
+ * timestamp at or after the moment.
  */
 import { pausedAnnotation } from '../capi/kinds.ts';
 import type { ClusterView, ControlPlaneView, MachineDeploymentView, MachineView } from '../capi/views.ts';
@@ -14,10 +17,11 @@ import { FIELD_MANAGER, requireTarget, type ManagementClusterWrites } from './ma
 
 export type RolloutTargetView = ControlPlaneView | MachineDeploymentView;
 
-/** The rollout moment for a request made at `now`: the next whole second. */
-export function rolloutMoment(now: Date): string {
-  const next = new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000);
-  return next.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** The rollout moment for a request made at `now` over `machines` (see above). */
+export function rolloutMoment(now: Date, machines: readonly MachineView[]): string {
+  const second = Math.floor(now.getTime() / 1000) * 1000;
+  const youngest = machines.some((m) => m.createdAt !== null && Date.parse(m.createdAt) >= second);
+  return new Date(youngest ? second + 1000 : second).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Machines still created before the rollout moment (the ones it has yet to replace). */
@@ -42,13 +46,14 @@ export async function requestRollout(
   writes: ManagementClusterWrites,
   view: RolloutTargetView,
   cluster: ClusterView | null,
+  machines: readonly MachineView[],
   now: Date,
 ): Promise<Result<{ after: string }>> {
   const refused = refusal(cluster, view);
   if (refused) return { ok: false, error: refused };
   const target = requireTarget(writes, view.address);
   if (!target.ok) return target;
-  const after = rolloutMoment(now);
+  const after = rolloutMoment(now, machines);
   const spec = target.value.version === 'v1beta1' ? { rolloutAfter: after } : { rollout: { after } };
   const key = { namespace: view.address.namespace, name: view.address.name };
   const current = await writes.writer.read(target.value, key);
