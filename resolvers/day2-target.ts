@@ -70,10 +70,7 @@ export function writesFor(ctx: GatewayContext, managementCluster: string): Manag
 }
 
 export function limitsOf(ctx: GatewayContext): ProvisioningLimits {
-  return (
-    (ctx as GatewayContext & { provisioningLimits?: ProvisioningLimits }).provisioningLimits ??
-    defaultProvisioningLimits
-  );
+  return ctx.provisioningLimits ?? defaultProvisioningLimits;
 }
 
 /** A DomainError from a write, as the GraphQL error the mutation answers. */

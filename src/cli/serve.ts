@@ -27,7 +27,12 @@ export async function runServe(opts: ServeCliOptions): Promise<void> {
   }
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
-    app = await buildApp({ host: opts.host, port: opts.port, managementClusters });
+    app = await buildApp({
+      host: opts.host,
+      port: opts.port,
+      managementClusters,
+      ...(loaded.config.provisioning ? { provisioning: loaded.config.provisioning } : {}),
+    });
     await app.start();
   } catch (err) {
     process.stderr.write(`cannot start the gateway: ${(err as Error).message}\n`);

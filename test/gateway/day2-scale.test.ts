@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../resolvers/global-id.ts';
-import type { App } from '../../src/app.ts';
+import { buildApp, type App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
 import { ScaleControlPlaneDocument, ScaleMachineDeploymentDocument } from '../generated/graphql.ts';
 import {
@@ -16,7 +16,8 @@ import {
 import { call, clusterIds, MC, succeeded } from './support/day2-gateway.ts';
 import { eventually } from './support/gql.ts';
 import { kubectlOk } from './support/kube-fleet.ts';
-import { startOperationsGateway } from './support/operations-fixture.ts';
+import { fastOperations, startOperationsGateway } from './support/operations-fixture.ts';
+import { gql } from './support/gql.ts';
 
 const VERSION = 'v1.33.1';
 const plain = (name: string, extra: { externalEtcd?: boolean } = {}) =>
@@ -222,6 +223,42 @@ describe('day-2 scaling', () => {
       'capi-gateway.dev/target-name in (s-bad-cp,s-bad-w)',
     );
     expect(operations.items).toEqual([]);
+  });
+
+  it('applies the maximums the gateway config sets', async () => {
+    const ids = await clusterIds(app, 's-bad');
+    const before = await md('s-bad');
+    const limited = await buildApp({
+      host: '127.0.0.1',
+      port: 0,
+      managementClusters: [{ name: MC, kubeconfigPath: mc.kubeconfigPath }],
+      provisioning: { maxWorkerReplicas: 1, maxControlPlaneReplicas: 1 },
+      operations: { ...fastOperations, installCrd: false },
+    });
+    await limited.start();
+    try {
+      expect(await limited.gateway.fleet.whenSynced(20_000)).toBe(true);
+      const workers = await gql(limited.url, ScaleMachineDeploymentDocument, {
+        id: ids.machineDeployments[0]!.id,
+        replicas: 2,
+      });
+      expect(workers.data?.scaleMachineDeployment).toMatchObject({
+        __typename: 'ValidationError',
+        message: expect.stringContaining('at most 1 replicas per worker pool'),
+      });
+      const cp = await gql(limited.url, ScaleControlPlaneDocument, { id: ids.controlPlane!.id, replicas: 3 });
+      expect(cp.data?.scaleControlPlane).toMatchObject({
+        __typename: 'ValidationError',
+        message: expect.stringContaining('at most 1 control-plane replicas'),
+      });
+    } finally {
+      await limited.stop();
+    }
+    const after = await md('s-bad');
+    expect([after.spec.replicas, after.metadata.generation]).toEqual([
+      before.spec.replicas,
+      before.metadata.generation,
+    ]);
   });
 
   it('answers ConflictError when another scale lands between its read and its write, and keeps the other one', async () => {
