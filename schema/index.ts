@@ -17,6 +17,7 @@ import './types/query.ts';
 import './types/mutation.ts';
 import './types/operation.ts';
 import './types/cluster-lifecycle.ts';
+import './types/create-cluster.ts';
 import './types/upgrade-plan.ts';
 import './types/day2-mutations.ts';
 

@@ -10,6 +10,8 @@ export interface KubeRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Accept header (default application/json), e.g. a metadata-only representation. */
+  accept?: string;
 }
 
 /** The HTTP answer: status code and the parsed JSON body (undefined when it was not JSON). */
@@ -55,7 +57,7 @@ export function kubeRequester(config: KubeConfig, timeoutMs = defaultTimeoutMs):
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = {
       ...(options.headers as Record<string, string> | undefined),
-      accept: 'application/json',
+      accept: request.accept ?? 'application/json',
       ...(payload === undefined
         ? {}
         : {

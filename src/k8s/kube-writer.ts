@@ -75,6 +75,11 @@ export interface Scale {
 export interface KubeWriter {
   /** One object, as a Result (NOT_FOUND is a value here, not an exception). */
   read(target: ResourceTarget, key: ObjectKey): Promise<Result<KubeObject>>;
+  /**
+   * Only the object's metadata (PartialObjectMetadata): whether a Secret exists without its
+   * data ever crossing the wire.
+   */
+  readMetadata(target: ResourceTarget, key: ObjectKey): Promise<Result<KubeObject>>;
   create(target: ResourceTarget, object: KubeObject, options?: CreateOptions): Promise<Result<KubeObject>>;
   /** Server-side apply: `object` carries apiVersion, kind, metadata.name (and namespace). */
   apply(target: ResourceTarget, object: KubeObject, options: ApplyOptions): Promise<Result<KubeObject>>;
@@ -194,6 +199,17 @@ export function kubeWriter(request: KubeRequester): KubeWriter {
         request,
         { method: 'GET', path: objectPath(target, key.namespace, key.name) },
         describe('get', target, key),
+      ),
+
+    readMetadata: (target, key) =>
+      sendForObject(
+        request,
+        {
+          method: 'GET',
+          path: objectPath(target, key.namespace, key.name),
+          accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+        },
+        describe('get metadata of', target, key),
       ),
 
     create: (target, object, options) =>
@@ -325,6 +341,7 @@ export function unavailableWriter(message: string): KubeWriter {
     Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message } });
   return {
     read: refuse,
+    readMetadata: refuse,
     create: refuse,
     apply: refuse,
     mergePatch: refuse,

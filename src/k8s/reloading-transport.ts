@@ -110,6 +110,10 @@ export class ReloadingTransport implements KubeTransport, KubeWriter {
     return this.written((w) => w.delete(...args));
   }
 
+  readMetadata(...args: Parameters<KubeWriter['readMetadata']>) {
+    return this.written((w) => w.readMetadata(...args));
+  }
+
   getScale(...args: Parameters<KubeWriter['getScale']>) {
     return this.written((w) => w.getScale(...args));
   }

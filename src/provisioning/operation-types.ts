@@ -1,3 +1,4 @@
+import { createClusterOperation } from './create-cluster.ts';
 import { day2OperationTypes } from './day2-operation-types.ts';
 import { deleteClusterOperation } from './delete-cluster.ts';
 import type { OperationType } from './operations/operation-type.ts';
@@ -5,5 +6,11 @@ import { pauseClusterOperation, resumeClusterOperation } from './pause-cluster.t
 
 /** Every operation type the gateway drives (spec.type of its Operation objects). Add new ones here. */
 export function defaultOperationTypes(): OperationType[] {
-  return [pauseClusterOperation, resumeClusterOperation, deleteClusterOperation, ...day2OperationTypes];
+  return [
+    createClusterOperation,
+    pauseClusterOperation,
+    resumeClusterOperation,
+    deleteClusterOperation,
+    ...day2OperationTypes,
+  ];
 }

@@ -3,7 +3,12 @@ import type { App } from '../../src/app.ts';
 import type { OperationRecord } from '../../src/provisioning/operations/operation-record.ts';
 import { done, waiting, type OperationType } from '../../src/provisioning/operations/operation-type.ts';
 import { encodeGlobalId } from '../../resolvers/global-id.ts';
-import { CancelOperationDocument, OperationDocument, OperationsDocument } from '../generated/graphql.ts';
+import {
+  CancelOperationDocument,
+  OperationDocument,
+  OperationNodeDocument,
+  OperationsDocument,
+} from '../generated/graphql.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
 import { hasSharedCapi } from './support/gateway-fixture.ts';
 import { eventually, gql } from './support/gql.ts';
@@ -188,6 +193,8 @@ describe.skipIf(!hasSharedCapi)('operations: stored in the management cluster, d
       await kubectlOk(mc, ['get', 'cluster', '-n', 'default', 'alpha', '-o', 'jsonpath={.metadata.labels}']),
     ) as Record<string, string>;
     expect(labels[LABELLED]).toBe(op.address.name);
+    const asNode = await gql(app.url, OperationNodeDocument, { id: operationId(op) });
+    expect(asNode.data?.node).toEqual({ id: operationId(op), type: 'AwaitApproval', phase: 'SUCCEEDED' });
     expect((await kubectlOperation(op)).status).toMatchObject({
       phase: 'SUCCEEDED',
       drivenBy: app.gateway.operations.identity,
