@@ -213,7 +213,7 @@ function controlPlaneStep(input: UpgradeInput, step: UpgradeStepInput): Operatio
 }
 
 /** The pool steps this step's action starts: itself and the next ones, up to the concurrency. */
-function batchOf(input: UpgradeInput, step: UpgradeStepInput): UpgradeStepInput[] {
+export function batchOf(input: UpgradeInput, step: UpgradeStepInput): UpgradeStepInput[] {
   const pools = input.steps.filter((s) => s.kind !== 'ControlPlane');
   const at = pools.findIndex((s) => s.name === step.name);
   return pools.slice(at, at + input.concurrency);
