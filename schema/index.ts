@@ -20,6 +20,7 @@ import './types/cluster-lifecycle.ts';
 import './types/create-cluster.ts';
 import './types/upgrade-plan.ts';
 import './types/day2-mutations.ts';
+import './types/fleet-upgrade.ts';
 
 let schema: GraphQLSchema | undefined;
 
