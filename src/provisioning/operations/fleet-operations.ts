@@ -99,11 +99,14 @@ export class FleetOperations implements OperationsAccess {
     const backoff = exponentialBackoff(500, 30_000);
     let timer: NodeJS.Timeout | undefined;
     let cancelled = false;
+    let attempts = 0;
     const tryOnce = async () => {
       const installed = await ensureOperationCrd(writer);
       if (cancelled) return;
       if (installed.ok) return then();
-      this.options.log?.(`cannot install the Operation CRD: ${installed.error.message}`);
+      // Said once: operations wait for it, and the management cluster's own errors show on queries.
+      if (attempts++ === 0)
+        this.log(`cannot install the Operation CRD yet (retrying): ${installed.error.message}`);
       timer = setTimeout(() => void tryOnce(), backoff.next());
     };
     void tryOnce();
@@ -113,6 +116,10 @@ export class FleetOperations implements OperationsAccess {
         clearTimeout(timer);
       },
     };
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((m: string) => process.stderr.write(`capi-gateway: ${m}\n`)))(message);
   }
 
   async stop(options: { release?: boolean } = { release: true }): Promise<void> {
