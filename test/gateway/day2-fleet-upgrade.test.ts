@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
-import { UpgradeClustersDocument } from '../generated/graphql.ts';
+import {
+  CancelOperationDocument,
+  Day2OperationDocument,
+  UpgradeClustersDocument,
+} from '../generated/graphql.ts';
 import { applyYaml, getJson, items, plainClusterYaml, waitSettled } from './support/day2-fleet.ts';
 import { call, finished } from './support/day2-gateway.ts';
 import { eventually, gql } from './support/gql.ts';
@@ -10,7 +14,7 @@ import { fastOperations } from './support/operations-fixture.ts';
 
 const FROM = 'v1.33.1';
 const TO = 'v1.33.2';
-const fleetCluster = (name: string) =>
+const fleetCluster = (name: string, fleet = 'waves') =>
   plainClusterYaml({
     name,
     version: FROM,
@@ -18,7 +22,7 @@ const fleetCluster = (name: string) =>
     workers: [{ name: 'w', replicas: 1 }],
   }).replace(
     `name: ${name}\nspec:\n  clusterNetwork`,
-    `name: ${name}\n  labels: { fleet: waves }\nspec:\n  clusterNetwork`,
+    `name: ${name}\n  labels: { fleet: ${fleet} }\nspec:\n  clusterNetwork`,
   );
 
 describe('a fleet upgrade in waves over two management clusters', () => {
@@ -32,9 +36,13 @@ describe('a fleet upgrade in waves over two management clusters', () => {
       startTestEmbeddedCluster({ controllers: true, speed: 50 }),
       startTestEmbeddedCluster({ controllers: true, speed: 50 }),
     ]);
-    Object.assign(where, { 'f-1': a, 'f-2': a, 'f-3': b, 'f-4': b, 'f-5': b });
-    await applyYaml(a, ['f-1', 'f-2'].map(fleetCluster).join('\n---\n'));
-    await applyYaml(b, ['f-3', 'f-4', 'f-5'].map(fleetCluster).join('\n---\n'));
+    Object.assign(where, { 'f-1': a, 'f-2': a, 'f-3': b, 'f-4': b, 'f-5': b, 'g-1': a, 'g-2': b });
+    await applyYaml(
+      a,
+      [...['f-1', 'f-2'].map((n) => fleetCluster(n)), fleetCluster('g-1', 'soak')].join('\n---\n'),
+    );
+    await applyYaml(b, fleetCluster('g-2', 'soak'));
+    await applyYaml(b, ['f-3', 'f-4', 'f-5'].map((n) => fleetCluster(n)).join('\n---\n'));
     app = await buildApp({
       host: '127.0.0.1',
       port: 0,
@@ -130,6 +138,39 @@ describe('a fleet upgrade in waves over two management clusters', () => {
     expect(await children(a, 'f-2')).toEqual([['UpgradeCluster', 'SUCCEEDED']]);
     expect(await children(b, 'f-3')).toEqual([['UpgradeCluster', 'SUCCEEDED']]);
     expect(await children(b, 'f-5')).toEqual([]);
+  });
+
+  it('can be cancelled between waves: the next wave never starts', async () => {
+    const result = (
+      await call(app, UpgradeClustersDocument, {
+        filter: { labelSelector: 'fleet=soak' },
+        version: TO,
+        strategy: { maxConcurrency: 1, soakBetweenWavesSeconds: 600 },
+      })
+    ).upgradeClusters;
+    if (result.__typename !== 'UpgradeClustersPayload') throw new Error(JSON.stringify(result));
+    expect(result.waves.map((w) => w.clusters.map((c) => c.name))).toEqual([['g-1'], ['g-2']]);
+    const soaking = await eventually(
+      async () => {
+        const op = (await call(app, Day2OperationDocument, { id: result.operation.id })).operation;
+        return op?.steps[1]?.phase === 'RUNNING' ? op : undefined;
+      },
+      120_000,
+      'the first wave to end and the soak to start',
+    );
+    expect(soaking.steps.map((s) => s.name)).toEqual(['wave-1', 'soak-after-wave-1', 'wave-2']);
+    expect(soaking.steps[1]!.message).toContain('soaking');
+    const cancelled = (await call(app, CancelOperationDocument, { id: result.operation.id })).cancelOperation;
+    expect(cancelled.__typename).toBe('CancelOperationPayload');
+    const op = await finished(app, result.operation.id);
+    expect(op.phase).toBe('CANCELLED');
+    expect(op.steps.map((s) => [s.name, s.phase])).toEqual([
+      ['wave-1', 'SUCCEEDED'],
+      ['soak-after-wave-1', 'CANCELLED'],
+      ['wave-2', 'CANCELLED'],
+    ]);
+    expect((await items(a, 'kcp', 'g-1'))[0]!.status?.version).toBe(TO);
+    expect((await items(b, 'kcp', 'g-2'))[0]!.spec.version).toBe(FROM);
   });
 
   it('refuses a bad fleet request and records nothing', async () => {
