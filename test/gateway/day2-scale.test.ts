@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../resolvers/global-id.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { startTestEmbeddedCluster, type TestEmbeddedCluster } from '../support/embedded-cluster.ts';
-import { ScaleControlPlaneDocument, ScaleMachineDeploymentDocument } from '../generated/graphql.ts';
+import {
+  ScaleControlPlaneDocument,
+  ScaleMachineDeploymentDocument,
+  ScaleMachinePoolDocument,
+} from '../generated/graphql.ts';
 import {
   applyYaml,
   getJson,
@@ -20,6 +24,35 @@ import { fastOperations, startOperationsGateway } from './support/operations-fix
 import { gql } from './support/gql.ts';
 
 const VERSION = 'v1.33.1';
+/** A MachinePool (DockerMachinePool: the engine simulates any InfraMachinePool kind) of cluster `cluster`. */
+const machinePool = (cluster: string, replicas: number) => `
+apiVersion: cluster.x-k8s.io/v1beta2
+kind: MachinePool
+metadata: { name: ${cluster}-pool }
+spec:
+  clusterName: ${cluster}
+  replicas: ${replicas}
+  template:
+    spec:
+      clusterName: ${cluster}
+      version: ${VERSION}
+      bootstrap:
+        configRef: { apiGroup: bootstrap.cluster.x-k8s.io, kind: KubeadmConfig, name: ${cluster}-pool }
+      infrastructureRef: { apiGroup: infrastructure.cluster.x-k8s.io, kind: DockerMachinePool, name: ${cluster}-pool }
+---
+apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+kind: KubeadmConfig
+metadata: { name: ${cluster}-pool }
+spec:
+  joinConfiguration: { nodeRegistration: { criSocket: unix:///var/run/containerd/containerd.sock } }
+---
+apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+kind: DockerMachinePool
+metadata: { name: ${cluster}-pool }
+spec:
+  template:
+    customImage: kindest/node:${VERSION}
+`;
 const plain = (name: string, extra: { externalEtcd?: boolean } = {}) =>
   plainClusterYaml({
     name,
@@ -32,7 +65,7 @@ const plain = (name: string, extra: { externalEtcd?: boolean } = {}) =>
 describe('day-2 scaling', () => {
   let mc: TestEmbeddedCluster;
   let app: App;
-  const clusters = ['s-cp', 's-md', 's-ext', 's-bad', 's-conflict', 's-topo'];
+  const clusters = ['s-cp', 's-md', 's-ext', 's-bad', 's-conflict', 's-topo', 's-mp'];
 
   beforeAll(async () => {
     mc = await startTestEmbeddedCluster({ controllers: true, speed: 50 });
@@ -45,6 +78,8 @@ describe('day-2 scaling', () => {
         plain('s-ext', { externalEtcd: true }),
         plain('s-bad'),
         plain('s-conflict'),
+        plain('s-mp'),
+        machinePool('s-mp', 1),
         topologyClusterYaml({
           name: 's-topo',
           version: VERSION,
@@ -111,6 +146,18 @@ describe('day-2 scaling', () => {
       expect((await md('s-md')).spec.replicas).toBe(replicas);
       expect(await running('s-md', (m) => !isControlPlane(m))).toHaveLength(replicas);
     }
+  });
+
+  it('scales a plain MachinePool through the scale subresource until its instances are ready', async () => {
+    const { machinePools } = await clusterIds(app, 's-mp');
+    const result = (await call(app, ScaleMachinePoolDocument, { id: machinePools[0]!.id, replicas: 3 }))
+      .scaleMachinePool;
+    if (result.__typename !== 'ScaleMachinePoolPayload') throw new Error(JSON.stringify(result));
+    await succeeded(app, result.operation.id);
+    const [pool] = await items(mc, 'machinepools', 's-mp');
+    expect(pool!.spec.replicas).toBe(3);
+    expect(pool!.spec['providerIDList']).toHaveLength(3);
+    expect(pool!.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
   });
 
   it('scales a topology cluster through spec.topology, which CAPI carries to its objects', async () => {
