@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { FleetReader } from '../src/capi/fleet-reader.ts';
 import type { FleetOperations } from '../src/provisioning/operations/fleet-operations.ts';
+import type { ProvisioningLimits } from '../src/provisioning/provisioning-limits.ts';
 
 /**
  * Per-request state: the reader to use, the errors on the path of fields that answered only in
@@ -14,6 +15,8 @@ export interface GatewayContext {
   operations?: FleetOperations;
   /** Who asks: 'anonymous' until the gateway authenticates callers. */
   requestedBy: string;
+  /** The operator's limits on day-2 changes (gateway config `provisioning`; defaults when absent). */
+  provisioningLimits?: ProvisioningLimits;
 }
 
 export function createGatewayContext(reader: FleetReader, operations?: FleetOperations): GatewayContext {

@@ -19,6 +19,9 @@ import './types/mutation.ts';
 import './types/operation.ts';
 import './types/cluster-lifecycle.ts';
 import './types/create-cluster.ts';
+import './types/upgrade-plan.ts';
+import './types/day2-mutations.ts';
+import './types/fleet-upgrade.ts';
 
 let schema: GraphQLSchema | undefined;
 

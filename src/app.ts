@@ -20,6 +20,7 @@ import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { defaultOperationTypes } from './provisioning/operation-types.ts';
+import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
 import type { OperationType } from './provisioning/operations/operation-type.ts';
 
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   connection?: ConnectionOptions;
   /** Compile queries with graphql-jit (default true). */
   jit?: boolean;
+  /** Limits on day-2 changes (gateway config `provisioning`); unset ones take the defaults. */
+  provisioning?: Partial<ProvisioningLimits>;
   /** How operations are driven (lease, resync); `types` adds to the default operation types. */
   operations?: Partial<Omit<OperationsOptions, 'types'>> & { types?: readonly OperationType[] };
 }
@@ -60,7 +63,11 @@ export function buildGateway(options: GatewayOptions): Gateway {
     ...options.operations,
     types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
   });
-  const context = (): GatewayContext => createGatewayContext(fleet.value.reader, operations);
+  const limits = provisioningLimits(options.provisioning);
+  const context = (): GatewayContext => ({
+    ...createGatewayContext(fleet.value.reader, operations),
+    provisioningLimits: limits,
+  });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,

@@ -15,10 +15,15 @@ import { builder } from '../builder.ts';
  * Expected failures are GraphQLErrors with safe messages (resolvers/errors.ts); anything else
  * reaching an `errors` field is a bug, and its message may carry internals.
  */
-const safeMessage = (error: Error): string =>
-  error instanceof GraphQLError ? error.message : 'Unexpected error.';
+const safeMessage = (error: Error): string => {
+  // The errors plugin hands resolvers a proxy whose prototype chain is proxied too, so
+  // `instanceof` fails until the proxy is unwrapped (its own documented escape hatch).
+  const unwrap = (error as unknown as Record<symbol, unknown>)[Symbol.for('Pothos.unwrapErrors')];
+  if (typeof unwrap === 'function') (unwrap as () => void)();
+  return error instanceof GraphQLError ? error.message : 'Unexpected error.';
+};
 
-const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'An expected failure, returned as data by fields that list their error types.',
   fields: (t) => ({ message: t.string({ resolve: safeMessage }) }),
 });

@@ -50,7 +50,12 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
   }
   let app: App;
   try {
-    app = await buildApp({ host: opts.host, port: opts.port, managementClusters });
+    app = await buildApp({
+      host: opts.host,
+      port: opts.port,
+      managementClusters,
+      ...(config.provisioning ? { provisioning: config.provisioning } : {}),
+    });
     await app.start();
   } catch (err) {
     // A port taken between the check and the listen.

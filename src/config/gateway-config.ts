@@ -4,6 +4,12 @@ export type ManagementClusterConfig =
 
 export interface GatewayConfig {
   managementClusters: ManagementClusterConfig[];
+  /** Limits on day-2 changes (src/provisioning/provisioning-limits.ts has the defaults). */
+  provisioning?: {
+    maxControlPlaneReplicas?: number;
+    maxWorkerReplicas?: number;
+    workerUpgradeConcurrency?: number;
+  };
 }
 
 export const defaultGatewayConfig: GatewayConfig = {
@@ -15,6 +21,15 @@ export const gatewayConfigSchema = {
   additionalProperties: false,
   required: ['managementClusters'],
   properties: {
+    provisioning: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxControlPlaneReplicas: { type: 'integer', minimum: 1 },
+        maxWorkerReplicas: { type: 'integer', minimum: 0 },
+        workerUpgradeConcurrency: { type: 'integer', minimum: 1 },
+      },
+    },
     managementClusters: {
       type: 'array',
       minItems: 1,

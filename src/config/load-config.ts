@@ -46,7 +46,10 @@ export function parseGatewayConfig(text: string, baseDir: string): ConfigResult 
   const managementClusters = data.managementClusters.map((mc) =>
     'kubeconfig' in mc ? { ...mc, kubeconfig: resolve(baseDir, mc.kubeconfig) } : mc,
   );
-  return { ok: true, config: { managementClusters } };
+  return {
+    ok: true,
+    config: { managementClusters, ...(data.provisioning ? { provisioning: data.provisioning } : {}) },
+  };
 }
 
 export async function loadGatewayConfig(path: string | undefined): Promise<ConfigResult> {
