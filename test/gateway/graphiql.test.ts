@@ -43,4 +43,15 @@ describe('GraphiQL', () => {
     expect(firstGraphql).toBe(EXAMPLE_QUERY);
     expect(validate(gateway.schema, parse(EXAMPLE_QUERY)).map((e) => e.message)).toEqual([]);
   });
+
+  it('every GraphQL example in the README is valid against the schema', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(1);
+    for (const block of blocks)
+      expect(
+        validate(gateway.schema, parse(block)).map((e) => e.message),
+        block,
+      ).toEqual([]);
+  });
 });
