@@ -21,6 +21,7 @@ import type { LifecycleContext } from './cluster-lifecycle.ts';
 import { dataOf, managementClusterName, startContractGateway } from './gateway.ts';
 import type { ContractGateway } from './gateway.ts';
 import { createAll } from './kube.ts';
+import type { Loose } from './kube.ts';
 
 const name = 'contract-gql';
 const fromVersion = 'v1.35.0';
@@ -44,16 +45,17 @@ async function kubectlMachines(ctx: LifecycleContext): Promise<MachineLine[]> {
     '-l',
     `cluster.x-k8s.io/cluster-name=${name}`,
     '-o',
-    'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.version} {.metadata.labels.cluster\\.x-k8s\\.io/control-plane}|{"\\n"}{end}',
+    'json',
   ]);
   if (result.code !== 0) throw new Error(`kubectl get machines: ${result.stderr}`);
-  return result.stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const [machine = '', phase = '', version = '', controlPlane = '|'] = line.split(' ');
-      return { name: machine, phase, version, controlPlane: controlPlane !== '|' };
-    });
+  const list = JSON.parse(result.stdout) as { items: Loose[] };
+  return list.items.map((m) => ({
+    name: m.metadata?.name ?? '',
+    phase: String(m.status?.phase),
+    version: String(m.spec?.version),
+    // CAPI labels control-plane machines with an empty value: presence is what counts.
+    controlPlane: m.metadata?.labels?.['cluster.x-k8s.io/control-plane'] !== undefined,
+  }));
 }
 
 /** What kubectl still lists of the cluster: the Cluster itself and every object labelled with it. */
