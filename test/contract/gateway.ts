@@ -7,6 +7,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { buildGateway } from '../../src/app.ts';
 import type { Gateway } from '../../src/app.ts';
+import { pollUntil } from '../realcluster/poll.ts';
 
 /** The name the gateway gives the fixture's management cluster. */
 export const managementClusterName = 'contract';
@@ -21,15 +22,42 @@ export interface ContractGateway {
   stop(): Promise<void>;
 }
 
-export async function startContractGateway(kubeconfigPath: string): Promise<ContractGateway> {
+export interface ContractGatewayOptions {
+  /** Drive operations (mutations): install the Operation CRD and run the driver, as the server does. */
+  operations?: boolean;
+}
+
+/** A short lease and resync: the driver follows the management cluster without waiting long. */
+const drivenOperations = {
+  leaseDurationMs: 5_000,
+  renewIntervalMs: 1_000,
+  resyncIntervalMs: 1_000,
+  log: () => {},
+};
+
+export async function startContractGateway(
+  kubeconfigPath: string,
+  options: ContractGatewayOptions = {},
+): Promise<ContractGateway> {
   const gateway: Gateway = buildGateway({
     managementClusters: [{ name: managementClusterName, kubeconfigPath }],
     connection: { initialBackoffMs: 100, maxBackoffMs: 1000 },
+    operations: drivenOperations,
   });
-  gateway.fleet.start();
-  if (!(await gateway.fleet.whenSynced(60_000))) {
+  const stop = async (): Promise<void> => {
+    // A clean stop hands the operation lease over at once.
+    if (options.operations === true) await gateway.operations.stop({ release: true });
     await gateway.fleet.stop();
+  };
+  gateway.fleet.start();
+  if (options.operations === true) gateway.operations.start();
+  if (!(await gateway.fleet.whenSynced(60_000))) {
+    await stop();
     throw new Error('the gateway did not sync with the management cluster within 60 s');
+  }
+  if (options.operations === true && !(await operationsSynced(gateway, 60_000))) {
+    await stop();
+    throw new Error('the gateway did not install and watch its Operation CRD within 60 s');
   }
   return {
     async query(document, variables) {
@@ -40,8 +68,25 @@ export async function startContractGateway(kubeconfigPath: string): Promise<Cont
       });
       return (await response.json()) as GraphqlAnswer<never>;
     },
-    stop: () => gateway.fleet.stop(),
+    stop,
   };
+}
+
+/** Polls until the operation store of the fixture's management cluster has synced (CRD installed). */
+async function operationsSynced(gateway: Gateway, timeoutMs: number): Promise<boolean> {
+  try {
+    await pollUntil(
+      async () => (gateway.operations.store(managementClusterName)?.synced ? true : undefined),
+      {
+        what: 'the Operation CRD installed and watched',
+        timeoutMs,
+        intervalMs: 200,
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The data of an answer without errors; throws with the errors otherwise. */

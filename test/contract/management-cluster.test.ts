@@ -12,6 +12,7 @@ import type { TestKube } from './kube.ts';
 import { apiSemanticsTests } from './api-semantics.ts';
 import { clusterLifecycleTests } from './cluster-lifecycle.ts';
 import { conversionNoneTests } from './conversion-none.ts';
+import { gatewayMutationTests } from './gateway-mutations.ts';
 import { gatewayScenarioTests } from './gateway-scenarios.ts';
 import { handUpgradeTests } from './hand-upgrade.ts';
 
@@ -24,6 +25,8 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
   const namespace = `contract-${randomBytes(3).toString('hex')}`;
   // The gateway scenarios' own namespace: their answers count every cluster in it.
   const gatewayNamespace = `contract-gw-${randomBytes(3).toString('hex')}`;
+  // The gateway mutations' own namespace: the cluster they create stays out of the answers above.
+  const mutationsNamespace = `contract-mut-${randomBytes(3).toString('hex')}`;
   const requireKube = (): TestKube => {
     if (kube === undefined) throw new Error(`${fixture.name} management cluster did not start`);
     return kube;
@@ -35,6 +38,7 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
     kube = testKube(cluster.kubeconfigPath);
     await kube.core.createNamespace({ body: { metadata: { name: namespace } } });
     await kube.core.createNamespace({ body: { metadata: { name: gatewayNamespace } } });
+    await kube.core.createNamespace({ body: { metadata: { name: mutationsNamespace } } });
   }, 360_000);
 
   afterAll(async () => {
@@ -72,5 +76,16 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
     };
     gatewayScenarioTests(ctx);
     handUpgradeTests(ctx);
+  });
+
+  describe('gateway mutations: create, scale, upgrade, delete through GraphQL', () => {
+    gatewayMutationTests({
+      kube: requireKube,
+      kubeconfigPath: () => cluster?.kubeconfigPath ?? '',
+      namespace: () => mutationsNamespace,
+      capiDir: capiDir ?? '',
+      skip: fixture.skipReason ?? (capiDir === undefined ? '../shared/capi is absent' : undefined),
+      stepTimeoutMs: fixture.stepTimeoutMs,
+    });
   });
 });
