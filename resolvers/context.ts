@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { FleetReader } from '../src/capi/fleet-reader.ts';
 import type { FleetOperations } from '../src/provisioning/operations/fleet-operations.ts';
+import type { ClusterChangeHub } from '../src/subscriptions/cluster-change-hub.ts';
 
 /**
  * Per-request state: the reader to use, the errors on the path of fields that answered only in
@@ -14,8 +15,20 @@ export interface GatewayContext {
   operations?: FleetOperations;
   /** Who asks: 'anonymous' until the gateway authenticates callers. */
   requestedBy: string;
+  /** The pub/sub subscriptions read (absent where the gateway serves none). */
+  changes?: ClusterChangeHub;
 }
 
-export function createGatewayContext(reader: FleetReader, operations?: FleetOperations): GatewayContext {
-  return { reader, partialErrors: [], requestedBy: 'anonymous', ...(operations ? { operations } : {}) };
+export function createGatewayContext(
+  reader: FleetReader,
+  operations?: FleetOperations,
+  changes?: ClusterChangeHub,
+): GatewayContext {
+  return {
+    reader,
+    partialErrors: [],
+    requestedBy: 'anonymous',
+    ...(operations ? { operations } : {}),
+    ...(changes ? { changes } : {}),
+  };
 }

@@ -19,6 +19,8 @@ import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
+import { ClusterChangeHub, type ClusterChangeHubOptions } from './subscriptions/cluster-change-hub.ts';
+import { useChangedResultsOnly } from './subscriptions/changed-results-only.ts';
 import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
 import type { OperationType } from './provisioning/operations/operation-type.ts';
@@ -38,6 +40,10 @@ export interface GatewayOptions {
   jit?: boolean;
   /** How operations are driven (lease, resync); `types` adds to the default operation types. */
   operations?: Partial<Omit<OperationsOptions, 'types'>> & { types?: readonly OperationType[] };
+  /** Coalescing and history of the subscriptions' pub/sub. */
+  subscriptions?: ClusterChangeHubOptions;
+  /** graphql-ws: ms a client has to send connection_init (default 3,000). */
+  connectionInitWaitTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -45,6 +51,8 @@ export interface Gateway {
   /** The operations of every management cluster; `start()` installs their CRD and drives them. */
   operations: FleetOperations;
   schema: GraphQLSchema;
+  /** The one pub/sub every subscription reads, fed by the caches. */
+  changes: ClusterChangeHub;
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -60,7 +68,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
     ...options.operations,
     types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
   });
-  const context = (): GatewayContext => createGatewayContext(fleet.value.reader, operations);
+  const changes = new ClusterChangeHub(fleet.value.caches, options.subscriptions);
+  changes.start();
+  const context = (): GatewayContext => createGatewayContext(fleet.value.reader, operations, changes);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,
@@ -73,9 +83,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
       ...(options.jit === false ? [] : [useGraphQlJit()]),
       usePartialErrors(),
       useEnumValuesHint(),
+      useChangedResultsOnly(),
     ],
   });
-  return { fleet: fleet.value, operations, schema, context, yoga };
+  return { fleet: fleet.value, operations, schema, changes, context, yoga };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -104,7 +115,16 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
  * graphql-ws on the GraphQL path of the same port, through yoga's envelop (same schema,
  * context and plugins as HTTP) — queries today, subscriptions when the schema has them.
  */
-function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
+/** A socket with more than this waiting to be written has a client too far behind: closed. */
+const maxBufferedBytes = 4 * 1024 * 1024;
+/** The close code for it (4000-4999 are the application's; graphql-ws uses 44xx). */
+export const tooFarBehindCloseCode = 4413;
+
+function serveGraphqlWs(
+  server: Server,
+  gateway: Gateway,
+  connectionInitWaitTimeout: number,
+): WebSocketServer {
   const wss = new WebSocketServer({ server, path: gateway.yoga.graphqlEndpoint });
   interface EnvelopedRoot {
     execute: (args: unknown) => unknown;
@@ -112,6 +132,12 @@ function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
   }
   useServer(
     {
+      connectionInitWaitTimeout,
+      onNext: (ctx) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > maxBufferedBytes)
+          socket.close(tooFarBehindCloseCode, 'Subscriber too far behind');
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
@@ -155,7 +181,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       gateway.fleet.start();
       gateway.operations.start();
       const address = await listen(server, options.host, options.port);
-      wss = serveGraphqlWs(server, gateway);
+      wss = serveGraphqlWs(server, gateway, options.connectionInitWaitTimeoutMs ?? 3_000);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${host}:${address.port}/graphql`;
     },
@@ -168,6 +194,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       });
       // A clean stop hands the operation leases over at once.
       await gateway.operations.stop({ release: true });
+      gateway.changes.stop();
       await gateway.fleet.stop();
     },
   };
