@@ -6,6 +6,7 @@ import {
   type ClusterMessage,
 } from '../src/subscriptions/cluster-change-hub.ts';
 import { latestQueue } from '../src/subscriptions/latest-queue.ts';
+import { streamOf, type Step } from '../src/subscriptions/stream.ts';
 import { filteredClusters, fleetSummary, type ClusterFilter, type FleetSummary } from './clusters.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError, ManagementClusterUnavailableError, NotFoundError } from './errors.ts';
@@ -40,31 +41,23 @@ function unavailable(message: ClusterMessage): Error | null {
  * field changed is decided on the executed result: src/subscriptions/changed-results-only.ts);
  * an unavailable management cluster is an error on the field, and the stream goes on.
  */
-export async function* clusterUpdates(
+export function clusterUpdates(
   ctx: GatewayContext,
   id: string,
-): AsyncGenerator<Streamed<ClusterView>> {
+): AsyncIterableIterator<Streamed<ClusterView>> {
   const first = clusterFromId(ctx, id);
   const hub = hubOf(ctx);
   const queue = latestQueue<ClusterMessage>(bufferCapacity, () => off());
   const off = hub.subscribeCluster(clusterKey(first.address.managementCluster, first.address), (m) =>
     queue.push(m),
   );
-  try {
-    yield { ok: true, value: first };
-    for await (const message of queue) {
-      const error = unavailable(message);
-      if (error) {
-        yield { ok: false, error };
-        continue;
-      }
-      const now = ctx.reader.get(first.address);
-      if (now?.viewKind !== 'Cluster') return;
-      yield { ok: true, value: now };
-    }
-  } finally {
-    off();
-  }
+  return streamOf(queue, [{ ok: true, value: first }], (message): Step<Streamed<ClusterView>> => {
+    const error = unavailable(message);
+    if (error) return [{ ok: false, error }];
+    const now = ctx.reader.get(first.address);
+    if (now?.viewKind !== 'Cluster') return 'end';
+    return [{ ok: true, value: now }];
+  });
 }
 
 export interface MachineEvent {
@@ -73,11 +66,22 @@ export interface MachineEvent {
   current: MachineView | null;
 }
 
+function machineEventOf(change: CacheChangeEvent): Streamed<MachineEvent> {
+  return {
+    ok: true,
+    value: {
+      type: change.type,
+      previous: change.old?.viewKind === 'Machine' ? change.old : null,
+      current: change.new?.viewKind === 'Machine' ? change.new : null,
+    },
+  };
+}
+
 /** Every coalesced change of the Cluster's Machines, with the view before and after. */
-export async function* machineEvents(
+export function machineEvents(
   ctx: GatewayContext,
   clusterId: string,
-): AsyncGenerator<Streamed<MachineEvent>> {
+): AsyncIterableIterator<Streamed<MachineEvent>> {
   const cluster = clusterFromId(ctx, clusterId);
   const hub = hubOf(ctx);
   // Events are not states: a client this far behind is told so instead of silently losing some.
@@ -85,46 +89,25 @@ export async function* machineEvents(
   const off = hub.subscribeCluster(clusterKey(cluster.address.managementCluster, cluster.address), (m) =>
     queue.push(m),
   );
-  try {
-    for await (const message of queue) {
-      if (queue.dropped > 0) throw new Error('the subscriber fell too far behind; events were lost');
-      const error = unavailable(message);
-      if (error) {
-        yield { ok: false, error };
-        continue;
-      }
-      if (message.kind !== 'changes') continue;
-      for (const change of message.changes) {
-        if (change.address.kind !== 'Machine') continue;
-        yield {
-          ok: true,
-          value: {
-            type: change.type,
-            previous: change.old?.viewKind === 'Machine' ? change.old : null,
-            current: change.new?.viewKind === 'Machine' ? change.new : null,
-          },
-        };
-      }
-    }
-  } finally {
-    off();
-  }
+  return streamOf(queue, [], (message): Step<Streamed<MachineEvent>> => {
+    if (queue.dropped > 0) throw new Error('the subscriber fell too far behind; machine events were lost');
+    const error = unavailable(message);
+    if (error) return [{ ok: false, error }];
+    if (message.kind !== 'changes') return [];
+    return message.changes.filter((c) => c.address.kind === 'Machine').map(machineEventOf);
+  });
 }
 
 /** The fleet summary now, then after every coalesced change (sent only when it differs). */
-export async function* fleetSummaryUpdates(
+export function fleetSummaryUpdates(
   ctx: GatewayContext,
   filter: ClusterFilter | null | undefined,
-): AsyncGenerator<FleetSummary> {
+): AsyncIterableIterator<FleetSummary> {
   const hub = hubOf(ctx);
+  const initial = fleetSummary(ctx, filter);
   const queue = latestQueue<ClusterMessage>(1, () => off());
   const off = hub.subscribeFleet((m) => queue.push(m));
-  try {
-    yield fleetSummary(ctx, filter);
-    for await (const _message of queue) yield fleetSummary(ctx, filter);
-  } finally {
-    off();
-  }
+  return streamOf(queue, [initial], () => [fleetSummary(ctx, filter)]);
 }
 
 export interface ClusterEvent {
@@ -143,49 +126,45 @@ function keyOf(c: ClusterView): string {
  * the current set), then every coalesced change. A cluster entering or leaving the filter is
  * ADDED or DELETED for this subscriber.
  */
-export async function* clusterEvents(
+export function clusterEvents(
   ctx: GatewayContext,
   filter: ClusterFilter | null | undefined,
   since: string | null | undefined,
-): AsyncGenerator<ClusterEvent> {
+): AsyncIterableIterator<ClusterEvent> {
   const hub = hubOf(ctx);
   const matching = (): Map<string, ClusterView> =>
     new Map(filteredClusters(ctx, filter).items.map((c) => [keyOf(c), c]));
+  let seen = matching();
+  const initial: ClusterEvent[] = [];
+  const missed = since ? hub.since(since) : null;
+  const start = hub.cursor();
+  if (since && missed) {
+    const touched = new Map<string, number>();
+    for (const m of missed) touched.set(clusterKey(m.managementCluster, m.cluster), m.seq);
+    for (const [key, seq] of touched) {
+      const now = seen.get(key);
+      initial.push({ type: now ? 'MODIFIED' : 'DELETED', cluster: now ?? null, cursor: hub.cursor(seq) });
+    }
+  } else {
+    if (since) initial.push({ type: 'RESYNC', cluster: null, cursor: start });
+    for (const c of seen.values()) initial.push({ type: 'ADDED', cluster: c, cursor: start });
+  }
   const queue = latestQueue<ClusterMessage>(10_000, () => off());
   const off = hub.subscribeFleet((m) => queue.push(m));
-  try {
-    let seen = matching();
-    const missed = since ? hub.since(since) : null;
-    const start = hub.cursor();
-    if (since && missed) {
-      const touched = new Map<string, number>();
-      for (const m of missed) touched.set(clusterKey(m.managementCluster, m.cluster), m.seq);
-      for (const [key, seq] of touched) {
-        const now = seen.get(key);
-        yield { type: now ? 'MODIFIED' : 'DELETED', cluster: now ?? null, cursor: hub.cursor(seq) };
-      }
-    } else {
-      if (since) yield { type: 'RESYNC', cluster: null, cursor: start };
-      for (const c of seen.values()) yield { type: 'ADDED', cluster: c, cursor: start };
-    }
-    for await (const message of queue) {
-      if (queue.dropped > 0) {
-        yield { type: 'RESYNC', cluster: null, cursor: hub.cursor() };
-        throw new Error('the subscriber fell too far behind; resubscribe with the last cursor');
-      }
-      if (message.kind !== 'changes') continue;
-      const key = clusterKey(message.managementCluster, message.cluster);
-      const now = matching();
-      const before = seen.get(key);
-      const after = now.get(key);
-      seen = now;
-      const cursor = hub.cursor(message.seq);
-      if (after) yield { type: before ? 'MODIFIED' : 'ADDED', cluster: after, cursor };
-      else if (before) yield { type: 'DELETED', cluster: before, cursor };
-    }
-  } finally {
-    off();
-  }
+  return streamOf(queue, initial, (message): Step<ClusterEvent> => {
+    if (queue.dropped > 0)
+      throw new Error('the subscriber fell too far behind; resubscribe with the last cursor');
+    if (message.kind !== 'changes') return [];
+    const key = clusterKey(message.managementCluster, message.cluster);
+    const now = matching();
+    const before = seen.get(key);
+    const after = now.get(key);
+    seen = now;
+    const cursor = hub.cursor(message.seq);
+    if (after) return [{ type: before ? 'MODIFIED' : 'ADDED', cluster: after, cursor }];
+    if (before) return [{ type: 'DELETED', cluster: before, cursor }];
+    return [];
+  });
 }
 
 export function assertCursor(since: string | null | undefined): void {

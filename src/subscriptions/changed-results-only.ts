@@ -4,17 +4,30 @@ import type { Plugin } from 'graphql-yoga';
 /**
  * Sends a subscription's next result only when it differs from the last one sent: the
  * selection is executed on the new state and compared, so a subscriber to `{ phase }` hears
- * nothing when only a machine's address changed.
+ * nothing when only a machine's address changed. Hand-written so return() reaches the source
+ * at once (see stream.ts).
  */
-async function* changedOnly<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  let last: unknown = undefined;
+function changedOnly<T>(source: AsyncIterator<T>): AsyncIterableIterator<T> {
   let first = true;
-  for await (const result of source) {
-    if (!first && isDeepStrictEqual(result, last)) continue;
-    first = false;
-    last = result;
-    yield result;
-  }
+  let last: T | undefined;
+  const it: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) return r;
+        if (!first && isDeepStrictEqual(r.value, last)) continue;
+        first = false;
+        last = r.value;
+        return r;
+      }
+    },
+    return: () => source.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+    throw: (e?: unknown) => source.throw?.(e) ?? Promise.reject(e),
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
 }
 
 function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
@@ -26,7 +39,7 @@ export function useChangedResultsOnly(): Plugin {
     onSubscribe() {
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(changedOnly(result) as never);
+          if (isAsyncIterable(result)) setResult(changedOnly(result[Symbol.asyncIterator]()) as never);
         },
       };
     },
