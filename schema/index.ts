@@ -21,6 +21,7 @@ import './types/machine-subscriptions.ts';
 import './types/fleet-summary-subscriptions.ts';
 import './types/mutation.ts';
 import './types/operation.ts';
+import './types/operation-subscriptions.ts';
 import './types/cluster-lifecycle.ts';
 import './types/create-cluster.ts';
 
