@@ -95,33 +95,36 @@ describe('clusterEvents resume, and a management cluster that goes away', () => 
     }
   });
 
-  it('a management cluster that goes away is an error on the path; its return brings the final state, no duplicate ADDED', async () => {
+  it('a management cluster that goes away under 100 subscribers is an error on the path; its return brings the final state, no duplicate ADDED', async () => {
     const id = (
       await gql<{ clusters: { edges: Array<{ node: { id: string } }> } }>(
         app.url,
         '{ clusters(filter: { nameContains: "0000" }) { edges { node { id } } } }',
       )
     ).data!.clusters.edges[0]!.node.id;
-    const updated = wsSubscribe(
-      app.url,
-      'subscription($id: ID!) { clusterUpdated(id: $id) { name phase } }',
-      { id },
+    // 100 subscribers on the cluster, one on the fleet's events.
+    const updated = Array.from({ length: 100 }, () =>
+      wsSubscribe(app.url, 'subscription($id: ID!) { clusterUpdated(id: $id) { name phase } }', { id }),
     );
     const fleet = wsSubscribe(app.url, EVENTS);
     try {
-      await updated.waitFor(1);
+      await Promise.all(updated.map((u) => u.waitFor(1)));
       await fleet.waitFor(3);
       transport.down = true;
       transport.breakWatches();
-      const [, error] = await updated.waitFor(2);
-      expect(error).toMatchObject({
-        data: { clusterUpdated: null },
-        errors: [{ path: ['clusterUpdated'], extensions: { code: 'MANAGEMENT_CLUSTER_UNAVAILABLE' } }],
-      });
+      for (const u of updated) {
+        const [, error] = await u.waitFor(2);
+        expect(error).toMatchObject({
+          data: { clusterUpdated: null },
+          errors: [{ path: ['clusterUpdated'], extensions: { code: 'MANAGEMENT_CLUSTER_UNAVAILABLE' } }],
+        });
+      }
       setPhase('cluster-0000', 'Deleting');
       transport.down = false;
-      const [, , back] = await updated.waitFor(3);
-      expect(back).toEqual({ data: { clusterUpdated: { name: 'cluster-0000', phase: 'Deleting' } } });
+      for (const u of updated) {
+        const [, , back] = await u.waitFor(3);
+        expect(back).toEqual({ data: { clusterUpdated: { name: 'cluster-0000', phase: 'Deleting' } } });
+      }
       const after = events(await fleet.waitFor(4)).slice(3);
       expect(after).toEqual([
         expect.objectContaining({
@@ -130,7 +133,7 @@ describe('clusterEvents resume, and a management cluster that goes away', () => 
         }),
       ]);
     } finally {
-      await updated.close();
+      await Promise.all(updated.map((u) => u.close()));
       await fleet.close();
     }
     await expect.poll(() => app.gateway.changes.listenerCount, { timeout: 5_000 }).toBe(0);
