@@ -115,7 +115,7 @@ export class ClusterChangeHub {
     return `${this.epoch}.${seq}`;
   }
 
-  /** Batches after `cursor`, or null when this hub no longer holds (or never held) them. */
+  /** Batches after `cursor` (which clusters, not their changes), or null when this hub no longer holds (or never held) them. */
   since(cursor: string): Extract<ClusterMessage, { kind: 'changes' }>[] | null {
     const [epoch, raw] = cursor.split('.');
     const seq = Number(raw);
@@ -158,7 +158,9 @@ export class ClusterChangeHub {
       cluster: p.cluster,
       changes: [...p.changes.values()],
     };
-    this.history.push(message);
+    // The history names what changed, not how: resuming clients read the current state, and
+    // holding every view of every batch would keep replaced objects alive.
+    this.history.push({ ...message, changes: [] });
     if (this.history.length > this.historySize) this.history.shift();
     this.emit(clusterKey(p.managementCluster, p.cluster), message);
   }
