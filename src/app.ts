@@ -69,7 +69,6 @@ export function buildGateway(options: GatewayOptions): Gateway {
     types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
   });
   const changes = new ClusterChangeHub(fleet.value.caches, options.subscriptions);
-  changes.start();
   const context = (): GatewayContext => createGatewayContext(fleet.value.reader, operations, changes);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,

@@ -65,6 +65,10 @@ export class ClusterChangeHub {
     this.historySize = options.historySize ?? 10_000;
   }
 
+  /**
+   * Starts listening to the caches (the first subscription does it: a gateway nobody subscribes
+   * to pays nothing per change; once started it stays, so cursors keep resuming).
+   */
   start(): void {
     if (this.offs.length > 0) return;
     for (const cache of this.caches) {
@@ -82,6 +86,7 @@ export class ClusterChangeHub {
 
   /** Listens to one Cluster's batches (and its management cluster's availability). */
   subscribeCluster(key: string, listener: ClusterListener): () => void {
+    this.start();
     let set = this.byCluster.get(key);
     if (!set) this.byCluster.set(key, (set = new Set()));
     const entry: ClusterListener = (m) => listener(m);
@@ -96,6 +101,7 @@ export class ClusterChangeHub {
 
   /** Listens to every Cluster's batches and every availability change. */
   subscribeFleet(listener: ClusterListener): () => void {
+    this.start();
     const entry: ClusterListener = (m) => listener(m);
     this.fleet.add(entry);
     return () => {
