@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { FleetReader } from '../src/capi/fleet-reader.ts';
 import type { FleetOperations } from '../src/provisioning/operations/fleet-operations.ts';
 import type { ProvisioningLimits } from '../src/provisioning/provisioning-limits.ts';
+import type { ClusterChangeHub } from '../src/subscriptions/cluster-change-hub.ts';
 
 /**
  * Per-request state: the reader to use, the errors on the path of fields that answered only in
@@ -17,8 +18,20 @@ export interface GatewayContext {
   requestedBy: string;
   /** The operator's limits on day-2 changes (gateway config `provisioning`; defaults when absent). */
   provisioningLimits?: ProvisioningLimits;
+  /** The pub/sub subscriptions read (absent where the gateway serves none). */
+  changes?: ClusterChangeHub;
 }
 
-export function createGatewayContext(reader: FleetReader, operations?: FleetOperations): GatewayContext {
-  return { reader, partialErrors: [], requestedBy: 'anonymous', ...(operations ? { operations } : {}) };
+export function createGatewayContext(
+  reader: FleetReader,
+  operations?: FleetOperations,
+  changes?: ClusterChangeHub,
+): GatewayContext {
+  return {
+    reader,
+    partialErrors: [],
+    requestedBy: 'anonymous',
+    ...(operations ? { operations } : {}),
+    ...(changes ? { changes } : {}),
+  };
 }

@@ -19,6 +19,8 @@ import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
+import { ClusterChangeHub, type ClusterChangeHubOptions } from './subscriptions/cluster-change-hub.ts';
+import { useChangedResultsOnly } from './subscriptions/changed-results-only.ts';
 import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
@@ -41,6 +43,10 @@ export interface GatewayOptions {
   provisioning?: Partial<ProvisioningLimits>;
   /** How operations are driven (lease, resync); `types` adds to the default operation types. */
   operations?: Partial<Omit<OperationsOptions, 'types'>> & { types?: readonly OperationType[] };
+  /** Coalescing and history of the subscriptions' pub/sub. */
+  subscriptions?: ClusterChangeHubOptions;
+  /** graphql-ws: ms a client has to send connection_init (default 3,000). */
+  connectionInitWaitTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -48,6 +54,8 @@ export interface Gateway {
   /** The operations of every management cluster; `start()` installs their CRD and drives them. */
   operations: FleetOperations;
   schema: GraphQLSchema;
+  /** The one pub/sub every subscription reads, fed by the caches. */
+  changes: ClusterChangeHub;
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -64,8 +72,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
     types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
   });
   const limits = provisioningLimits(options.provisioning);
+  const changes = new ClusterChangeHub(fleet.value.caches, options.subscriptions);
   const context = (): GatewayContext => ({
-    ...createGatewayContext(fleet.value.reader, operations),
+    ...createGatewayContext(fleet.value.reader, operations, changes),
     provisioningLimits: limits,
   });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
@@ -80,9 +89,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
       ...(options.jit === false ? [] : [useGraphQlJit()]),
       usePartialErrors(),
       useEnumValuesHint(),
+      useChangedResultsOnly(),
     ],
   });
-  return { fleet: fleet.value, operations, schema, context, yoga };
+  return { fleet: fleet.value, operations, schema, changes, context, yoga };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -111,7 +121,16 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
  * graphql-ws on the GraphQL path of the same port, through yoga's envelop (same schema,
  * context and plugins as HTTP) — queries today, subscriptions when the schema has them.
  */
-function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
+/** A socket with more than this waiting to be written has a client too far behind: closed. */
+const maxBufferedBytes = 4 * 1024 * 1024;
+/** The close code for it (4000-4999 are the application's; graphql-ws uses 44xx). */
+export const tooFarBehindCloseCode = 4413;
+
+function serveGraphqlWs(
+  server: Server,
+  gateway: Gateway,
+  connectionInitWaitTimeout: number,
+): WebSocketServer {
   const wss = new WebSocketServer({ server, path: gateway.yoga.graphqlEndpoint });
   interface EnvelopedRoot {
     execute: (args: unknown) => unknown;
@@ -119,6 +138,12 @@ function serveGraphqlWs(server: Server, gateway: Gateway): WebSocketServer {
   }
   useServer(
     {
+      connectionInitWaitTimeout,
+      onNext: (ctx) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > maxBufferedBytes)
+          socket.close(tooFarBehindCloseCode, 'Subscriber too far behind');
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
@@ -162,7 +187,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       gateway.fleet.start();
       gateway.operations.start();
       const address = await listen(server, options.host, options.port);
-      wss = serveGraphqlWs(server, gateway);
+      wss = serveGraphqlWs(server, gateway, options.connectionInitWaitTimeoutMs ?? 3_000);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${host}:${address.port}/graphql`;
     },
@@ -175,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       });
       // A clean stop hands the operation leases over at once.
       await gateway.operations.stop({ release: true });
+      gateway.changes.stop();
       await gateway.fleet.stop();
     },
   };

@@ -11,7 +11,7 @@ const CountRef = builder.objectRef<{ key: string; count: number }>('Count').impl
   }),
 });
 
-const FleetSummaryRef = builder.objectRef<FleetSummary>('FleetSummary').implement({
+export const FleetSummaryRef = builder.objectRef<FleetSummary>('FleetSummary').implement({
   fields: (t) => ({
     clusters: t.exposeInt('clusters', { description: 'How many clusters match the filter.' }),
     byPhase: t.field({ type: [CountRef], resolve: (s) => s.byPhase }),

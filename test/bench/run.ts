@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultFleetQueryOptions, printFleetQuery, runFleetQuery } from './fleet-query.ts';
 import { defaultSchemaCheckOptions, printSchemaCheck, runSchemaCheck } from './schema-check.ts';
+import { defaultSubscriptionsOptions, runSubscriptions } from './subscriptions.ts';
 
 interface Flags {
   clusters?: string;
@@ -30,6 +31,13 @@ const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
   'schema-check': async (flags) => {
     const runs = flags.runs ? Number(flags.runs) : defaultSchemaCheckOptions.runs;
     printSchemaCheck(runSchemaCheck({ runs }), (line) => console.log(line));
+  },
+  subscriptions: async (flags) => {
+    await runSubscriptions({
+      ...defaultSubscriptionsOptions,
+      clusters: flags.clusters ? Number(flags.clusters) : defaultSubscriptionsOptions.clusters,
+      log: (line) => console.log(line),
+    });
   },
 };
 

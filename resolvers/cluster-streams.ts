@@ -1,0 +1,173 @@
+import type { CacheChangeEvent } from '../src/capi/change-event.ts';
+import type { ClusterView, MachineView } from '../src/capi/views.ts';
+import {
+  clusterKey,
+  type ClusterChangeHub,
+  type ClusterMessage,
+} from '../src/subscriptions/cluster-change-hub.ts';
+import { latestQueue } from '../src/subscriptions/latest-queue.ts';
+import { streamOf, type Step } from '../src/subscriptions/stream.ts';
+import { filteredClusters, fleetSummary, type ClusterFilter, type FleetSummary } from './clusters.ts';
+import type { GatewayContext } from './context.ts';
+import { InvalidInputError, ManagementClusterUnavailableError, NotFoundError } from './errors.ts';
+import { decodeGlobalId } from './global-id.ts';
+
+/** A value of a stream, or the error its field answers with (the stream goes on). */
+export type Streamed<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+/** Values waiting per subscription before intermediate states are dropped. */
+const bufferCapacity = 16;
+
+function hubOf(ctx: GatewayContext): ClusterChangeHub {
+  if (!ctx.changes) throw new Error('this gateway serves no subscriptions');
+  return ctx.changes;
+}
+
+function clusterFromId(ctx: GatewayContext, id: string): ClusterView {
+  const address = decodeGlobalId(id);
+  if (!address || address.kind !== 'Cluster') throw new InvalidInputError('id', 'not the ID of a Cluster');
+  const view = ctx.reader.get(address);
+  if (view?.viewKind !== 'Cluster') throw new NotFoundError('Cluster', `no Cluster with ID '${id}'`);
+  return view;
+}
+
+function unavailable(message: ClusterMessage): Error | null {
+  if (message.kind !== 'availability' || message.unavailable === null) return null;
+  return new ManagementClusterUnavailableError(message.managementCluster, message.unavailable);
+}
+
+/**
+ * The Cluster now, then again after every coalesced change of its tree (whether a selected
+ * field changed is decided on the executed result: src/subscriptions/changed-results-only.ts);
+ * an unavailable management cluster is an error on the field, and the stream goes on.
+ */
+export function clusterUpdates(
+  ctx: GatewayContext,
+  id: string,
+): AsyncIterableIterator<Streamed<ClusterView>> {
+  const first = clusterFromId(ctx, id);
+  const hub = hubOf(ctx);
+  const queue = latestQueue<ClusterMessage>(bufferCapacity, () => off());
+  const off = hub.subscribeCluster(clusterKey(first.address.managementCluster, first.address), (m) =>
+    queue.push(m),
+  );
+  return streamOf(queue, [{ ok: true, value: first }], (message): Step<Streamed<ClusterView>> => {
+    const error = unavailable(message);
+    if (error) return [{ ok: false, error }];
+    const now = ctx.reader.get(first.address);
+    if (now?.viewKind !== 'Cluster') return 'end';
+    return [{ ok: true, value: now }];
+  });
+}
+
+export interface MachineEvent {
+  type: CacheChangeEvent['type'];
+  previous: MachineView | null;
+  current: MachineView | null;
+}
+
+function machineEventOf(change: CacheChangeEvent): Streamed<MachineEvent> {
+  return {
+    ok: true,
+    value: {
+      type: change.type,
+      previous: change.old?.viewKind === 'Machine' ? change.old : null,
+      current: change.new?.viewKind === 'Machine' ? change.new : null,
+    },
+  };
+}
+
+/** Every coalesced change of the Cluster's Machines, with the view before and after. */
+export function machineEvents(
+  ctx: GatewayContext,
+  clusterId: string,
+): AsyncIterableIterator<Streamed<MachineEvent>> {
+  const cluster = clusterFromId(ctx, clusterId);
+  const hub = hubOf(ctx);
+  // Events are not states: a client this far behind is told so instead of silently losing some.
+  const queue = latestQueue<ClusterMessage>(1_000, () => off());
+  const off = hub.subscribeCluster(clusterKey(cluster.address.managementCluster, cluster.address), (m) =>
+    queue.push(m),
+  );
+  return streamOf(queue, [], (message): Step<Streamed<MachineEvent>> => {
+    if (queue.dropped > 0) throw new Error('the subscriber fell too far behind; machine events were lost');
+    const error = unavailable(message);
+    if (error) return [{ ok: false, error }];
+    if (message.kind !== 'changes') return [];
+    return message.changes.filter((c) => c.address.kind === 'Machine').map(machineEventOf);
+  });
+}
+
+/** The fleet summary now, then after every coalesced change (sent only when it differs). */
+export function fleetSummaryUpdates(
+  ctx: GatewayContext,
+  filter: ClusterFilter | null | undefined,
+): AsyncIterableIterator<FleetSummary> {
+  const hub = hubOf(ctx);
+  const initial = fleetSummary(ctx, filter);
+  const queue = latestQueue<ClusterMessage>(1, () => off());
+  const off = hub.subscribeFleet((m) => queue.push(m));
+  return streamOf(queue, [initial], () => [fleetSummary(ctx, filter)]);
+}
+
+export interface ClusterEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'RESYNC';
+  cluster: ClusterView | null;
+  cursor: string;
+}
+
+function keyOf(c: ClusterView): string {
+  return clusterKey(c.address.managementCluster, c.address);
+}
+
+/**
+ * The fleet's clusters matching `filter` as ADDED / MODIFIED / DELETED: first the current set
+ * (or, given a `since` this gateway still holds, only what changed after it; else RESYNC and
+ * the current set), then every coalesced change. A cluster entering or leaving the filter is
+ * ADDED or DELETED for this subscriber.
+ */
+export function clusterEvents(
+  ctx: GatewayContext,
+  filter: ClusterFilter | null | undefined,
+  since: string | null | undefined,
+): AsyncIterableIterator<ClusterEvent> {
+  const hub = hubOf(ctx);
+  const matching = (): Map<string, ClusterView> =>
+    new Map(filteredClusters(ctx, filter).items.map((c) => [keyOf(c), c]));
+  let seen = matching();
+  const initial: ClusterEvent[] = [];
+  const missed = since ? hub.since(since) : null;
+  const start = hub.cursor();
+  if (since && missed) {
+    const touched = new Map<string, number>();
+    for (const m of missed) touched.set(clusterKey(m.managementCluster, m.cluster), m.seq);
+    for (const [key, seq] of touched) {
+      const now = seen.get(key);
+      initial.push({ type: now ? 'MODIFIED' : 'DELETED', cluster: now ?? null, cursor: hub.cursor(seq) });
+    }
+  } else {
+    if (since) initial.push({ type: 'RESYNC', cluster: null, cursor: start });
+    for (const c of seen.values()) initial.push({ type: 'ADDED', cluster: c, cursor: start });
+  }
+  const queue = latestQueue<ClusterMessage>(10_000, () => off());
+  const off = hub.subscribeFleet((m) => queue.push(m));
+  return streamOf(queue, initial, (message): Step<ClusterEvent> => {
+    if (queue.dropped > 0)
+      throw new Error('the subscriber fell too far behind; resubscribe with the last cursor');
+    if (message.kind !== 'changes') return [];
+    const key = clusterKey(message.managementCluster, message.cluster);
+    const now = matching();
+    const before = seen.get(key);
+    const after = now.get(key);
+    seen = now;
+    const cursor = hub.cursor(message.seq);
+    if (after) return [{ type: before ? 'MODIFIED' : 'ADDED', cluster: after, cursor }];
+    if (before) return [{ type: 'DELETED', cluster: before, cursor }];
+    return [];
+  });
+}
+
+export function assertCursor(since: string | null | undefined): void {
+  if (since !== null && since !== undefined && !/^[a-z0-9]+\.\d+$/.test(since))
+    throw new InvalidInputError('since', 'not a cursor of clusterEvents');
+}

@@ -1,0 +1,67 @@
+/**
+ * Child process of the subscriptions benchmark: the gateway on a port over an in-memory fleet
+ * (one fake management cluster), so its RSS, CPU and event-loop lag are measured without the
+ * benchmark's own WebSocket clients. Commands over IPC: measure, scale, stop.
+ */
+import { performance } from 'node:perf_hooks';
+import { percentile } from './stats.ts';
+import type { KubeObject } from '../../src/k8s/kube-object.ts';
+import { encodeGlobalId } from '../../resolvers/global-id.ts';
+import { startFakeApp } from '../gateway/support/fake-app.ts';
+import { syntheticFleet } from '../gateway/support/synthetic-fleet.ts';
+
+const clusters = Number(process.env['BENCH_CLUSTERS'] ?? '100');
+const objects = syntheticFleet({ clusters, controlPlaneMachines: 1, workerMachines: 2 });
+const { app, transport } = await startFakeApp(objects, { subscriptions: { coalesceMs: 100 } });
+const send = (message: unknown) => process.send?.(message);
+const gc = (globalThis as { gc?: () => void }).gc;
+/**
+ * Event-loop lag as a 10 ms ticker sees it (how late each tick fires): node's histogram
+ * (monitorEventLoopDelay) reported 0 over windows in which the loop was busy for seconds.
+ */
+let lags: number[] = [];
+let expectedAt = performance.now() + 10;
+setInterval(() => {
+  const now = performance.now();
+  lags.push(Math.max(0, now - expectedAt));
+  expectedAt = now + 10;
+}, 10).unref();
+let cpu = process.cpuUsage();
+
+const fleet = app.gateway.fleet.reader.clusters().items;
+send({
+  type: 'ready',
+  url: app.url,
+  clusters: fleet.map((c) => ({ id: encodeGlobalId(c.address), name: c.address.name })),
+});
+
+let replicas = 2;
+process.on('message', (message: { type?: string; cluster?: string }) => {
+  if (message.type === 'measure') {
+    gc?.();
+    send({ type: 'measure', rss: process.memoryUsage().rss, listeners: app.gateway.changes.listenerCount });
+  }
+  if (message.type === 'scale') {
+    lags = [];
+    cpu = process.cpuUsage();
+    const md = objects.find(
+      (o): o is KubeObject =>
+        o.kind === 'MachineDeployment' &&
+        (o.spec as { clusterName?: string }).clusterName === message.cluster,
+    )!;
+    const copy = structuredClone(md);
+    (copy.spec as Record<string, unknown>)['replicas'] = ++replicas;
+    transport.put(copy);
+    send({ type: 'scaled', replicas });
+  }
+  if (message.type === 'window') {
+    const used = process.cpuUsage(cpu);
+    send({
+      type: 'window',
+      lagP99Ms: lags.length > 0 ? percentile(lags, 99) : 0,
+      cpuMicros: used.user + used.system,
+    });
+  }
+  if (message.type === 'stop') void app.stop().then(() => process.exit(0));
+});
+process.on('disconnect', () => void app.stop().finally(() => process.exit(0)));
