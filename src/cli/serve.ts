@@ -6,6 +6,8 @@ import type { EmbeddedCluster } from '../../embedded/cluster.ts';
 import { dataDirFor } from './data-dir.ts';
 import { embeddedClusterOptions, printEmbedded, startEmbedded } from './embedded.ts';
 import { isLoopback } from './loopback.ts';
+
+const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::' || host === '';
 import type { ServeCliOptions } from './options.ts';
 import { inUse, portProblem } from './port-check.ts';
 import { onShutdown } from './shutdown.ts';
@@ -73,7 +75,13 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
       `capi-gateway: warning: GraphQL listens on ${opts.host}, reachable from other machines, and has no ` +
         `authentication yet: anyone who reaches it can read the fleet (--host 127.0.0.1 keeps it local)\n`,
     );
-  process.stdout.write(`GraphQL: ${app.url} (GraphiQL in a browser; /healthz, /readyz)\n`);
+  // A wildcard address is where the server listens, not one to open: print loopback, as the
+  // embedded cluster's kubeconfig does.
+  const url = isWildcard(opts.host)
+    ? app.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1')
+    : app.url;
+  const everywhere = isWildcard(opts.host) ? ', listening on every address' : '';
+  process.stdout.write(`GraphQL: ${url} (GraphiQL in a browser; /healthz, /readyz${everywhere})\n`);
   onShutdown(async () => {
     await app.stop();
     await embedded?.stop();

@@ -46,7 +46,9 @@ describe('serve --host with a non-loopback address', () => {
     expect(await getWith(kubeconfig, '/api/v1/namespaces/default')).toBe(200);
     expect(await getWith({ ...kubeconfig, token: 'wrong' }, '/api/v1/namespaces/default')).toBe(401);
     // The demo fleet was installed through that kubeconfig.
-    const local = url.replace('0.0.0.0', '127.0.0.1');
+    // The printed URL is one to open: loopback, never the wildcard.
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    const local = url;
     await pollUntil(
       'ready',
       () => probe(local, '/readyz'),
@@ -57,7 +59,7 @@ describe('serve --host with a non-loopback address', () => {
     });
     expect(gateway.stderr()).not.toContain('was not installed');
     if (external !== undefined) {
-      const remote = url.replace('0.0.0.0', external);
+      const remote = url.replace('127.0.0.1', external);
       expect(await query(remote, '{ clusters { totalCount } }')).toEqual({
         data: { clusters: { totalCount: 2 } },
       });
