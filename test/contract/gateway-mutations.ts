@@ -226,6 +226,25 @@ export function gatewayMutationTests(ctx: LifecycleContext): void {
     `upgradeCluster to ${toVersion}: the operation succeeds with every machine Running it`,
     async () => {
       const g = await gatewayFor();
+      // CAPI sets the Cluster's Available a moment after its MachineDeployment's (on the real
+      // fixture, after the scale operation ended), and the gateway refuses to upgrade a cluster
+      // that is not Available: wait for it, as an operator would.
+      await pollUntil(
+        async () => {
+          const c = dataOf(
+            await g.query(ContractMutationTargetDocument, {
+              managementCluster: managementClusterName,
+              namespace: ctx.namespace(),
+              name,
+            }),
+          ).cluster;
+          return c.__typename === 'Cluster' &&
+            c.conditions.some((cond) => cond.type === 'Available' && cond.status === 'True')
+            ? c
+            : undefined;
+        },
+        { what: `${name} Available before the upgrade`, timeoutMs: ctx.stepTimeoutMs, intervalMs: 500 },
+      );
       const upgraded = dataOf(
         await g.query(ContractUpgradeClusterDocument, { id: requireClusterId(), version: toVersion }),
       ).upgradeCluster;
