@@ -37,7 +37,7 @@ import {
   readObjectRef,
 } from './machine-factory.ts';
 import { ownedMachines } from './machine-set-controller.ts';
-import { controlPlaneMachineIsUpToDate } from './machine-up-to-date.ts';
+import { controlPlaneMachineIsUpToDate, untilRolloutAfter } from './machine-up-to-date.ts';
 import { randomSuffix } from './naming.ts';
 import {
   type JsonRecord,
@@ -372,6 +372,9 @@ export async function reconcileKubeadmControlPlane(
     });
   });
   if (result && !result.ok) return { requeueAfterMs: 100 };
+  // A future spec.rollout.after: reconcile again at that moment, when the rollout starts.
+  const untilRollout = untilRolloutAfter(kcpNow, ctx.clock.now());
+  if (untilRollout !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, untilRollout);
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
 }
 
