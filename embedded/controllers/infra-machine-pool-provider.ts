@@ -8,6 +8,7 @@
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterInfrastructureProvisioned, pausedCondition } from './cluster-lookup.ts';
+import { poolReadyCondition } from './condition-builders.ts';
 import { type EngineContext, setConditions, updateObject, updateStatus } from './engine-context.ts';
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
 import { stableSuffix } from './naming.ts';
@@ -144,21 +145,10 @@ export function writePoolStatus(
   }
   // v1beta1-contract kinds carry v1beta1 conditions (other required fields): none are written there.
   if (kind.contract !== 'v1beta2') return;
-  const notReady = instances.length - ready;
   setConditions(
     ctx,
     status,
-    [
-      notReady === 0
-        ? { type: 'Ready', status: true, reason: 'Ready' }
-        : {
-            type: 'Ready',
-            status: false,
-            reason: 'Provisioning',
-            message: `${notReady} of ${instances.length} instances are booting`,
-          },
-      pausedCondition(false),
-    ],
+    [poolReadyCondition(instances.length, instances.length - ready), pausedCondition(false)],
     pool.metadata.generation,
   );
 }
