@@ -1,6 +1,6 @@
 /**
  * v1beta2 condition builders of the controllers whose status is computed in one go: the
- * KubeadmControlPlane's conditions and an InfraMachinePool's Ready (the machine summaries shared
+ * KubeadmControlPlane's and the MachinePool's conditions and an InfraMachinePool's Ready (the machine summaries shared
  * by KCP, MachineDeployment, MachineSet and Cluster are in `replica-status.ts`; the deprecated
  * v1beta1 conditions in `legacy-conditions.ts`). Pure: inputs in, ConditionInput list out.
  */
@@ -122,4 +122,100 @@ export function poolReadyCondition(instances: number, notReady: number): Conditi
         reason: 'Provisioning',
         message: `${notReady} of ${instances} instances are booting`,
       };
+}
+
+export interface MachinePoolFacts {
+  dataSecretName?: string;
+  bootstrapState: 'found' | 'missing' | 'pending' | 'none';
+  infraProvisioned: boolean;
+  infraState: 'found' | 'missing' | 'pending' | 'none';
+  desired: number;
+  ready: number;
+  upToDate: number;
+}
+
+/** The MachinePool's conditions (CAPI v1.14's v1beta2 set). */
+export function machinePoolConditions(facts: MachinePoolFacts): ConditionInput[] {
+  const { dataSecretName, bootstrapState, infraProvisioned, infraState, desired, ready, upToDate } = facts;
+  return [
+    pausedCondition(false),
+    { type: 'Deleting', status: false, reason: 'NotDeleting' },
+    dataSecretName
+      ? { type: 'BootstrapConfigReady', status: true, reason: 'Ready' }
+      : bootstrapState === 'missing'
+        ? {
+            type: 'BootstrapConfigReady',
+            status: false,
+            reason: 'BootstrapConfigDoesNotExist',
+            message: 'Waiting for the bootstrap config to exist',
+          }
+        : {
+            type: 'BootstrapConfigReady',
+            status: false,
+            reason: 'NotReady',
+            message: 'Waiting for the bootstrap data secret',
+          },
+    infraProvisioned
+      ? { type: 'InfrastructureReady', status: true, reason: 'Ready' }
+      : infraState === 'missing' || infraState === 'none'
+        ? {
+            type: 'InfrastructureReady',
+            status: false,
+            reason: 'InfrastructureMachinePoolDoesNotExist',
+            message: 'Waiting for the infrastructure machine pool to exist',
+          }
+        : {
+            type: 'InfrastructureReady',
+            status: false,
+            reason: 'NotReady',
+            message: 'Waiting for the infrastructure machine pool to be provisioned',
+          },
+    ...poolReplicaConditions(desired, ready, upToDate),
+  ];
+}
+
+function poolReplicaConditions(desired: number, ready: number, upToDate: number): ConditionInput[] {
+  return [
+    ready >= desired
+      ? { type: 'Available', status: true, reason: 'Available' }
+      : {
+          type: 'Available',
+          status: false,
+          reason: 'NotAvailable',
+          message: `${ready} of ${desired} replicas are available`,
+        },
+    ready < desired
+      ? {
+          type: 'ScalingUp',
+          status: true,
+          reason: 'ScalingUp',
+          message: `Scaling up from ${ready} to ${desired} replicas`,
+        }
+      : { type: 'ScalingUp', status: false, reason: 'NotScalingUp' },
+    ready > desired
+      ? {
+          type: 'ScalingDown',
+          status: true,
+          reason: 'ScalingDown',
+          message: `Scaling down from ${ready} to ${desired} replicas`,
+        }
+      : { type: 'ScalingDown', status: false, reason: 'NotScalingDown' },
+    ready >= desired
+      ? { type: 'MachinesReady', status: true, reason: ready === 0 ? 'NoReplicas' : 'Ready' }
+      : {
+          type: 'MachinesReady',
+          status: false,
+          reason: 'NotReady',
+          message: `${desired - ready} of ${desired} replicas are not ready`,
+        },
+    { type: 'Remediating', status: false, reason: 'NotRemediating' },
+    ready === upToDate
+      ? { type: 'MachinesUpToDate', status: true, reason: ready === 0 ? 'NoReplicas' : 'UpToDate' }
+      : {
+          type: 'MachinesUpToDate',
+          status: false,
+          reason: 'NotUpToDate',
+          message: `${ready - upToDate} of ${ready} replicas are not up-to-date`,
+        },
+  ];
 }
