@@ -36,6 +36,8 @@ export interface PoolState {
   /** Ready instances of the pool, the ones a node exists for. */
   instances: PoolInstance[];
   requeueAfterMs?: number;
+  /** The InfraMachinePool as this reconcile left it (the MachinePool mirrors its Ready). */
+  object?: KubeObject;
 }
 
 /** Provisioned as the kind's contract says; the other field is pruned by schemas that lack it. */
@@ -209,5 +211,10 @@ export async function reconcileInfraMachinePool(
     pruneToSchema(status, kind.statusSchema);
   });
   if (result && !result.ok) return { provisioned: false, instances: [], requeueAfterMs: 100 };
-  return { provisioned, instances: ready, requeueAfterMs: desired.requeueAfterMs };
+  return {
+    provisioned,
+    instances: ready,
+    requeueAfterMs: desired.requeueAfterMs,
+    object: result?.ok ? result.value : current,
+  };
 }

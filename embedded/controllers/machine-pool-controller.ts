@@ -2,9 +2,9 @@
  * The MachinePool controller (CAPI's internal/controllers/machinepool): owner references on the
  * bootstrap config and the InfraMachinePool, bootstrap data → `spec.template.spec.bootstrap.
  * dataSecretName`, the InfraMachinePool's providerIDList → `spec.providerIDList` and simulated
- * nodes → `status.nodeRefs`, replica counters, phase, initialization and conditions. Deletion
- * removes the InfraMachinePool and bootstrap config before the finalizer. MachinePool Machines
- * (per-instance Machine objects) are not created.
+ * nodes → `status.nodeRefs`, replica counters, phase, initialization, conditions and
+ * `status.deprecated.v1beta1`. Deletion removes the InfraMachinePool and bootstrap config before
+ * the finalizer. MachinePool Machines (per-instance Machine objects) are not created.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
@@ -14,6 +14,7 @@ import {
   addFinalizer,
   deleteObject,
   ensureOwnerReference,
+  now,
   removeFinalizer,
   setConditions,
   updateObject,
@@ -27,6 +28,7 @@ import {
 import type { ResourceType } from './kube-client.ts';
 import { compareKubernetesVersions } from './kubernetes-version.ts';
 import { LABELS } from './labels.ts';
+import { setMachinePoolLegacyStatus } from './legacy-status.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import { type JsonRecord, arrayField, numberField, recordField, stringField } from './object-fields.ts';
 import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
@@ -196,6 +198,7 @@ async function reconcileInfrastructure(s: MachinePoolScope): Promise<PhaseOutcom
   if (!infraPool || !s.infra.kind) return;
   const state = await reconcileInfraMachinePool(s.ctx, s.infra.kind, infraPool, s.pool, s.cluster);
   s.instances = state.instances;
+  if (state.object) s.infra.object = state.object;
   s.infraProvisioned = state.provisioned || isPoolProvisioned(infraPool, s.infra.kind);
   if (state.requeueAfterMs !== undefined) return { requeueAfterMs: state.requeueAfterMs };
 }
@@ -246,6 +249,17 @@ async function reconcileStatus(s: MachinePoolScope): Promise<PhaseOutcome | void
     else delete status.versions;
     status.observedGeneration = pool.metadata.generation;
     setConditions(ctx, status, conditions, pool.metadata.generation);
+    setMachinePoolLegacyStatus(status, {
+      bootstrap: s.bootstrap.object,
+      dataSecretOnly: s.bootstrap.state === 'none' && dataSecretName !== undefined,
+      bootstrapReady: dataSecretName !== undefined,
+      infrastructure: s.infra.object,
+      infrastructureReady: infraProvisioned,
+      desired,
+      ready,
+      hasProviderIDs: ready > 0,
+      now: now(ctx),
+    });
   });
   if (result && !result.ok) return stop(100);
 }
