@@ -92,11 +92,18 @@ const headers = [
   'MESSAGE',
 ];
 
-/** The tree as clusterctl draws it: ├─ / └─ prefixes, │ under an open branch, columns padded by two. */
+/**
+ * The tree as clusterctl draws it: ├─ / └─ prefixes, │ under an open branch, columns padded by
+ * two spaces; STATUS is the shown condition's status; a multi-line message continues on rows of
+ * its own below.
+ */
 export function renderTree(root: TreeRow, paint: Paint): string {
   const rows: string[][] = [];
   const walk = (row: TreeRow, prefix: string, childPrefix: string) => {
-    rows.push(cells(row, prefix, paint));
+    const [first, ...more] = messageLines(row);
+    rows.push(cells(row, prefix, first ?? '', paint));
+    const continuation = childPrefix + (row.children.length > 0 ? '│ ' : '  ');
+    for (const line of more) rows.push([continuation, '', '', '', '', '', '', '', line]);
     row.children.forEach((child, i) => {
       const last = i === row.children.length - 1;
       walk(child, childPrefix + (last ? '└─' : '├─'), childPrefix + (last ? '  ' : '│ '));
@@ -106,25 +113,23 @@ export function renderTree(root: TreeRow, paint: Paint): string {
   return formatColumns(headers, rows, 2);
 }
 
-function cells(row: TreeRow, prefix: string, paint: Paint): string[] {
+function messageLines(row: TreeRow): string[] {
+  if (row.message !== undefined) return [row.message];
+  return (row.condition?.message ?? '').split('\n').map((l) => l.trimEnd());
+}
+
+function cells(row: TreeRow, prefix: string, message: string, paint: Paint): string[] {
   const c = row.condition;
-  const status = c ? `${c.type}: ${c.status}` : '';
   const colour = c?.status === 'True' ? 'green' : c?.status === 'False' ? 'red' : 'yellow';
-  const message = row.message ?? firstLine(c?.message);
   return [
     prefix + row.name,
     row.replicas,
     row.available,
     row.ready,
     row.upToDate,
-    status ? paint(colour, status) : '',
+    c ? paint(colour, c.status) : '',
     c?.reason ?? '',
     c?.lastTransitionTime ? age(c.lastTransitionTime) : '',
-    message,
+    row.message === undefined ? message : paint('gray', message),
   ];
-}
-
-/** Multi-line condition messages (CAPI's "* Machine x: …" lists) show their first line here. */
-function firstLine(message: string | null | undefined): string {
-  return (message ?? '').split('\n')[0]!.trim();
 }

@@ -1,16 +1,21 @@
 /**
  * The object tree `clusterctl describe cluster` (CAPI v1.14, v1beta2 conditions) prints, built
- * from the gateway's answer: Cluster → ClusterInfrastructure, ControlPlane → machines, Workers →
- * MachineDeployments → (MachineSets) → machines, MachinePools → machines. The counters and the
- * condition each row shows follow clusterctl's v1beta2 row descriptor (describe_cluster.go).
+ * from the gateway's answer: Cluster → infrastructure cluster, control plane → machines, Workers →
+ * MachineDeployments → (MachineSets) → machines, MachinePools → machines. Siblings are ordered
+ * by row name, as clusterctl orders them (same z-order); rows follow tree-row.ts.
  */
-import type {
-  ConditionFieldsFragment,
-  DescribeClusterQuery,
-  MachineRowFragment,
-} from '../../../client/index.ts';
+import type { DescribeClusterQuery, MachineRowFragment } from '../../../client/index.ts';
 import { groupMachines } from './machine-groups.ts';
-import { conditionOf, machineRow, type TreeRow } from './tree-row.ts';
+import {
+  conditionOf,
+  emptyCounters,
+  machineRow,
+  replicaCounters,
+  rowName,
+  type TreeRow,
+} from './tree-row.ts';
+
+export type { TreeRow } from './tree-row.ts';
 
 export type DescribedCluster = Extract<DescribeClusterQuery['cluster'], { __typename: 'Cluster' }>;
 
@@ -19,118 +24,74 @@ export interface TreeOptions {
   showMachineSets: boolean;
 }
 
-interface Counted {
-  desired: number | null;
-  replicas: number | null;
-  ready: number | null;
-  available: number | null;
-  upToDate: number | null;
-}
-
-const n = (v: number | null | undefined): number => v ?? 0;
-
-function countedRow(
-  name: string,
-  obj: Counted,
-  condition: ConditionFieldsFragment | undefined,
-  children: TreeRow[],
-): TreeRow {
-  return {
-    name,
-    replicas: `${n(obj.replicas)}/${n(obj.desired)}`,
-    available: String(n(obj.available)),
-    ready: String(n(obj.ready)),
-    upToDate: String(n(obj.upToDate)),
-    condition,
-    children,
-  };
-}
-
-const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
-
-function machinesRows(machines: MachineRowFragment[], opts: TreeOptions): TreeRow[] {
-  const sorted = [...machines].sort(byName);
-  return opts.grouping ? groupMachines(sorted) : sorted.map(machineRow);
-}
+/** Go's string order (bytes), which clusterctl sorts row names by. */
+const byName = (a: TreeRow, b: TreeRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const sorted = (rows: TreeRow[]) => [...rows].sort(byName);
 
 export function buildTree(cluster: DescribedCluster, opts: TreeOptions): TreeRow {
+  const ns = cluster.namespace;
   const machines = cluster.machines;
   const owned = (ids: Set<string>) => machines.filter((m) => m.owner !== null && ids.has(m.owner.id));
+  const machineRows = (list: MachineRowFragment[], grouping: boolean) =>
+    sorted(grouping && opts.grouping ? groupMachines(list, ns) : list.map((m) => machineRow(m, ns)));
   const children: TreeRow[] = [];
 
   const infra = cluster.infrastructureCluster;
   if (infra)
     children.push({
-      name: `ClusterInfrastructure - ${infra.kind}/${infra.name}`,
-      replicas: '',
-      available: '',
-      ready: '',
-      upToDate: '',
-      condition: conditionOf(infra.conditions, 'Ready', 'Available'),
+      ...emptyCounters,
+      name: rowName(infra.kind, { ...infra, namespace: ns }),
+      condition: conditionOf(infra.conditions, 'Ready'),
       children: [],
     });
 
   const cp = cluster.controlPlane;
   if (cp)
-    children.push(
-      countedRow(
-        `ControlPlane - ${cp.kind}/${cp.name}`,
-        cp,
-        conditionOf(cp.conditions, 'Available', 'Ready'),
-        machinesRows(
-          machines.filter((m) => m.controlPlane),
-          opts,
-        ),
+    children.push({
+      ...replicaCounters(cp),
+      name: rowName(cp.kind, { ...cp, namespace: ns }, cp.version),
+      condition: conditionOf(cp.conditions, 'Available'),
+      children: machineRows(
+        machines.filter((m) => m.controlPlane),
+        true,
       ),
-    );
+    });
 
   const workers: TreeRow[] = [
-    ...[...cluster.machineDeployments].sort(byName).map((md) => {
-      const sets = [...md.machineSets].sort(byName);
+    ...cluster.machineDeployments.map((md) => {
+      const sets = md.machineSets;
       const below = opts.showMachineSets
-        ? sets.map((ms) =>
-            countedRow(
-              `MachineSet/${ms.name}`,
-              ms,
-              conditionOf(ms.conditions, 'MachinesReady', 'Ready'),
-              machinesRows(owned(new Set([ms.id])), opts),
-            ),
-          )
-        : machinesRows(owned(new Set(sets.map((s) => s.id))), opts);
-      return countedRow(
-        `MachineDeployment/${md.name}`,
-        md,
-        conditionOf(md.conditions, 'Available', 'Ready'),
-        below,
-      );
+        ? sets.map((ms) => ({
+            // clusterctl shows a MachineSet's counters and no condition.
+            ...replicaCounters(ms),
+            name: rowName('MachineSet', { ...ms, namespace: ns }, ms.version),
+            condition: undefined,
+            children: machineRows(owned(new Set([ms.id])), true),
+          }))
+        : machineRows(owned(new Set(sets.map((s) => s.id))), true);
+      return {
+        ...replicaCounters(md),
+        name: rowName('MachineDeployment', { ...md, namespace: ns }, md.version),
+        condition: conditionOf(md.conditions, 'Available'),
+        children: sorted(below),
+      };
     }),
-    ...[...cluster.machinePools]
-      .sort(byName)
-      .map((mp) =>
-        countedRow(
-          `MachinePool/${mp.name}`,
-          mp,
-          conditionOf(mp.conditions, 'Available', 'Ready'),
-          machinesRows(owned(new Set([mp.id])), opts),
-        ),
-      ),
+    // clusterctl's row descriptor has no case for MachinePools: no counters, no condition.
+    ...cluster.machinePools.map((mp) => ({
+      ...emptyCounters,
+      name: rowName('MachinePool', { ...mp, namespace: ns }, mp.version),
+      condition: undefined,
+      children: machineRows(owned(new Set([mp.id])), true),
+    })),
   ];
   if (workers.length > 0)
-    children.push({
-      name: 'Workers',
-      replicas: '',
-      available: '',
-      ready: '',
-      upToDate: '',
-      condition: undefined,
-      children: workers,
-    });
+    children.push({ ...emptyCounters, name: 'Workers', condition: undefined, children: sorted(workers) });
 
   return {
     ...clusterCounters(cluster),
-    name: `Cluster/${cluster.name}`,
-    condition: conditionOf(cluster.conditions, 'Available', 'Ready'),
-    children,
+    name: rowName('Cluster', cluster, cluster.topology?.version),
+    condition: conditionOf(cluster.conditions, 'Available'),
+    children: sorted(children),
   };
 }
 
@@ -138,18 +99,20 @@ export function buildTree(cluster: DescribedCluster, opts: TreeOptions): TreeRow
 function clusterCounters(
   cluster: DescribedCluster,
 ): Pick<TreeRow, 'replicas' | 'available' | 'ready' | 'upToDate'> {
-  const parts: Counted[] = [
+  const parts = [
     ...(cluster.controlPlane ? [cluster.controlPlane] : []),
     ...cluster.machineDeployments,
     ...cluster.machinePools,
   ];
-  const sum = (key: keyof Counted) => parts.reduce((total, p) => total + n(p[key]), 0);
+  const sum = (key: 'desired' | 'replicas' | 'available' | 'ready' | 'upToDate') =>
+    parts.some((p) => p[key] !== null) ? parts.reduce((total, p) => total + (p[key] ?? 0), 0) : undefined;
+  const replicas = sum('replicas');
+  const desired = sum('desired');
+  const text = (v: number | undefined) => (v === undefined ? '' : String(v));
   return {
-    replicas: `${sum('replicas')}/${sum('desired')}`,
-    available: String(sum('available')),
-    ready: String(sum('ready')),
-    upToDate: String(sum('upToDate')),
+    replicas: replicas === undefined && desired === undefined ? '' : `${replicas ?? 0}/${desired ?? 0}`,
+    available: text(sum('available')),
+    ready: text(sum('ready')),
+    upToDate: text(sum('upToDate')),
   };
 }
-
-export type { TreeRow } from './tree-row.ts';

@@ -1,54 +1,53 @@
 /**
- * clusterctl's grouping (tree.ObjectTree with grouping on): sibling machines whose Available,
- * Ready and UpToDate conditions have the same status and reason collapse into one row
- * "N Machines...", counting how many are available, ready and up to date, showing the newest
- * transition and "See m1, m2" as its message. A machine alike to no sibling keeps its own row.
+ * clusterctl's grouping (cmd/clusterctl/client/tree/tree.go ObjectTree.Add): under a control
+ * plane, a MachineDeployment (without --show-machinesets), a MachineSet or a MachinePool, sibling
+ * machines whose Available, Ready and UpToDate conditions have the same status and reason (a
+ * missing condition matches only a missing one) collapse into one row "N Machines...". The row
+ * counts how many are available, ready and up to date, shows the shared Ready condition with the
+ * oldest transition and no message, and "See a, b" (names sorted, the first two, then ", ...").
  */
 import type { ConditionFieldsFragment, MachineRowFragment } from '../../../client/index.ts';
-import { machineRow, type TreeRow } from './tree-row.ts';
-
-const groupedConditions = ['Available', 'Ready', 'UpToDate'];
+import { conditionOf, machineRow, type TreeRow } from './tree-row.ts';
 
 function groupKey(m: MachineRowFragment): string {
-  return groupedConditions
+  return ['Available', 'Ready', 'UpToDate']
     .map((type) => {
-      const c = m.conditions.find((x) => x.type === type);
-      return `${c?.status ?? ''}/${c?.reason ?? ''}`;
+      const c = conditionOf(m.conditions, type);
+      return c ? `${c.status}/${c.reason ?? ''}` : '-';
     })
     .join('|');
 }
 
-export function groupMachines(machines: MachineRowFragment[]): TreeRow[] {
+export function groupMachines(machines: MachineRowFragment[], namespace: string): TreeRow[] {
   const groups = new Map<string, MachineRowFragment[]>();
-  for (const m of machines) {
-    const key = groupKey(m);
-    groups.set(key, [...(groups.get(key) ?? []), m]);
-  }
+  for (const m of machines) groups.set(groupKey(m), [...(groups.get(groupKey(m)) ?? []), m]);
   return [...groups.values()].map((members) =>
-    members.length === 1 ? machineRow(members[0]!) : groupRow(members),
+    members.length === 1 ? machineRow(members[0]!, namespace) : groupRow(members, namespace),
   );
 }
 
-function groupRow(members: MachineRowFragment[]): TreeRow {
-  const rows = members.map(machineRow);
+function groupRow(members: MachineRowFragment[], namespace: string): TreeRow {
+  const rows = members.map((m) => machineRow(m, namespace));
   const count = (key: 'available' | 'ready' | 'upToDate') =>
     String(rows.filter((r) => r[key] === '1').length);
+  const names = members.map((m) => m.name).sort();
+  const ready = oldest(rows.map((r) => r.condition));
   return {
     name: `${members.length} Machines...`,
     replicas: '',
     available: count('available'),
     ready: count('ready'),
     upToDate: count('upToDate'),
-    condition: newest(rows.map((r) => r.condition)),
-    message: `See ${members.map((m) => m.name).join(', ')}`,
+    condition: ready && { ...ready, message: null },
+    message: names.length <= 2 ? `See ${names.join(', ')}` : `See ${names.slice(0, 2).join(', ')}, ...`,
     children: [],
   };
 }
 
-function newest(conditions: Array<ConditionFieldsFragment | undefined>): ConditionFieldsFragment | undefined {
+function oldest(conditions: Array<ConditionFieldsFragment | undefined>): ConditionFieldsFragment | undefined {
   return conditions.reduce<ConditionFieldsFragment | undefined>((best, c) => {
     if (c === undefined) return best;
     if (best === undefined) return c;
-    return Date.parse(c.lastTransitionTime ?? '') > Date.parse(best.lastTransitionTime ?? '') ? c : best;
+    return Date.parse(c.lastTransitionTime ?? '') < Date.parse(best.lastTransitionTime ?? '') ? c : best;
   }, undefined);
 }
