@@ -3,7 +3,7 @@
  * format, colour, and the exit codes (README "Using the CLI").
  */
 import { readFileSync } from 'node:fs';
-import { styleText } from 'node:util';
+import { inspect } from 'node:util';
 import { stringify } from 'yaml';
 import { createClient, type ClientError, type GatewayClient } from '../../../client/index.ts';
 
@@ -76,10 +76,17 @@ export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): bool
   return stream.isTTY === true && (noColor === undefined || noColor === '');
 }
 
-export type Paint = (style: Parameters<typeof styleText>[0], text: string) => string;
+export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold';
+export type Paint = (style: Style, text: string) => string;
 
+/** ANSI codes from node's own table (styleText of newer Nodes drops them off a terminal itself,
+ * which would second-guess `colourEnabled`). */
 export function painter(enabled = colourEnabled()): Paint {
-  return enabled ? (style, text) => styleText(style, text) : (_style, text) => text;
+  if (!enabled) return (_style, text) => text;
+  return (style, text) => {
+    const [open, close] = inspect.colors[style] ?? [0, 0];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
 }
 
 /** JSON or YAML of the items, kubectl-like: a `List` wrapper of the items. */
