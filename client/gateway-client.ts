@@ -14,7 +14,15 @@ export type ClientError =
   /** The request reached GraphQL and failed there (validation, an execution error). */
   | { kind: 'graphql'; message: string };
 
-export type Result<T> = { ok: true; data: T } | { ok: false; error: ClientError };
+/** A GraphQL error next to data: a part of the answer (e.g. one management cluster's) is missing. */
+export interface PartialError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  code?: string;
+}
+
+/** `partial` lists the errors that came with data (the gateway answers what it can). */
+export type Result<T> = { ok: true; data: T; partial: PartialError[] } | { ok: false; error: ClientError };
 
 export interface GatewayClient {
   readonly url: string;
@@ -35,7 +43,7 @@ export interface ClientOptions {
 
 interface GraphQLResponse {
   data?: unknown;
-  errors?: Array<{ message: string }>;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: unknown } }>;
 }
 
 export function createClient(options: ClientOptions): GatewayClient {
@@ -72,18 +80,26 @@ export function createClient(options: ClientOptions): GatewayClient {
           ok: false,
           error: { kind: 'http', url: options.url, status: res.status, message: `HTTP ${res.status}` },
         };
-      if (body.errors?.length)
-        return {
-          ok: false,
-          error: { kind: 'graphql', message: body.errors.map((e) => e.message).join('; ') },
-        };
-      if (body.data === undefined || body.data === null)
+      const errors = body.errors ?? [];
+      if (body.data === undefined || body.data === null) {
+        if (errors.length > 0)
+          return { ok: false, error: { kind: 'graphql', message: errors.map((e) => e.message).join('; ') } };
         return {
           ok: false,
           error: { kind: 'http', url: options.url, status: res.status, message: 'no data' },
         };
-      return { ok: true, data: body.data as never };
+      }
+      return { ok: true, data: body.data as never, partial: errors.map(partialError) };
     },
+  };
+}
+
+function partialError(e: NonNullable<GraphQLResponse['errors']>[number]): PartialError {
+  const code = e.extensions?.code;
+  return {
+    message: e.message,
+    ...(e.path ? { path: e.path } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * gateway serving its demo fleet (demo-plain: 1 control-plane machine, 2 workers in one
  * MachineDeployment; demo-topology: 3 control-plane machines, pools of 2 and 1).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,14 +200,73 @@ describe('capi-gateway get / describe against a running gateway', () => {
   });
 });
 
+describe('capi-gateway get with a management cluster down', () => {
+  const children = childTracker();
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'capi-gateway-client-cli-down-'));
+  });
+  afterAll(async () => {
+    await children.stopAll();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints what answered, a warning naming the one that did not, and exits 4', async () => {
+    const port = await closedPort();
+    await writeFile(
+      join(dir, 'down.kubeconfig'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{ name: down, cluster: { server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true } }]`,
+        'users: [{ name: u, user: { token: t } }]',
+        'contexts: [{ name: down, context: { cluster: down, user: u } }]',
+        'current-context: down',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'gateway.yaml'),
+      'managementClusters:\n  - name: local\n    embedded: true\n  - name: down\n    kubeconfig: ./down.kubeconfig\n',
+    );
+    const gateway = children.start([
+      'serve',
+      '--port',
+      '0',
+      '--speed',
+      '20',
+      '--data-dir',
+      join(dir, 'data'),
+      '--config',
+      join(dir, 'gateway.yaml'),
+    ]);
+    const url = (await gateway.waitForStdout(graphqlLine))[1]!;
+    const r = await pollUntil(
+      'the demo clusters listed with down reported',
+      () => finished(['get', 'clusters', '--url', url]),
+      (res) => res.code === 4 && res.stdout.includes('demo-topology') && res.stdout.includes('demo-plain'),
+      120_000,
+    );
+    expect(r.stderr).toMatch(/^warning: management cluster down: .+\n$/);
+    const mcs = await finished(['get', 'managementclusters', '--url', url]);
+    expect(mcs.code).toBe(0);
+    expect(mcs.stdout).toMatch(/\ndown\s+False\s/);
+  }, 180_000);
+});
+
+/** A port that was free a moment ago: nothing listens there. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe('capi-gateway get against nothing', () => {
   it('an unreachable gateway is one line, "cannot reach the gateway at URL", and exit 2', async () => {
-    // A port that was free a moment ago: nothing listens there.
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const url = `http://127.0.0.1:${port}/graphql`;
+    const url = `http://127.0.0.1:${await closedPort()}/graphql`;
     for (const args of [
       ['get', 'clusters'],
       ['describe', 'cluster', 'x'],

@@ -11,6 +11,7 @@ import {
   failureOf,
   painter,
   runCommand,
+  warnProblems,
   type GatewayOptions,
   type Paint,
 } from './output.ts';
@@ -43,7 +44,7 @@ export async function runDescribe(kind: string, name: string, opts: DescribeOpti
     if (opts.output === 'json') process.stdout.write(`${JSON.stringify(tree, null, 2)}\n`);
     else if (opts.output === 'yaml') process.stdout.write(stringify(tree));
     else process.stdout.write(renderTree(tree, painter()));
-    return exitCodes.ok;
+    return warnProblems([], res.partial);
   });
 }
 

@@ -1,5 +1,5 @@
 /** `capi-gateway get clusters`: the fleet's clusters as kubectl prints a list. */
-import { ListClustersDocument, type ListClustersQuery } from '../../../client/index.ts';
+import { type PartialError, ListClustersDocument, type ListClustersQuery } from '../../../client/index.ts';
 import { age } from './age.ts';
 import { allPages, clusterFilter, type ScopeOptions } from './cluster-scope.ts';
 import { formatColumns } from './columns.ts';
@@ -23,6 +23,7 @@ const pageSize = 200;
 export async function getClusters(opts: GetOptions): Promise<number> {
   const client = clientFrom(opts);
   const problems: Array<{ managementCluster: string; message: string }> = [];
+  const partial: PartialError[] = [];
   const clusters = await allPages<ClusterRow>(async (after) => {
     const res = await client.request(ListClustersDocument, {
       filter: clusterFilter(opts),
@@ -30,6 +31,7 @@ export async function getClusters(opts: GetOptions): Promise<number> {
       ...(after === undefined ? {} : { after }),
     });
     if (!res.ok) throw failureOf(res.error);
+    partial.push(...res.partial);
     const page = res.data.clusters;
     if (after === undefined) problems.push(...page.errors);
     return {
@@ -38,7 +40,7 @@ export async function getClusters(opts: GetOptions): Promise<number> {
     };
   });
   process.stdout.write(render(clusters, opts.output));
-  return warnProblems(problems);
+  return warnProblems(problems, partial);
 }
 
 function render(clusters: ClusterRow[], output: OutputFormat): string {

@@ -1,5 +1,5 @@
 /** `capi-gateway get machines`: the machines of every cluster in scope, kubectl-style. */
-import { ListMachinesDocument, type MachineRowFragment } from '../../../client/index.ts';
+import { ListMachinesDocument, type MachineRowFragment, type PartialError } from '../../../client/index.ts';
 import { age } from './age.ts';
 import { allPages, clusterFilter } from './cluster-scope.ts';
 import { formatColumns } from './columns.ts';
@@ -15,6 +15,7 @@ interface MachineLine {
 export async function getMachines(opts: GetOptions): Promise<number> {
   const client = clientFrom(opts);
   const problems: Array<{ managementCluster: string; message: string }> = [];
+  const partial: PartialError[] = [];
   const lines = await allPages<MachineLine>(async (after) => {
     const res = await client.request(ListMachinesDocument, {
       filter: clusterFilter(opts),
@@ -22,6 +23,7 @@ export async function getMachines(opts: GetOptions): Promise<number> {
       ...(after === undefined ? {} : { after }),
     });
     if (!res.ok) throw failureOf(res.error);
+    partial.push(...res.partial);
     const page = res.data.clusters;
     if (after === undefined) problems.push(...page.errors);
     return {
@@ -44,7 +46,7 @@ export async function getMachines(opts: GetOptions): Promise<number> {
     );
   else if (lines.length === 0) process.stderr.write('No machines found.\n');
   else process.stdout.write(table(lines, opts.output === 'wide'));
-  return warnProblems(problems);
+  return warnProblems(problems, partial);
 }
 
 function table(lines: MachineLine[], wide: boolean): string {

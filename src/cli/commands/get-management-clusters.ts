@@ -3,7 +3,7 @@ import { ListManagementClustersDocument } from '../../../client/index.ts';
 import { age } from './age.ts';
 import { formatColumns } from './columns.ts';
 import type { GetOptions } from './get-clusters.ts';
-import { clientFrom, exitCodes, failureOf, painter, serialize } from './output.ts';
+import { clientFrom, failureOf, painter, serialize, warnProblems } from './output.ts';
 
 export async function getManagementClusters(opts: GetOptions): Promise<number> {
   const res = await clientFrom(opts).request(ListManagementClustersDocument, {});
@@ -11,7 +11,7 @@ export async function getManagementClusters(opts: GetOptions): Promise<number> {
   const list = res.data.managementClusters.filter((m) => opts.mc === undefined || m.name === opts.mc);
   if (opts.output === 'json' || opts.output === 'yaml') {
     process.stdout.write(serialize(opts.output, list));
-    return exitCodes.ok;
+    return warnProblems([], res.partial);
   }
   const paint = painter();
   const wide = opts.output === 'wide';
@@ -34,5 +34,5 @@ export async function getManagementClusters(opts: GetOptions): Promise<number> {
     ...(wide ? [m.server, m.error ?? ''] : []),
   ]);
   process.stdout.write(formatColumns(headers, rows));
-  return exitCodes.ok;
+  return warnProblems([], res.partial);
 }

@@ -5,7 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { stringify } from 'yaml';
-import { createClient, type ClientError, type GatewayClient } from '../../../client/index.ts';
+import {
+  createClient,
+  type ClientError,
+  type GatewayClient,
+  type PartialError,
+} from '../../../client/index.ts';
 
 /** Exit codes: 0 success; 1 bad usage (commander's); 2 the gateway cannot be reached; 3 the
  * gateway answered with an error (not found, an unknown management cluster, a GraphQL error);
@@ -95,9 +100,21 @@ export function serialize(format: 'json' | 'yaml', items: unknown[]): string {
   return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
 }
 
-/** Management clusters that could not answer: a warning each on stderr; the exit code. */
-export function warnProblems(problems: Array<{ managementCluster: string; message: string }>): number {
-  for (const p of problems)
-    process.stderr.write(`warning: management cluster ${p.managementCluster}: ${p.message}\n`);
-  return problems.length > 0 ? exitCodes.partial : exitCodes.ok;
+/**
+ * What is missing from an answer — management clusters that could not answer, and errors that
+ * came with data — as one `warning:` line each (repeats dropped) on stderr; the exit code.
+ */
+export function warnProblems(
+  problems: Array<{ managementCluster: string; message: string }>,
+  partial: PartialError[] = [],
+): number {
+  const lines = new Set([
+    ...problems.map((p) => `management cluster ${p.managementCluster}: ${p.message}`),
+    // A field error about a management cluster the connection already reported says it twice.
+    ...partial
+      .filter((e) => !problems.some((p) => e.message.includes(`'${p.managementCluster}'`)))
+      .map((e) => e.message),
+  ]);
+  for (const line of lines) process.stderr.write(`warning: ${line}\n`);
+  return lines.size > 0 ? exitCodes.partial : exitCodes.ok;
 }
