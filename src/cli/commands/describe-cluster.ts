@@ -1,6 +1,12 @@
 /** `capi-gateway describe cluster NAME`: the clusterctl describe tree of one cluster. */
 import { stringify } from 'yaml';
-import { DescribeClusterDocument, FindClusterDocument, type GatewayClient } from '../../../client/index.ts';
+import {
+  DescribeClusterDocument,
+  FindClusterDocument,
+  type FindClusterQuery,
+  type GatewayClient,
+} from '../../../client/index.ts';
+import { allPages } from './cluster-scope.ts';
 import { age } from './age.ts';
 import { formatColumns } from './columns.ts';
 import { buildTree, type TreeRow } from './describe-tree.ts';
@@ -23,6 +29,8 @@ export type DescribeOptions = GatewayOptions & {
   showMachinesets: boolean;
   output: 'tree' | 'json' | 'yaml';
 };
+
+type FoundCluster = FindClusterQuery['clusters']['edges'][number]['node'];
 
 interface Where {
   managementCluster: string;
@@ -52,20 +60,30 @@ export async function runDescribe(kind: string, name: string, opts: DescribeOpti
 async function locate(client: GatewayClient, name: string, opts: DescribeOptions): Promise<Where> {
   if (opts.mc !== undefined && opts.namespace !== undefined)
     return { managementCluster: opts.mc, namespace: opts.namespace, name };
-  const res = await client.request(FindClusterDocument, {
-    filter: {
-      nameContains: name,
-      ...(opts.mc === undefined ? {} : { managementCluster: opts.mc }),
-      ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
-    },
+  const filter = {
+    nameContains: name,
+    ...(opts.mc === undefined ? {} : { managementCluster: opts.mc }),
+    ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+  };
+  const down: string[] = [];
+  const candidates = await allPages<FoundCluster>(async (after) => {
+    const res = await client.request(FindClusterDocument, {
+      filter,
+      ...(after === undefined ? {} : { after }),
+    });
+    if (!res.ok) throw failureOf(res.error);
+    const page = res.data.clusters;
+    if (after === undefined) down.push(...page.errors.map((e) => e.managementCluster));
+    return {
+      items: page.edges.map((e) => e.node),
+      next: page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined,
+    };
   });
-  if (!res.ok) throw failureOf(res.error);
-  const found = res.data.clusters.edges.map((e) => e.node).filter((c) => c.name === name);
+  const found = candidates.filter((c) => c.name === name);
   const where = [opts.mc && `management cluster ${opts.mc}`, opts.namespace && `namespace ${opts.namespace}`]
     .filter(Boolean)
     .join(', ');
   if (found.length === 0) {
-    const down = res.data.clusters.errors.map((e) => e.managementCluster);
     const unreadable = down.length > 0 ? ` (not readable now: ${down.join(', ')})` : '';
     throw new CliFailure(
       `cluster "${name}" not found${where ? ` in ${where}` : ''}${unreadable}`,
