@@ -1,21 +1,26 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for the tests (and later the CLI) from the committed schema SDL.
- * `npm run codegen` regenerates test/generated/ (committed); `npm run codegen:check` fails
- * when it is stale.
+ * Typed documents from the committed schema SDL: the tests' (test/generated/) and the client
+ * package's (client/generated/, what the CLI uses). `npm run codegen` regenerates both
+ * (committed); `npm run codegen:check` fails when either is stale.
  */
+const common = {
+  preset: 'client',
+  presetConfig: { fragmentMasking: false },
+  config: { useTypeImports: true, enumsAsTypes: true, scalars: { JSON: 'unknown', DateTime: 'string' } },
+} as const;
+
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: ['test/gateway/documents/*.graphql', 'test/contract/documents/*.graphql'],
   ignoreNoDocuments: false,
   importExtension: '.ts',
   generates: {
     'test/generated/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { JSON: 'unknown', DateTime: 'string' } },
+      ...common,
+      documents: ['test/gateway/documents/*.graphql', 'test/contract/documents/*.graphql'],
     },
+    'client/generated/': { ...common, documents: ['client/documents/*.graphql'] },
   },
 };
 

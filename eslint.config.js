@@ -22,6 +22,7 @@ export default tseslint.config(
       '.capi-gateway/**',
       '.cache/**',
       'test/generated/**',
+      'client/generated/**',
       'test/realcluster/go/**',
     ],
   },
@@ -51,6 +52,26 @@ export default tseslint.config(
   {
     files: ['src/app.ts', 'src/main.ts', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [clientNode] }] },
+  },
+  {
+    // The typed client and the CLI commands built on it talk to a gateway over GraphQL only
+    // (issue 12): never the schema, resolvers or the layers beneath them.
+    files: ['client/**/*.ts', 'src/cli/commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [clientNode],
+          patterns: [
+            noEmbedded,
+            {
+              regex: '^(\\.\\./)+(schema|resolvers|src/capi|src/k8s)(/|$)|^(\\.\\./)+(capi|k8s)(/|$)',
+              message: 'The client and the CLI commands use only the GraphQL client (client/).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['schema/**/*.ts'],

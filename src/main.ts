@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
+import type { DescribeOptions } from './cli/commands/describe-cluster.ts';
+import type { GetOptions } from './cli/commands/get-clusters.ts';
 
 // Each command loads only what it runs: `embedded` never pays for the GraphQL schema and server
 // (seconds of module loading on a busy machine, before the management cluster can answer).
@@ -8,6 +10,11 @@ const runServe = async (opts: ServeCliOptions, cmd: Command): Promise<void> =>
   (await import('./cli/serve.ts')).runServe(opts, cmd);
 const runEmbedded = async (opts: EmbeddedCliOptions & { port: number }, cmd: Command): Promise<void> =>
   (await import('./cli/embedded.ts')).runEmbedded(opts, cmd);
+
+const runGet = async (resource: string, opts: GetOptions): Promise<void> =>
+  (await import('./cli/commands/get.ts')).runGet(resource, opts);
+const runDescribe = async (kind: string, name: string, opts: DescribeOptions): Promise<void> =>
+  (await import('./cli/commands/describe-cluster.ts')).runDescribe(kind, name, opts);
 
 function port(value: string): number {
   const n = Number(value);
@@ -20,6 +27,12 @@ function positive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
+}
+
+function bool(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError('must be true or false');
 }
 
 function fraction(value: string): number {
@@ -46,6 +59,19 @@ function embeddedOptions(cmd: Command): Command {
     )
     .option('--fail-machines <fraction>', 'fraction of machines whose provisioning fails', fraction, 0)
     .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0);
+}
+
+/** The flags of the client commands (get, describe): the gateway to talk to. */
+function gatewayOptions(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', "the gateway's GraphQL URL", 'http://127.0.0.1:4000/graphql')
+    .option('--token-file <file>', 'a file holding the bearer token (default: $CAPI_GATEWAY_TOKEN)');
+}
+
+function scopeOptions(cmd: Command): Command {
+  return cmd
+    .option('-n, --namespace <ns>', 'only this namespace (default: every namespace)')
+    .option('--mc <name>', 'only this management cluster');
 }
 
 /** The version in package.json: what `npm ci` installed is what runs (no build step). */
@@ -87,6 +113,46 @@ export function buildCli(): Command {
       0,
     )
     .action(runEmbedded);
+
+  scopeOptions(
+    gatewayOptions(
+      program
+        .command('get')
+        .description('list clusters, machines or managementclusters of a running gateway')
+        .argument('<resource>', 'clusters | machines | managementclusters')
+        .showHelpAfterError("See 'capi-gateway get --help' for usage."),
+    ),
+  )
+    .option('-A, --all-namespaces', 'every namespace (the default; kubectl habit)')
+    .option('-l, --selector <selector>', 'label selector, e.g. env=prod,tier!=edge')
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'wide', 'json', 'yaml'])
+        .default('table'),
+    )
+    .action(runGet);
+
+  scopeOptions(
+    gatewayOptions(
+      program
+        .command('describe')
+        .description("a cluster's objects as the tree `clusterctl describe cluster` prints")
+        .argument('<kind>', 'cluster')
+        .argument('<name>', "the cluster's name")
+        .showHelpAfterError("See 'capi-gateway describe --help' for usage."),
+    ),
+  )
+    .option(
+      '--grouping [bool]',
+      'group identical machines into one row (--grouping=false: one row each)',
+      bool,
+      true,
+    )
+    .option('--show-machinesets', 'show the MachineSets between MachineDeployments and their machines', false)
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['tree', 'json', 'yaml']).default('tree'),
+    )
+    .action(runDescribe);
 
   return program;
 }

@@ -1,9 +1,8 @@
 /**
  * The simulated provisioning engine: shared informers, one work queue, the controllers, and the
- * event routing that maps a change of one object to the objects whose reconcile depends on it
- * (owner, cluster, health checks) — level-triggered, so any missed event is covered by the next.
+ * event routing (`event-routing.ts`) that maps a change of one object to the objects whose
+ * reconcile depends on it.
  */
-import type { KubeObject } from '../apiserver/admission.ts';
 import type { CapiAdmissionLookup } from './admission/capi-admission-plugins.ts';
 import type { TopologyUpgradeState } from './admission/cluster-webhook.ts';
 import { reconcileBootstrapConfig } from './bootstrap-controller.ts';
@@ -11,13 +10,12 @@ import { waitForCacheSync } from './cache-sync.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { reconcileClusterClass } from './cluster-class-controller.ts';
 import { reconcileCluster } from './cluster-controller.ts';
-import { clusterNameOf } from './cluster-lookup.ts';
 import { isConditionTrue } from './conditions.ts';
-import { type EngineContext, type EngineFaults, type ObjectRole, controllerOwner } from './engine-context.ts';
+import { type EngineContext, type EngineFaults, type ObjectRole } from './engine-context.ts';
+import { EventRouter } from './event-routing.ts';
 import { reconcileInfraCluster } from './infra-cluster-controller.ts';
 import { reconcileInfraMachine } from './infra-machine-controller.ts';
-import type { InformerEvent } from './informer.ts';
-import { KubeClient, type ResourceType } from './kube-client.ts';
+import { KubeClient } from './kube-client.ts';
 import { reconcileKubeadmControlPlane } from './kubeadm-control-plane-controller.ts';
 import { LABELS } from './labels.ts';
 import { reconcileMachineDeployment } from './machine-deployment-controller.ts';
@@ -25,12 +23,10 @@ import { reconcileMachineHealthCheck } from './machine-health-check-controller.t
 import { reconcileMachineSet } from './machine-set-controller.ts';
 import { reconcileMachine } from './machine-controller.ts';
 import { MACHINE_POOL_TYPE, reconcileMachinePool } from './machine-pool-controller.ts';
-import { readObjectRef } from './machine-factory.ts';
-import { ObjectCache, resolveFromCrd } from './object-cache.ts';
-import { field, stringField } from './object-fields.ts';
+import { ObjectCache } from './object-cache.ts';
+import { stringField } from './object-fields.ts';
 import { type EngineLogger, ReconcileErrors, defaultEngineLogger } from './reconcile-errors.ts';
 import { TYPES } from './resource-types.ts';
-import { classKeyOf } from './topology-reconciler.ts';
 import { type ReconcileResult, WorkQueue } from './work-queue.ts';
 
 export interface EngineOptions {
@@ -88,20 +84,25 @@ const ROLE_HANDLERS: Record<ObjectRole, typeof reconcileInfraMachine> = {
   bootstrap: reconcileBootstrapConfig,
 };
 
-export function startEngine(options: EngineOptions): Engine {
-  const client = new KubeClient(options.kubeconfigPath);
-  const cache = new ObjectCache(client);
+/** What the engine's functions share: the cache, the roles of provider kinds, the log. */
+interface EngineParts {
+  options: EngineOptions;
+  cache: ObjectCache;
+  client: KubeClient;
+  logger: EngineLogger;
+  errors: ReconcileErrors;
+  /** `group/Kind` → the role objects of that kind are simulated in. */
+  roles: Map<string, ObjectRole>;
+  isStopped(): boolean;
+}
+
+/** The controllers' view of the engine; `queue` and `router` are bound once created. */
+function createContext(parts: EngineParts, queue: () => WorkQueue, router: () => EventRouter): EngineContext {
+  const { options, client, cache, logger, errors, roles } = parts;
   const clock = options.clock ?? systemClock;
   const speed = options.speed > 0 ? options.speed : 1;
-  const logger = options.logger ?? defaultEngineLogger();
-  const log = (message: string, fields?: Record<string, unknown>): void =>
-    logger.debug(fields ?? {}, message);
-  const errors = new ReconcileErrors(logger);
-  let stopped = false;
   const timers = new Map<string, Map<string, number>>();
-  const roles = new Map<string, ObjectRole>();
-
-  const ctx: EngineContext = {
+  return {
     client,
     cache,
     clock,
@@ -110,9 +111,9 @@ export function startEngine(options: EngineOptions): Engine {
       machineFailureRate: options.faults?.machineFailureRate ?? 0,
       nodeNotReadyRate: options.faults?.nodeNotReadyRate ?? 0,
     },
-    log,
+    log: (message, fields) => logger.debug(fields ?? {}, message),
     // Requests cut off by stop() are not why anything is stuck.
-    reportFailure: (cause) => void (stopped || errors.fail(cause)),
+    reportFailure: (cause) => void (parts.isStopped() || errors.fail(cause)),
     scaled: (seconds) => (seconds * 1000) / speed,
     startedAt(uid, step, since) {
       let steps = timers.get(uid);
@@ -132,207 +133,64 @@ export function startEngine(options: EngineOptions): Engine {
       const informer = cache.informerForKind(apiGroup, kind);
       if (roles.get(key) === role) return;
       roles.set(key, role);
-      if (informer) for (const object of informer.all()) enqueueRole(role, informer.type, object);
+      if (informer) for (const object of informer.all()) router().enqueueRole(role, informer.type, object);
     },
     enqueue(controller, namespace, name, afterMs) {
       const key = `${controller}|${namespace ?? ''}/${name}`;
-      if (afterMs) queue.addAfter(key, afterMs);
-      else queue.add(key);
+      if (afterMs) queue().addAfter(key, afterMs);
+      else queue().add(key);
     },
   };
+}
 
-  const queue = new WorkQueue(
-    async (key) => {
-      const bar = key.indexOf('|');
-      const controller = key.slice(0, bar);
-      const [namespace = '', name = ''] = key.slice(bar + 1).split('/');
-      const colon = controller.indexOf(':');
-      const object = { controller, kind: kindOfController(controller), namespace, name };
-      return errors.run(key, object, async () => {
-        try {
-          if (colon !== -1) {
-            const role = controller.slice(0, colon) as ObjectRole;
-            const [group = '', kind = ''] = controller.slice(colon + 1).split('/');
-            const resolved = cache.resolve(group, kind);
-            return resolved ? ROLE_HANDLERS[role](ctx, resolved, namespace, name) : { requeueAfterMs: 1_000 };
-          }
-          return await HANDLERS[controller]?.(ctx, namespace, name);
-        } catch (error) {
-          // Inside the scope, so a failure that repeats every retry is logged once.
-          errors.fail({
-            operation: 'reconcile',
-            answer: error instanceof Error ? error.message : String(error),
-          });
-          log('reconcile exception', { key, stack: error instanceof Error ? error.stack : String(error) });
-          throw error;
-        }
-      });
-    },
-    options.workers ?? 4,
-    () => {},
-  );
+/** Runs the controller a queue key names (`md|ns/name`, `infraMachine:group/Kind|ns/name`). */
+async function runController(ctx: EngineContext, controller: string, namespace: string, name: string) {
+  const colon = controller.indexOf(':');
+  if (colon === -1) return HANDLERS[controller]?.(ctx, namespace, name);
+  const role = controller.slice(0, colon) as ObjectRole;
+  const [group = '', kind = ''] = controller.slice(colon + 1).split('/');
+  const resolved = ctx.cache.resolve(group, kind);
+  return resolved ? ROLE_HANDLERS[role](ctx, resolved, namespace, name) : { requeueAfterMs: 1_000 };
+}
 
-  const enqueueObject = (controller: string, object: KubeObject | undefined): void => {
-    if (object?.metadata.name) ctx.enqueue(controller, object.metadata.namespace, object.metadata.name);
-  };
-  const enqueueCluster = (object: KubeObject): void => {
-    const name = clusterNameOf(object);
-    if (name) ctx.enqueue('cluster', object.metadata.namespace, name);
-  };
-  function enqueueRole(role: ObjectRole, type: ResourceType, object: KubeObject): void {
-    enqueueObject(`${role}:${type.group}/${type.kind}`, object);
-  }
-  const enqueueOwners = (object: KubeObject, kind: string, controller: string): void => {
-    for (const ref of object.metadata.ownerReferences ?? [])
-      if (ref.kind === kind) ctx.enqueue(controller, object.metadata.namespace, ref.name);
-  };
-  const enqueueMachinesOf = (owner: KubeObject): void => {
-    for (const machine of cache.informer(TYPES.machine).byOwner(owner.metadata.uid))
-      enqueueObject('machine', machine);
-  };
-
-  /** Control plane, bootstrap configs and InfraMachines wait on the Cluster's status. */
-  const enqueueClusterDependents = (cluster: KubeObject): void => {
-    const namespace = cluster.metadata.namespace;
-    const cpName = stringField(cluster, 'spec.controlPlaneRef.name');
-    if (cpName) ctx.enqueue('kcp', namespace, cpName);
-    for (const machine of cache.informer(TYPES.machine).byCluster(namespace, cluster.metadata.name ?? '')) {
-      if (stringField(machine, 'status.phase') !== 'Running') enqueueMachineChildren(machine);
-    }
-    for (const pool of cache.informer(MACHINE_POOL_TYPE).byCluster(namespace, cluster.metadata.name ?? '')) {
-      enqueueObject('mp', pool);
-      const ref = readObjectRef(pool, 'spec.template.spec.bootstrap.configRef');
-      const role = ref ? roles.get(`${ref.apiGroup}/${ref.kind}`) : undefined;
-      if (ref && role) ctx.enqueue(`${role}:${ref.apiGroup}/${ref.kind}`, namespace, ref.name);
-    }
-  };
-  /** InfraMachines wait on the Machine's bootstrap data; both follow the Machine's state. */
-  const enqueueMachineChildren = (machine: KubeObject): void => {
-    for (const path of ['spec.bootstrap.configRef', 'spec.infrastructureRef']) {
-      const ref = readObjectRef(machine, path);
-      const role = ref ? roles.get(`${ref.apiGroup}/${ref.kind}`) : undefined;
-      if (ref && role)
-        ctx.enqueue(`${role}:${ref.apiGroup}/${ref.kind}`, machine.metadata.namespace, ref.name);
-    }
-  };
-
-  /** Pausing, resuming or deleting a Cluster concerns every object of it: fan out only then. */
-  const clusterSpecSeen = new Map<string, string>();
-  const fanOutOnClusterSpecChange = (cluster: KubeObject): void => {
-    const uid = cluster.metadata.uid ?? '';
-    const signature = `${String(field(cluster, 'spec.paused'))}|${cluster.metadata.annotations?.['cluster.x-k8s.io/paused'] ?? ''}|${cluster.metadata.deletionTimestamp ?? ''}`;
-    const previous = clusterSpecSeen.get(uid);
-    clusterSpecSeen.set(uid, signature);
-    if (previous === undefined || previous === signature) return;
-    const namespace = cluster.metadata.namespace;
-    const name = cluster.metadata.name ?? '';
-    for (const md of cache.informer(TYPES.machineDeployment).byCluster(namespace, name))
-      enqueueObject('md', md);
-    for (const ms of cache.informer(TYPES.machineSet).byCluster(namespace, name)) enqueueObject('ms', ms);
-    for (const mhc of cache.informer(TYPES.machineHealthCheck).byCluster(namespace, name))
-      enqueueObject('mhc', mhc);
-    for (const machine of cache.informer(TYPES.machine).byCluster(namespace, name)) {
-      enqueueObject('machine', machine);
-      enqueueMachineChildren(machine);
-    }
-    for (const informer of [cache.informer(TYPES.kubeadmControlPlane)])
-      for (const kcp of informer.byCluster(namespace, name)) enqueueObject('kcp', kcp);
-  };
-
-  function route(type: ResourceType, _event: InformerEvent, object: KubeObject): void {
-    const namespace = object.metadata.namespace;
-    if (type.group === TYPES.customResourceDefinition.group) {
-      const resolved = resolveFromCrd(object);
-      if (resolved && roles.has(`${resolved.type.group}/${resolved.type.kind}`))
-        cache.informer(resolved.type);
-      return;
-    }
-    const role = roles.get(`${type.group}/${type.kind}`);
-    switch (`${type.group}/${type.kind}`) {
-      case 'cluster.x-k8s.io/Cluster':
-        enqueueObject('cluster', object);
-        enqueueClusterDependents(object);
-        fanOutOnClusterSpecChange(object);
-        return;
-      case 'cluster.x-k8s.io/ClusterClass':
-        enqueueObject('clusterclass', object);
-        for (const cluster of cache.informer(TYPES.cluster).all()) {
-          const key = classKeyOf(cluster);
-          if (key?.name === object.metadata.name && key?.namespace === namespace)
-            enqueueObject('cluster', cluster);
-        }
-        return;
-      case 'cluster.x-k8s.io/MachineDeployment':
-        enqueueObject('md', object);
-        enqueueCluster(object);
-        for (const ms of cache.informer(TYPES.machineSet).byOwner(object.metadata.uid)) {
-          enqueueObject('ms', ms);
-          enqueueMachinesOf(ms);
-        }
-        return;
-      case 'cluster.x-k8s.io/MachineSet':
-        enqueueObject('ms', object);
-        enqueueOwners(object, 'MachineDeployment', 'md');
-        return;
-      case 'cluster.x-k8s.io/Machine': {
-        enqueueObject('machine', object);
-        enqueueMachineChildren(object);
-        const owner = controllerOwner(object);
-        if (owner?.kind === 'MachineSet') ctx.enqueue('ms', namespace, owner.name);
-        if (owner?.kind === 'KubeadmControlPlane') ctx.enqueue('kcp', namespace, owner.name);
-        enqueueCluster(object);
-        const clusterName = clusterNameOf(object);
-        if (clusterName)
-          for (const mhc of cache.informer(TYPES.machineHealthCheck).byCluster(namespace, clusterName))
-            enqueueObject('mhc', mhc);
-        return;
+/** One reconcile of a queue key, in its error scope (a failure that repeats is logged once). */
+function reconcileKey(ctx: EngineContext, errors: ReconcileErrors) {
+  return async (key: string): Promise<ReconcileResult> => {
+    const bar = key.indexOf('|');
+    const controller = key.slice(0, bar);
+    const [namespace = '', name = ''] = key.slice(bar + 1).split('/');
+    const object = { controller, kind: kindOfController(controller), namespace, name };
+    return errors.run(key, object, async () => {
+      try {
+        return await runController(ctx, controller, namespace, name);
+      } catch (error) {
+        // Inside the scope, so a failure that repeats every retry is logged once.
+        errors.fail({
+          operation: 'reconcile',
+          answer: error instanceof Error ? error.message : String(error),
+        });
+        ctx.log('reconcile exception', { key, stack: error instanceof Error ? error.stack : String(error) });
+        throw error;
       }
-      case 'controlplane.cluster.x-k8s.io/KubeadmControlPlane': {
-        enqueueObject('kcp', object);
-        enqueueCluster(object);
-        enqueueMachinesOf(object);
-        // MachineSets held back by preflight checks look at the control plane's status.
-        const clusterName = clusterNameOf(object);
-        if (clusterName)
-          for (const ms of cache.informer(TYPES.machineSet).byCluster(namespace, clusterName))
-            enqueueObject('ms', ms);
-        return;
-      }
-      case 'cluster.x-k8s.io/MachineHealthCheck':
-        enqueueObject('mhc', object);
-        return;
-      case 'cluster.x-k8s.io/MachinePool':
-        enqueueObject('mp', object);
-        enqueueCluster(object);
-        return;
-    }
-    // Bootstrap configs and InfraMachinePools of a pool (the latter have no controller of their own).
-    enqueueOwners(object, 'MachinePool', 'mp');
-    if (role === 'infraCluster') {
-      enqueueRole(role, type, object);
-      enqueueOwners(object, 'Cluster', 'cluster');
-    } else if (role === 'infraMachine' || role === 'bootstrap') {
-      enqueueRole(role, type, object);
-      enqueueOwners(object, 'Machine', 'machine');
-    }
-  }
+    });
+  };
+}
 
-  cache.onInformer((informer) => informer.onEvent((event, object) => route(informer.type, event, object)));
-  const core = [
-    TYPES.cluster,
-    TYPES.clusterClass,
-    TYPES.kubeadmControlPlane,
-    TYPES.machineDeployment,
-    TYPES.machineSet,
-    TYPES.machine,
-    TYPES.machineHealthCheck,
-    TYPES.kubeadmConfig,
-    MACHINE_POOL_TYPE,
-  ];
-  const informers = [cache.crds, ...core.map((type) => cache.informer(type))];
-  roles.set(`${TYPES.kubeadmConfig.group}/${TYPES.kubeadmConfig.kind}`, 'bootstrap');
+const CORE_TYPES = [
+  TYPES.cluster,
+  TYPES.clusterClass,
+  TYPES.kubeadmControlPlane,
+  TYPES.machineDeployment,
+  TYPES.machineSet,
+  TYPES.machine,
+  TYPES.machineHealthCheck,
+  TYPES.kubeadmConfig,
+  MACHINE_POOL_TYPE,
+];
 
-  const admissionLookup: CapiAdmissionLookup = {
+/** Read access for the admission plugins, served from the engine's caches. */
+function admissionLookupOf(cache: ObjectCache): CapiAdmissionLookup {
+  return {
     getClusterClass: (namespace, name) => cache.informer(TYPES.clusterClass).get(namespace, name),
     getKubeadmControlPlane: (namespace, name) =>
       cache.informer(TYPES.kubeadmControlPlane).get(namespace, name),
@@ -355,6 +213,34 @@ export function startEngine(options: EngineOptions): Engine {
       };
     },
   };
+}
+
+export function startEngine(options: EngineOptions): Engine {
+  const client = new KubeClient(options.kubeconfigPath);
+  const logger = options.logger ?? defaultEngineLogger();
+  let stopped = false;
+  const parts: EngineParts = {
+    options,
+    client,
+    cache: new ObjectCache(client),
+    logger,
+    errors: new ReconcileErrors(logger),
+    roles: new Map([[`${TYPES.kubeadmConfig.group}/${TYPES.kubeadmConfig.kind}`, 'bootstrap']]),
+    isStopped: () => stopped,
+  };
+  const { cache } = parts;
+  const ctx = createContext(
+    parts,
+    () => queue,
+    () => router,
+  );
+  const queue = new WorkQueue(reconcileKey(ctx, parts.errors), options.workers ?? 4, () => {});
+  const router = new EventRouter(ctx, cache, parts.roles);
+
+  cache.onInformer((informer) =>
+    informer.onEvent((event, object) => router.route(informer.type, event, object)),
+  );
+  const informers = [cache.crds, ...CORE_TYPES.map((type) => cache.informer(type))];
 
   // Events queue up from the first list on; workers start once every cache a reconcile reads is full.
   const ready = waitForCacheSync(cache, informers, (role, apiGroup, kind) =>
@@ -366,7 +252,7 @@ export function startEngine(options: EngineOptions): Engine {
 
   return {
     ready,
-    admissionLookup,
+    admissionLookup: admissionLookupOf(cache),
     async stop() {
       stopped = true;
       queue.stop();

@@ -8,9 +8,11 @@
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterInfrastructureProvisioned, pausedCondition } from './cluster-lookup.ts';
+import { poolReadyCondition } from './condition-builders.ts';
 import { type EngineContext, setConditions, updateObject, updateStatus } from './engine-context.ts';
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
 import { stableSuffix } from './naming.ts';
+import { pruneToSchema } from './schema-fields.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import {
   type JsonRecord,
@@ -34,6 +36,8 @@ export interface PoolState {
   /** Ready instances of the pool, the ones a node exists for. */
   instances: PoolInstance[];
   requeueAfterMs?: number;
+  /** The InfraMachinePool as this reconcile left it (the MachinePool mirrors its Ready). */
+  object?: KubeObject;
 }
 
 /** Provisioned as the kind's contract says; the other field is pruned by schemas that lack it. */
@@ -54,7 +58,7 @@ function poolProviderID(kind: string, instanceName: string): string {
  * keeps only `instanceID` and `version`): the name falls back to `instanceID`, the providerID is
  * derived, and an instance listed in `spec.providerIDList` is ready.
  */
-function readInstances(kind: ResolvedKind, pool: KubeObject): PoolInstance[] {
+export function readInstances(kind: ResolvedKind, pool: KubeObject): PoolInstance[] {
   const listed = new Set(arrayField(pool, 'spec.providerIDList'));
   return arrayField(pool, 'status.instances')
     .filter(isRecord)
@@ -123,6 +127,34 @@ function instanceStatus(kind: ResolvedKind, instance: PoolInstance, index: numbe
   return status;
 }
 
+/** The pool's status as the provider reports it, before the kind's schema prunes it. */
+export function writePoolStatus(
+  ctx: EngineContext,
+  kind: ResolvedKind,
+  pool: KubeObject,
+  instances: PoolInstance[],
+  provisioned: boolean,
+  status: JsonRecord,
+): void {
+  const uid = pool.metadata.uid ?? '';
+  const ready = instances.filter((i) => i.ready).length;
+  status.replicas = ready;
+  status.instances = instances.map((i, index) => instanceStatus(kind, i, index, uid));
+  status.observedGeneration = pool.metadata.generation;
+  if (provisioned) {
+    status.ready = true;
+    status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
+  }
+  // v1beta1-contract kinds carry v1beta1 conditions (other required fields): none are written there.
+  if (kind.contract !== 'v1beta2') return;
+  setConditions(
+    ctx,
+    status,
+    [poolReadyCondition(instances.length, instances.length - ready), pausedCondition(false)],
+    pool.metadata.generation,
+  );
+}
+
 /** Runs the simulated provider for one InfraMachinePool of `machinePool`. */
 export async function reconcileInfraMachinePool(
   ctx: EngineContext,
@@ -172,34 +204,17 @@ export async function reconcileInfraMachinePool(
     if (written && !written.ok) return { provisioned: false, instances: [], requeueAfterMs: 100 };
     if (written?.ok) current = written.value;
   }
-  const uid = pool.metadata.uid ?? '';
   const result = await updateStatus(ctx, kind.type, current, (status) => {
-    status.replicas = ready.length;
-    status.instances = desired.instances.map((i, index) => instanceStatus(kind, i, index, uid));
-    status.observedGeneration = current.metadata.generation;
-    if (provisioned) {
-      status.ready = true;
-      status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
-    }
-    const notReady = desired.instances.length - ready.length;
-    if (contractV2)
-      setConditions(
-        ctx,
-        status,
-        [
-          notReady === 0
-            ? { type: 'Ready', status: true, reason: 'Ready' }
-            : {
-                type: 'Ready',
-                status: false,
-                reason: 'Provisioning',
-                message: `${notReady} of ${desired.instances.length} instances are booting`,
-              },
-          pausedCondition(false),
-        ],
-        current.metadata.generation,
-      );
+    writePoolStatus(ctx, kind, current, desired.instances, provisioned, status);
+    // Only what this kind's schema keeps (the server prunes the rest; a pruned field would differ
+    // on every reconcile and be written again).
+    pruneToSchema(status, kind.statusSchema);
   });
   if (result && !result.ok) return { provisioned: false, instances: [], requeueAfterMs: 100 };
-  return { provisioned, instances: ready, requeueAfterMs: desired.requeueAfterMs };
+  return {
+    provisioned,
+    instances: ready,
+    requeueAfterMs: desired.requeueAfterMs,
+    object: result?.ok ? result.value : current,
+  };
 }

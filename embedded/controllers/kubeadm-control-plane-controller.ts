@@ -8,6 +8,7 @@
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterInfrastructureProvisioned, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { controlPlaneConditions } from './condition-builders.ts';
 import type { ConditionInput } from './conditions.ts';
 import { findCondition, isConditionTrue } from './conditions.ts';
 import {
@@ -37,8 +38,9 @@ import {
   readObjectRef,
 } from './machine-factory.ts';
 import { ownedMachines } from './machine-set-controller.ts';
-import { controlPlaneMachineIsUpToDate } from './machine-up-to-date.ts';
+import { controlPlaneMachineIsUpToDate, untilRolloutAfter } from './machine-up-to-date.ts';
 import { randomSuffix } from './naming.ts';
+import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import {
   type JsonRecord,
   field,
@@ -178,85 +180,110 @@ async function reconcileDelete(
   await updateObject(ctx, TYPES.kubeadmControlPlane, kcp, (copy) => removeFinalizer(copy, FINALIZERS.kcp));
 }
 
-export async function reconcileKubeadmControlPlane(
-  ctx: EngineContext,
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  let kcp = ctx.cache.informer(TYPES.kubeadmControlPlane).get(namespace, name);
-  if (!kcp) return;
-  const clusterRef = ownerOfKind(kcp, 'Cluster');
-  const cluster = clusterRef ? ctx.cache.informer(TYPES.cluster).get(namespace, clusterRef.name) : undefined;
-  if (isPaused(cluster, kcp)) {
-    await updateStatus(ctx, TYPES.kubeadmControlPlane, kcp, (status) =>
-      setConditions(ctx, status, [pausedCondition(true)], kcp?.metadata.generation),
-    );
-    return;
-  }
-  const machines = ownedMachines(ctx, kcp);
-  if (kcp.metadata.deletionTimestamp) return reconcileDelete(ctx, kcp, cluster, machines);
-  if (!cluster) return; // waits for the Cluster controller to set the owner reference
-  const clusterName = cluster.metadata.name ?? '';
+/** What the phases of one KubeadmControlPlane reconcile share. */
+interface KcpScope {
+  ctx: EngineContext;
+  kcp: KubeObject;
+  cluster: KubeObject | undefined;
+  /** Every machine the control plane owns, deleting ones included. */
+  machines: KubeObject[];
+  desired: number;
+  initialized: boolean;
+  /** Conditions the phases found (waiting for the endpoint, a machine that could not be created). */
+  extra: ConditionInput[];
+  remediation?: JsonRecord;
+  certificatesReady: boolean;
+  /** The cluster's infrastructure is up and its control plane endpoint set: machines may be made. */
+  endpoint?: string;
+}
 
-  const written = await updateObject(ctx, TYPES.kubeadmControlPlane, kcp, (copy) => {
+const clusterName = (s: KcpScope): string => s.cluster?.metadata.name ?? '';
+
+async function reconcilePaused(s: KcpScope): Promise<PhaseOutcome | void> {
+  if (!isPaused(s.cluster, s.kcp)) return;
+  await updateStatus(s.ctx, TYPES.kubeadmControlPlane, s.kcp, (status) =>
+    setConditions(s.ctx, status, [pausedCondition(true)], s.kcp.metadata.generation),
+  );
+  return stop();
+}
+
+async function reconcileDeleting(s: KcpScope): Promise<PhaseOutcome | void> {
+  if (!s.kcp.metadata.deletionTimestamp) return;
+  const result = await reconcileDelete(s.ctx, s.kcp, s.cluster, s.machines);
+  return stop(result?.requeueAfterMs ?? undefined);
+}
+
+/** Waits for the Cluster controller to set the owner reference. */
+async function reconcileOwnerCluster(s: KcpScope): Promise<PhaseOutcome | void> {
+  if (!s.cluster) return stop();
+}
+
+async function reconcileMetadata(s: KcpScope): Promise<PhaseOutcome | void> {
+  const written = await updateObject(s.ctx, TYPES.kubeadmControlPlane, s.kcp, (copy) => {
     addFinalizer(copy, FINALIZERS.kcp);
-    copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
+    copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName(s) };
   });
-  if (written && !written.ok) return { requeueAfterMs: 100 };
-  if (written?.ok) kcp = written.value;
-  await ensureTemplateOwnedByCluster(ctx, kcp, 'spec.machineTemplate.spec.infrastructureRef', cluster);
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.kcp = written.value;
+  await ensureTemplateOwnedByCluster(
+    s.ctx,
+    s.kcp,
+    'spec.machineTemplate.spec.infrastructureRef',
+    s.cluster as KubeObject,
+  );
+}
 
-  const desired = numberField(kcp, 'spec.replicas') ?? 1;
-  const extra: ConditionInput[] = [];
-  let requeueAfterMs: number | undefined;
-  const host = stringField(cluster, 'spec.controlPlaneEndpoint.host');
-  const port = numberField(cluster, 'spec.controlPlaneEndpoint.port') ?? 6443;
-  const active = machines.filter((m) => !m.metadata.deletionTimestamp);
-  const initialized =
-    field(kcp, 'status.initialization.controlPlaneInitialized') === true ||
-    active.some((m) => recordField(m, 'status.nodeRef') !== undefined);
-  let remediation: JsonRecord | undefined;
-  let certificatesReady = false;
-
-  if (!clusterInfrastructureProvisioned(cluster) || !host) {
-    extra.push({
+/** The certificates and the kubeconfig Secret, once the control plane endpoint is known. */
+async function reconcileCertificates(s: KcpScope): Promise<PhaseOutcome | void> {
+  const host = stringField(s.cluster, 'spec.controlPlaneEndpoint.host');
+  const port = numberField(s.cluster, 'spec.controlPlaneEndpoint.port') ?? 6443;
+  if (!clusterInfrastructureProvisioned(s.cluster) || !host) {
+    s.extra.push({
       type: 'Initialized',
       status: false,
       reason: 'NotInitialized',
       message: 'Waiting for the cluster infrastructure and control plane endpoint',
     });
-  } else {
-    certificatesReady = await ensureCertificateSecrets(ctx, cluster, kcp);
-    const kubeconfigOk =
-      certificatesReady && (await ensureKubeconfigSecret(ctx, cluster, kcp, `https://${host}:${port}`));
-    if (!kubeconfigOk) requeueAfterMs = 1_000;
-    const action = await reconcileMachines(
-      ctx,
-      kcp,
-      clusterName,
-      active,
-      machines.length - active.length,
-      desired,
-      initialized,
-    );
-    remediation = action.remediation;
-    if (action.problem)
-      extra.push({
-        type: 'ScalingUp',
-        status: true,
-        reason: action.problem.reason,
-        message: action.problem.message,
-      });
-    if (action.requeueAfterMs !== undefined)
-      requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, action.requeueAfterMs);
+    return;
   }
+  s.endpoint = `https://${host}:${port}`;
+  s.certificatesReady = await ensureCertificateSecrets(s.ctx, s.cluster as KubeObject, s.kcp);
+  const kubeconfigOk =
+    s.certificatesReady && (await ensureKubeconfigSecret(s.ctx, s.cluster as KubeObject, s.kcp, s.endpoint));
+  if (!kubeconfigOk) return { requeueAfterMs: 1_000 };
+}
 
+/** One machine step: repair a machine's missing children, remediate, create, roll out, scale down. */
+async function reconcileMachineStep(s: KcpScope): Promise<PhaseOutcome | void> {
+  if (!s.endpoint) return;
+  const active = s.machines.filter((m) => !m.metadata.deletionTimestamp);
+  const action = await reconcileMachines(
+    s.ctx,
+    s.kcp,
+    clusterName(s),
+    active,
+    s.machines.length - active.length,
+    s.desired,
+    s.initialized,
+  );
+  s.remediation = action.remediation;
+  if (action.problem)
+    s.extra.push({
+      type: 'ScalingUp',
+      status: true,
+      reason: action.problem.reason,
+      message: action.problem.message,
+    });
+  if (action.requeueAfterMs !== undefined) return { requeueAfterMs: action.requeueAfterMs };
+}
+
+/** Counters, version, selector, v1beta2 conditions and the deprecated v1beta1 status. */
+async function reconcileStatus(s: KcpScope): Promise<PhaseOutcome | void> {
+  const { ctx, kcp, desired, initialized } = s;
   const current = ownedMachines(ctx, kcp);
   const counts = countMachines(current);
-  const outdated = current.filter((m) => !controlPlaneMachineIsUpToDate(ctx, kcp as KubeObject, m)).length;
-  const allReady = counts.replicas > 0 && counts.readyReplicas === counts.replicas;
-  const kcpNow = kcp;
-  const result = await updateStatus(ctx, TYPES.kubeadmControlPlane, kcpNow, (status) => {
+  const outdated = current.filter((m) => !controlPlaneMachineIsUpToDate(ctx, kcp, m)).length;
+  const result = await updateStatus(ctx, TYPES.kubeadmControlPlane, kcp, (status) => {
     status.replicas = counts.replicas;
     status.readyReplicas = counts.readyReplicas;
     status.availableReplicas = counts.availableReplicas;
@@ -264,115 +291,82 @@ export async function reconcileKubeadmControlPlane(
     setVersions(status, counts.versions);
     const version = lowestVersion(current.map((m) => stringField(m, 'spec.version') ?? '').filter(Boolean));
     if (version) status.version = version;
-    status.selector = `${LABELS.clusterName}=${clusterName},${LABELS.controlPlane}`;
+    status.selector = `${LABELS.clusterName}=${clusterName(s)},${LABELS.controlPlane}`;
     status.initialization = { controlPlaneInitialized: initialized };
-    status.observedGeneration = kcpNow.metadata.generation;
-    if (remediation) status.lastRemediation = remediation;
+    status.observedGeneration = kcp.metadata.generation;
+    if (s.remediation) status.lastRemediation = s.remediation;
     setConditions(
       ctx,
       status,
       [
-        initialized
-          ? { type: 'Initialized', status: true, reason: 'Initialized' }
-          : {
-              type: 'Initialized',
-              status: false,
-              reason: 'NotInitialized',
-              message: 'Control plane not yet initialized',
-            },
-        initialized && counts.readyReplicas > 0
-          ? { type: 'Available', status: true, reason: 'Available' }
-          : {
-              type: 'Available',
-              status: false,
-              reason: 'NotAvailable',
-              message: 'Waiting for a ready control plane machine',
-            },
-        ...(certificatesReady ? [{ type: 'CertificatesAvailable', status: true, reason: 'Available' }] : []),
-        allReady
-          ? { type: 'EtcdClusterHealthy', status: true, reason: 'Healthy' }
-          : {
-              type: 'EtcdClusterHealthy',
-              status: 'Unknown',
-              reason: 'InspectionFailed',
-              message: 'Waiting for etcd members',
-            },
-        allReady
-          ? { type: 'ControlPlaneComponentsHealthy', status: true, reason: 'Healthy' }
-          : {
-              type: 'ControlPlaneComponentsHealthy',
-              status: 'Unknown',
-              reason: 'InspectionFailed',
-              message: 'Waiting for control plane components',
-            },
-        counts.replicas === 0
-          ? { type: 'MachinesReady', status: true, reason: 'NoReplicas' }
-          : allReady
-            ? { type: 'MachinesReady', status: true, reason: 'Ready' }
-            : {
-                type: 'MachinesReady',
-                status: false,
-                reason: 'NotReady',
-                message: `${counts.replicas - counts.readyReplicas} Machines are not ready`,
-              },
-        outdated === 0
-          ? { type: 'MachinesUpToDate', status: true, reason: 'UpToDate' }
-          : {
-              type: 'MachinesUpToDate',
-              status: false,
-              reason: 'NotUpToDate',
-              message: `${outdated} Machines are not up-to-date`,
-            },
-        outdated > 0
-          ? {
-              type: 'RollingOut',
-              status: true,
-              reason: 'RollingOut',
-              message: `Rolling out ${outdated} not up-to-date replicas`,
-            }
-          : { type: 'RollingOut', status: false, reason: 'NotRollingOut' },
-        counts.replicas < desired
-          ? {
-              type: 'ScalingUp',
-              status: true,
-              reason: 'ScalingUp',
-              message: `Scaling up from ${counts.replicas} to ${desired} replicas`,
-            }
-          : { type: 'ScalingUp', status: false, reason: 'NotScalingUp' },
-        counts.replicas > desired && outdated === 0
-          ? {
-              type: 'ScalingDown',
-              status: true,
-              reason: 'ScalingDown',
-              message: `Scaling down from ${counts.replicas} to ${desired} replicas`,
-            }
-          : { type: 'ScalingDown', status: false, reason: 'NotScalingDown' },
-        remediation
-          ? {
-              type: 'Remediating',
-              status: true,
-              reason: 'Remediating',
-              message: `Remediating ${String(remediation.machine)}`,
-            }
-          : { type: 'Remediating', status: false, reason: 'NotRemediating' },
-        { type: 'Deleting', status: false, reason: 'NotDeleting' },
-        pausedCondition(false),
-        ...extra,
+        ...controlPlaneConditions({
+          counts,
+          desired,
+          outdated,
+          initialized,
+          certificatesReady: s.certificatesReady,
+          remediation: s.remediation,
+        }),
+        ...s.extra,
       ],
-      kcpNow.metadata.generation,
+      kcp.metadata.generation,
     );
-    setControlPlaneLegacyStatus(kcpNow, status, {
+    setControlPlaneLegacyStatus(kcp, status, {
       machines: current,
       desired,
       upToDate: current.length - outdated,
       outdated,
       initialized,
-      certificatesReady,
+      certificatesReady: s.certificatesReady,
       now: now(ctx),
     });
   });
-  if (result && !result.ok) return { requeueAfterMs: 100 };
-  return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  if (result && !result.ok) return stop(100);
+}
+
+/** A future spec.rollout.after: reconcile again at that moment, when the rollout starts. */
+async function requeueForRolloutAfter(s: KcpScope): Promise<PhaseOutcome | void> {
+  const wait = untilRolloutAfter(s.kcp, s.ctx.clock.now());
+  if (wait !== undefined) return { requeueAfterMs: wait };
+}
+
+const KCP_PHASES: Array<Phase<KcpScope>> = [
+  reconcilePaused,
+  reconcileDeleting,
+  reconcileOwnerCluster,
+  reconcileMetadata,
+  reconcileCertificates,
+  reconcileMachineStep,
+  reconcileStatus,
+  requeueForRolloutAfter,
+];
+
+export async function reconcileKubeadmControlPlane(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const kcp = ctx.cache.informer(TYPES.kubeadmControlPlane).get(namespace, name);
+  if (!kcp) return;
+  const clusterRef = ownerOfKind(kcp, 'Cluster');
+  const cluster = clusterRef ? ctx.cache.informer(TYPES.cluster).get(namespace, clusterRef.name) : undefined;
+  const machines = ownedMachines(ctx, kcp);
+  const initialized =
+    field(kcp, 'status.initialization.controlPlaneInitialized') === true ||
+    machines.some((m) => !m.metadata.deletionTimestamp && recordField(m, 'status.nodeRef') !== undefined);
+  return runPhases<KcpScope>(
+    {
+      ctx,
+      kcp,
+      cluster,
+      machines,
+      desired: numberField(kcp, 'spec.replicas') ?? 1,
+      initialized,
+      extra: [],
+      certificatesReady: false,
+    },
+    KCP_PHASES,
+  );
 }
 
 interface MachinesAction {

@@ -12,8 +12,11 @@
  * - KubeadmControlPlane: updated / ready / unavailable replicas, MachinesCreated,
  *   MachinesSpecUpToDate, Resized, MachinesReady, Available, CertificatesAvailable, Ready.
  * - Cluster: InfrastructureReady, ControlPlaneReady, ControlPlaneInitialized, Ready.
+ * - MachinePool: ready / available / unavailable replicas, BootstrapReady and InfrastructureReady
+ *   (mirrors of the bootstrap config's and InfraMachinePool's Ready, or the fallback),
+ *   ReplicasReady (once the pool has providerIDs), Ready.
  *
- * Sources: core/reconcilers/{machine,machineset,machinedeployment,cluster} and
+ * Sources: core/reconcilers/{machine,machineset,machinedeployment,cluster,machinepool} and
  * controlplane/kubeadm/reconcilers/kubeadmcontrolplane (reconcileV1Beta1Status and friends).
  */
 import type { KubeObject } from '../apiserver/admission.ts';
@@ -319,5 +322,46 @@ export function setClusterLegacyStatus(status: JsonRecord, input: ClusterLegacyI
     );
   setLegacyStatusConditions(status, updates, input.now, {
     types: ['ControlPlaneReady', 'InfrastructureReady'],
+  });
+}
+
+export interface MachinePoolLegacyInput {
+  bootstrap?: KubeObject;
+  /** spec.template.spec.bootstrap.dataSecretName without a configRef: BootstrapReady true at once. */
+  dataSecretOnly: boolean;
+  bootstrapReady: boolean;
+  infrastructure?: KubeObject;
+  infrastructureReady: boolean;
+  desired: number;
+  /** Instances with a node (status.replicas); the simulated nodes are ready at once. */
+  ready: number;
+  hasProviderIDs: boolean;
+  now: string;
+}
+
+/** reconcileBootstrap / reconcileInfrastructure / reconcileNodeRefs and the summary at patch time. */
+export function setMachinePoolLegacyStatus(status: JsonRecord, input: MachinePoolLegacyInput): void {
+  const block = legacyBlock(status);
+  block.readyReplicas = input.ready;
+  block.availableReplicas = input.ready;
+  block.unavailableReplicas = 0;
+  const updates: Array<LegacyCondition | undefined> = [
+    input.dataSecretOnly
+      ? legacyTrue('BootstrapReady')
+      : legacyMirror(
+          'BootstrapReady',
+          input.bootstrap,
+          input.bootstrapReady ? legacyTrue('') : legacyFalse('', 'WaitingForDataSecret', 'Info'),
+        ),
+    legacyMirror(
+      'InfrastructureReady',
+      input.infrastructure,
+      input.infrastructureReady ? legacyTrue('') : legacyFalse('', 'WaitingForInfrastructure', 'Info'),
+    ),
+  ];
+  // CAPI sets ReplicasReady from the node references, once the pool lists providerIDs.
+  if (input.hasProviderIDs || input.desired === 0) updates.push(legacyTrue('ReplicasReady'));
+  setLegacyStatusConditions(status, updates, input.now, {
+    types: ['BootstrapReady', 'InfrastructureReady', 'ReplicasReady'],
   });
 }

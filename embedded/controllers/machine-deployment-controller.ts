@@ -23,7 +23,12 @@ import { type DeleteChildrenStep, deleteChildrenThenFinalizer } from './delete-c
 import { ANNOTATIONS, FINALIZERS, LABELS } from './labels.ts';
 import { setMachineDeploymentLegacyStatus } from './legacy-status.ts';
 import { ownedMachines } from './machine-set-controller.ts';
-import { desiredTemplateHash, machineSetIsCurrent, rolloutAfterPassed } from './machine-up-to-date.ts';
+import {
+  desiredTemplateHash,
+  machineSetIsCurrent,
+  rolloutAfterPassed,
+  untilRolloutAfter,
+} from './machine-up-to-date.ts';
 import { labelValue, stableJson, stableSuffix } from './naming.ts';
 import { field, numberField, recordField, stringField, stringMapField } from './object-fields.ts';
 import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
@@ -401,6 +406,12 @@ async function reconcileStatus(s: MachineDeploymentScope): Promise<PhaseOutcome 
   if (result && !result.ok) return stop(100);
 }
 
+/** A future `spec.rollout.after`: reconcile again at that moment, when the rollout starts. */
+async function requeueForRolloutAfter(s: MachineDeploymentScope): Promise<PhaseOutcome | void> {
+  const wait = untilRolloutAfter(s.md, s.ctx.clock.now());
+  if (wait !== undefined) return { requeueAfterMs: wait };
+}
+
 const MACHINE_DEPLOYMENT_PHASES: Array<Phase<MachineDeploymentScope>> = [
   reconcilePaused,
   reconcileDelete,
@@ -411,6 +422,7 @@ const MACHINE_DEPLOYMENT_PHASES: Array<Phase<MachineDeploymentScope>> = [
   cleanupOldMachineSets,
   reconcileRevision,
   reconcileStatus,
+  requeueForRolloutAfter,
 ];
 
 export async function reconcileMachineDeployment(

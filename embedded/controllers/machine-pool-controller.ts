@@ -2,18 +2,19 @@
  * The MachinePool controller (CAPI's internal/controllers/machinepool): owner references on the
  * bootstrap config and the InfraMachinePool, bootstrap data → `spec.template.spec.bootstrap.
  * dataSecretName`, the InfraMachinePool's providerIDList → `spec.providerIDList` and simulated
- * nodes → `status.nodeRefs`, replica counters, phase, initialization and conditions. Deletion
- * removes the InfraMachinePool and bootstrap config before the finalizer. MachinePool Machines
- * (per-instance Machine objects) are not created.
+ * nodes → `status.nodeRefs`, replica counters, phase, initialization, conditions and
+ * `status.deprecated.v1beta1`. Deletion removes the InfraMachinePool and bootstrap config before
+ * the finalizer. MachinePool Machines (per-instance Machine objects) are not created.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
 import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
-import type { ConditionInput } from './conditions.ts';
+import { machinePoolConditions } from './condition-builders.ts';
 import {
   type EngineContext,
   addFinalizer,
   deleteObject,
   ensureOwnerReference,
+  now,
   removeFinalizer,
   setConditions,
   updateObject,
@@ -27,8 +28,10 @@ import {
 import type { ResourceType } from './kube-client.ts';
 import { compareKubernetesVersions } from './kubernetes-version.ts';
 import { LABELS } from './labels.ts';
+import { setMachinePoolLegacyStatus } from './legacy-status.ts';
 import type { ResolvedKind } from './object-cache.ts';
 import { type JsonRecord, arrayField, numberField, recordField, stringField } from './object-fields.ts';
+import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import { versionsField } from './replica-status.ts';
 import type { ReconcileResult } from './work-queue.ts';
 
@@ -131,157 +134,104 @@ function versionCounts(instances: PoolInstance[]): Array<{ version: string; repl
     .map(([version, replicas]) => ({ version, replicas }));
 }
 
-function replicaConditions(desired: number, ready: number, upToDate: number): ConditionInput[] {
-  return [
-    ready >= desired
-      ? { type: 'Available', status: true, reason: 'Available' }
-      : {
-          type: 'Available',
-          status: false,
-          reason: 'NotAvailable',
-          message: `${ready} of ${desired} replicas are available`,
-        },
-    ready < desired
-      ? {
-          type: 'ScalingUp',
-          status: true,
-          reason: 'ScalingUp',
-          message: `Scaling up from ${ready} to ${desired} replicas`,
-        }
-      : { type: 'ScalingUp', status: false, reason: 'NotScalingUp' },
-    ready > desired
-      ? {
-          type: 'ScalingDown',
-          status: true,
-          reason: 'ScalingDown',
-          message: `Scaling down from ${ready} to ${desired} replicas`,
-        }
-      : { type: 'ScalingDown', status: false, reason: 'NotScalingDown' },
-    ready >= desired
-      ? { type: 'MachinesReady', status: true, reason: ready === 0 ? 'NoReplicas' : 'Ready' }
-      : {
-          type: 'MachinesReady',
-          status: false,
-          reason: 'NotReady',
-          message: `${desired - ready} of ${desired} replicas are not ready`,
-        },
-    { type: 'Remediating', status: false, reason: 'NotRemediating' },
-    ready === upToDate
-      ? { type: 'MachinesUpToDate', status: true, reason: ready === 0 ? 'NoReplicas' : 'UpToDate' }
-      : {
-          type: 'MachinesUpToDate',
-          status: false,
-          reason: 'NotUpToDate',
-          message: `${ready - upToDate} of ${ready} replicas are not up-to-date`,
-        },
-  ];
+/** What the phases of one MachinePool reconcile share. */
+interface MachinePoolScope {
+  ctx: EngineContext;
+  pool: KubeObject;
+  cluster: KubeObject | undefined;
+  bootstrap: RefState;
+  infra: RefState;
+  dataSecretName?: string;
+  /** Ready instances of the InfraMachinePool (a node exists for each). */
+  instances: PoolInstance[];
+  infraProvisioned: boolean;
 }
 
-export async function reconcileMachinePool(
-  ctx: EngineContext,
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  let pool = ctx.cache.informer(MACHINE_POOL_TYPE).get(namespace, name);
-  if (!pool) return;
-  const cluster = clusterOf(ctx, pool);
-  if (isPaused(cluster, pool)) {
-    await updateStatus(ctx, MACHINE_POOL_TYPE, pool, (status) =>
-      setConditions(ctx, status, [pausedCondition(true)], pool?.metadata.generation),
-    );
-    return;
-  }
-  if (pool.metadata.deletionTimestamp) return reconcileDelete(ctx, pool);
+async function reconcilePaused(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  if (!isPaused(s.cluster, s.pool)) return;
+  await updateStatus(s.ctx, MACHINE_POOL_TYPE, s.pool, (status) =>
+    setConditions(s.ctx, status, [pausedCondition(true)], s.pool.metadata.generation),
+  );
+  return stop();
+}
 
-  const clusterName = stringField(pool, 'spec.clusterName') ?? '';
-  const metadataWrite = await updateObject(ctx, MACHINE_POOL_TYPE, pool, (copy) => {
+async function reconcileDeleting(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  if (!s.pool.metadata.deletionTimestamp) return;
+  const result = await reconcileDelete(s.ctx, s.pool);
+  return stop(result?.requeueAfterMs ?? undefined);
+}
+
+/** Finalizer, cluster-name label and the Cluster as owner. */
+async function reconcileMetadata(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  const clusterName = stringField(s.pool, 'spec.clusterName') ?? '';
+  const written = await updateObject(s.ctx, MACHINE_POOL_TYPE, s.pool, (copy) => {
     addFinalizer(copy, MACHINE_POOL_FINALIZER);
     copy.metadata.labels = { ...copy.metadata.labels, [LABELS.clusterName]: clusterName };
-    if (cluster) ensureOwnerReference(copy, cluster, false);
+    if (s.cluster) ensureOwnerReference(copy, s.cluster, false);
   });
-  if (metadataWrite && !metadataWrite.ok) return { requeueAfterMs: 100 };
-  if (metadataWrite?.ok) pool = metadataWrite.value;
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.pool = written.value;
+}
 
-  // Bootstrap.
-  const bootstrap = readRef(ctx, pool, 'spec.template.spec.bootstrap.configRef', true);
-  if (bootstrap.state === 'pending') return { requeueAfterMs: 200 };
-  const config = await adopt(ctx, pool, bootstrap);
-  let dataSecretName = stringField(pool, 'spec.template.spec.bootstrap.dataSecretName');
+/** Adopts the bootstrap config and copies its data secret name into the pool's template. */
+async function reconcileBootstrap(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  s.bootstrap = readRef(s.ctx, s.pool, 'spec.template.spec.bootstrap.configRef', true);
+  if (s.bootstrap.state === 'pending') return stop(200);
+  const config = await adopt(s.ctx, s.pool, s.bootstrap);
+  s.dataSecretName = stringField(s.pool, 'spec.template.spec.bootstrap.dataSecretName');
   const fromConfig = stringField(config, 'status.dataSecretName');
-  if (!dataSecretName && fromConfig) {
-    const written = await updateObject(ctx, MACHINE_POOL_TYPE, pool, (copy) => {
-      const spec = (copy.spec as { template: { spec: { bootstrap: JsonRecord } } }).template.spec;
-      spec.bootstrap.dataSecretName = fromConfig;
-    });
-    if (written && !written.ok) return { requeueAfterMs: 100 };
-    if (written?.ok) pool = written.value;
-    dataSecretName = fromConfig;
-  }
+  if (s.dataSecretName || !fromConfig) return;
+  const written = await updateObject(s.ctx, MACHINE_POOL_TYPE, s.pool, (copy) => {
+    const spec = (copy.spec as { template: { spec: { bootstrap: JsonRecord } } }).template.spec;
+    spec.bootstrap.dataSecretName = fromConfig;
+  });
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.pool = written.value;
+  s.dataSecretName = fromConfig;
+}
 
-  // Infrastructure (the simulated provider runs here: pools have no other controller).
-  const infra = readRef(ctx, pool, 'spec.template.spec.infrastructureRef', false);
-  if (infra.state === 'pending') return { requeueAfterMs: 200 };
-  const infraPool = await adopt(ctx, pool, infra);
-  let instances: PoolInstance[] = [];
-  let infraProvisioned = false;
-  let requeueAfterMs: number | undefined;
-  if (infraPool && infra.kind) {
-    const state = await reconcileInfraMachinePool(ctx, infra.kind, infraPool, pool, cluster);
-    instances = state.instances;
-    infraProvisioned = state.provisioned || isPoolProvisioned(infraPool, infra.kind);
-    requeueAfterMs = state.requeueAfterMs;
-  }
-  const providerIDList = instances.map((i) => i.providerID);
-  if (JSON.stringify(arrayField(pool, 'spec.providerIDList')) !== JSON.stringify(providerIDList)) {
-    const written = await updateObject(ctx, MACHINE_POOL_TYPE, pool, (copy) => {
-      (copy.spec as JsonRecord).providerIDList = providerIDList;
-    });
-    if (written && !written.ok) return { requeueAfterMs: 100 };
-    if (written?.ok) pool = written.value;
-  }
+/** Adopts the InfraMachinePool and runs the simulated provider (pools have no other controller). */
+async function reconcileInfrastructure(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  s.infra = readRef(s.ctx, s.pool, 'spec.template.spec.infrastructureRef', false);
+  if (s.infra.state === 'pending') return stop(200);
+  const infraPool = await adopt(s.ctx, s.pool, s.infra);
+  if (!infraPool || !s.infra.kind) return;
+  const state = await reconcileInfraMachinePool(s.ctx, s.infra.kind, infraPool, s.pool, s.cluster);
+  s.instances = state.instances;
+  if (state.object) s.infra.object = state.object;
+  s.infraProvisioned = state.provisioned || isPoolProvisioned(infraPool, s.infra.kind);
+  if (state.requeueAfterMs !== undefined) return { requeueAfterMs: state.requeueAfterMs };
+}
 
+/** The ready instances' providerIDs → `spec.providerIDList`. */
+async function reconcileProviderIDList(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  const providerIDList = s.instances.map((i) => i.providerID);
+  if (JSON.stringify(arrayField(s.pool, 'spec.providerIDList')) === JSON.stringify(providerIDList)) return;
+  const written = await updateObject(s.ctx, MACHINE_POOL_TYPE, s.pool, (copy) => {
+    (copy.spec as JsonRecord).providerIDList = providerIDList;
+  });
+  if (written && !written.ok) return stop(100);
+  if (written?.ok) s.pool = written.value;
+}
+
+/** Phase, initialization, counters, nodeRefs, versions and conditions. */
+async function reconcileStatus(s: MachinePoolScope): Promise<PhaseOutcome | void> {
+  const { ctx, pool, instances, infraProvisioned, dataSecretName } = s;
   const desired = numberField(pool, 'spec.replicas') ?? 1;
   const version = stringField(pool, 'spec.template.spec.version');
   const ready = instances.length;
   const upToDate = instances.filter((i) => !version || i.version === version).length;
-  const conditions: ConditionInput[] = [
-    pausedCondition(false),
-    { type: 'Deleting', status: false, reason: 'NotDeleting' },
-    dataSecretName
-      ? { type: 'BootstrapConfigReady', status: true, reason: 'Ready' }
-      : bootstrap.state === 'missing'
-        ? {
-            type: 'BootstrapConfigReady',
-            status: false,
-            reason: 'BootstrapConfigDoesNotExist',
-            message: 'Waiting for the bootstrap config to exist',
-          }
-        : {
-            type: 'BootstrapConfigReady',
-            status: false,
-            reason: 'NotReady',
-            message: 'Waiting for the bootstrap data secret',
-          },
-    infraProvisioned
-      ? { type: 'InfrastructureReady', status: true, reason: 'Ready' }
-      : infra.state === 'missing' || infra.state === 'none'
-        ? {
-            type: 'InfrastructureReady',
-            status: false,
-            reason: 'InfrastructureMachinePoolDoesNotExist',
-            message: 'Waiting for the infrastructure machine pool to exist',
-          }
-        : {
-            type: 'InfrastructureReady',
-            status: false,
-            reason: 'NotReady',
-            message: 'Waiting for the infrastructure machine pool to be provisioned',
-          },
-    ...replicaConditions(desired, ready, upToDate),
-  ];
+  const conditions = machinePoolConditions({
+    dataSecretName,
+    bootstrapState: s.bootstrap.state,
+    infraProvisioned,
+    infraState: s.infra.state,
+    desired,
+    ready,
+    upToDate,
+  });
   const phase = phaseOf(dataSecretName !== undefined, infraProvisioned, desired, ready, ready);
-  const current = pool;
-  const result = await updateStatus(ctx, MACHINE_POOL_TYPE, current, (status) => {
+  const result = await updateStatus(ctx, MACHINE_POOL_TYPE, pool, (status) => {
     status.phase = phase;
     status.initialization = {
       bootstrapDataSecretCreated: dataSecretName !== undefined,
@@ -297,11 +247,52 @@ export async function reconcileMachinePool(
     const { versions } = versionsField(versionCounts(instances));
     if (versions) status.versions = versions;
     else delete status.versions;
-    status.observedGeneration = current.metadata.generation;
-    setConditions(ctx, status, conditions, current.metadata.generation);
+    status.observedGeneration = pool.metadata.generation;
+    setConditions(ctx, status, conditions, pool.metadata.generation);
+    setMachinePoolLegacyStatus(status, {
+      bootstrap: s.bootstrap.object,
+      dataSecretOnly: s.bootstrap.state === 'none' && dataSecretName !== undefined,
+      bootstrapReady: dataSecretName !== undefined,
+      infrastructure: s.infra.object,
+      infrastructureReady: infraProvisioned,
+      desired,
+      ready,
+      hasProviderIDs: ready > 0,
+      now: now(ctx),
+    });
   });
-  if (result && !result.ok) return { requeueAfterMs: 100 };
-  return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  if (result && !result.ok) return stop(100);
+}
+
+const MACHINE_POOL_PHASES: Array<Phase<MachinePoolScope>> = [
+  reconcilePaused,
+  reconcileDeleting,
+  reconcileMetadata,
+  reconcileBootstrap,
+  reconcileInfrastructure,
+  reconcileProviderIDList,
+  reconcileStatus,
+];
+
+export async function reconcileMachinePool(
+  ctx: EngineContext,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const pool = ctx.cache.informer(MACHINE_POOL_TYPE).get(namespace, name);
+  if (!pool) return;
+  return runPhases<MachinePoolScope>(
+    {
+      ctx,
+      pool,
+      cluster: clusterOf(ctx, pool),
+      bootstrap: { state: 'none' },
+      infra: { state: 'none' },
+      instances: [],
+      infraProvisioned: false,
+    },
+    MACHINE_POOL_PHASES,
+  );
 }
 
 /** What a cluster's MachinePools add to its `status.workers` summary (CAPI counts pool replicas). */

@@ -40,6 +40,20 @@ export function rolloutAfterPassed(owner: KubeObject, created: string | undefine
   return Number.isNaN(createdMs) || createdMs < after;
 }
 
+const MAX_ROLLOUT_WAIT_MS = 3_600_000;
+
+/**
+ * How long until a future `spec.rollout.after` comes, or undefined when there is none: CAPI
+ * requeues the owner for that moment (nothing else changes then), so the rollout starts when it
+ * comes. A few milliseconds past it, so the moment has passed when the reconcile runs.
+ */
+export function untilRolloutAfter(owner: KubeObject, nowMs: number): number | undefined {
+  const after = Date.parse(stringField(owner, 'spec.rollout.after') ?? '');
+  if (Number.isNaN(after) || after <= nowMs) return undefined;
+  // At most an hour: a timer longer than 2^31 ms would fire at once (and loop).
+  return Math.min(after - nowMs + 10, MAX_ROLLOUT_WAIT_MS);
+}
+
 export function machineSetIsCurrent(ms: KubeObject, md: KubeObject, nowMs: number): boolean {
   const label = ms.metadata.labels?.[LABELS.templateHash] ?? '';
   if (!label.startsWith(`${desiredTemplateHash(md)}-`)) return false;

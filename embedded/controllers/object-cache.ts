@@ -8,7 +8,8 @@ import { isKubeObject } from '../../src/k8s/kube-object.ts';
 import type { KubeObject } from '../apiserver/admission.ts';
 import { Informer, type InformerListener } from './informer.ts';
 import type { KubeClient, ResourceType } from './kube-client.ts';
-import { arrayField, isRecord, recordField } from './object-fields.ts';
+import { type JsonRecord, arrayField, isRecord, recordField } from './object-fields.ts';
+import { statusSchemaOf } from './schema-fields.ts';
 import { TYPES } from './resource-types.ts';
 
 export type Contract = 'v1beta1' | 'v1beta2';
@@ -17,6 +18,8 @@ export interface ResolvedKind {
   type: ResourceType;
   /** Which provider contract the kind's CRD declares: decides the status fields to write. */
   contract: Contract;
+  /** The served version's status schema: the engine writes only what it declares. */
+  statusSchema?: JsonRecord;
 }
 
 /**
@@ -37,7 +40,11 @@ export function resolveFromCrd(crd: KubeObject): ResolvedKind | undefined {
       ? 'v1beta2'
       : 'v1beta1';
   }
-  return { type: { group, version, plural, kind, namespaced }, contract };
+  return {
+    type: { group, version, plural, kind, namespaced },
+    contract,
+    statusSchema: statusSchemaOf(crd, version),
+  };
 }
 
 export class ObjectCache {

@@ -138,6 +138,16 @@ describe.skipIf(!haveSharedCapi)(
         versions: [{ version: V1, replicas: 2 }],
       });
       expect(mp.status?.nodeRefs).toHaveLength(2);
+      // status.deprecated.v1beta1 as CAPI v1.14 writes it (v1beta1 readers see these counters).
+      const legacy = mp.status?.deprecated as { v1beta1?: Record<string, unknown> } | undefined;
+      expect(legacy?.v1beta1).toMatchObject({
+        readyReplicas: 2,
+        availableReplicas: 2,
+        unavailableReplicas: 0,
+      });
+      const legacyConditions = (legacy?.v1beta1?.conditions ?? []) as Array<{ type: string; status: string }>;
+      for (const type of ['Ready', 'BootstrapReady', 'InfrastructureReady', 'ReplicasReady'])
+        expect(legacyConditions.find((c) => c.type === type)?.status, `v1beta1 ${type}`).toBe('True');
       for (const type of ['Available', 'BootstrapConfigReady', 'InfrastructureReady', 'MachinesReady'])
         expect(conditionStatus(mp, type), type).toBe('True');
       expect(conditionStatus(mp, 'ScalingUp')).toBe('False');

@@ -5,7 +5,11 @@ import { mergeConditions } from '../../controllers/conditions.ts';
 import { remediationAllowed } from '../../controllers/machine-health-check-controller.ts';
 import { resolveIntOrPercent } from '../../controllers/machine-deployment-controller.ts';
 import { machinesToDelete } from '../../controllers/machine-set-controller.ts';
-import { desiredTemplateHash, rolloutAfterPassed } from '../../controllers/machine-up-to-date.ts';
+import {
+  desiredTemplateHash,
+  rolloutAfterPassed,
+  untilRolloutAfter,
+} from '../../controllers/machine-up-to-date.ts';
 import { resolveFromCrd } from '../../controllers/object-cache.ts';
 import { parseGoDuration, stepSeconds } from '../../controllers/simulation.ts';
 import { nextVersionToward } from '../../controllers/topology-reconciler.ts';
@@ -83,6 +87,11 @@ describe('rollout arithmetic and deletion order', () => {
     expect(rolloutAfterPassed(owner, '2026-01-01T00:00:00Z', Date.parse('2026-01-03T00:00:00Z'))).toBe(true);
     expect(rolloutAfterPassed(owner, '2026-01-01T00:00:00Z', Date.parse('2026-01-01T12:00:00Z'))).toBe(false);
     expect(rolloutAfterPassed(owner, '2026-01-02T01:00:00Z', Date.parse('2026-01-03T00:00:00Z'))).toBe(false);
+    // A future moment: requeue just past it (at most an hour ahead); none once it has passed.
+    expect(untilRolloutAfter(owner, Date.parse('2026-01-01T23:59:58Z'))).toBeGreaterThanOrEqual(2_000);
+    expect(untilRolloutAfter(owner, Date.parse('2026-01-01T23:59:58Z'))).toBeLessThan(2_100);
+    expect(untilRolloutAfter(owner, Date.parse('2026-01-01T00:00:00Z'))).toBe(3_600_000);
+    expect(untilRolloutAfter(owner, Date.parse('2026-01-02T00:00:00Z'))).toBeUndefined();
   });
 });
 

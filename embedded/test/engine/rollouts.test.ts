@@ -20,6 +20,10 @@ const MD = 'worker-md-0';
 const isControlPlane = (m: Obj): boolean =>
   m.metadata.labels?.['cluster.x-k8s.io/control-plane'] !== undefined;
 const live = (m: Obj): boolean => !m.metadata.deletionTimestamp;
+/** A `spec.rollout.after` moment `seconds` from now, on a whole second as Kubernetes stores it. */
+const secondsFromNow = (seconds: number): string =>
+  new Date(Math.ceil(Date.now() / 1000) * 1000 + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+const createdAt = (m: Obj): number => Date.parse(m.metadata.creationTimestamp ?? '');
 
 describe.skipIf(!haveSharedCapi)(haveSharedCapi ? 'engine: rollout strategies' : SKIP_REASON, () => {
   let h: EngineHarness;
@@ -78,6 +82,15 @@ describe.skipIf(!haveSharedCapi)(haveSharedCapi ? 'engine: rollout strategies' :
     expect(sets[0]?.metadata.name).not.toBe(oldSet?.metadata.name);
   });
 
+  it('a future spec.rollout.after starts the rollout when the moment comes (no other change needed)', async () => {
+    const before = new Set((await workers()).map((m) => m.metadata.name));
+    const after = secondsFromNow(3);
+    await h.patch(R.machineDeployments, NS, MD, { spec: { rollout: { after } } });
+    // Nothing else changes: only the engine's requeue for that moment can start the rollout.
+    const replaced = await workersSettled(3, (m) => !before.has(m.metadata.name));
+    for (const m of replaced) expect(createdAt(m)).toBeGreaterThanOrEqual(Date.parse(after));
+  });
+
   it('OnDelete replaces only the machines the user deletes', async () => {
     await h.patch(R.machineDeployments, NS, MD, {
       spec: {
@@ -128,5 +141,25 @@ describe.skipIf(!haveSharedCapi)(haveSharedCapi ? 'engine: rollout strategies' :
       40,
     );
     expect(most).toBe(3);
+  });
+
+  it('KubeadmControlPlane: a future spec.rollout.after replaces the control plane when it comes', async () => {
+    const cpMachines = async (): Promise<Obj[]> => (await h.list(R.machines, NS)).filter(isControlPlane);
+    const before = new Set((await cpMachines()).map((m) => m.metadata.name));
+    const after = secondsFromNow(3);
+    await h.patch(R.kcps, NS, 'controlplane', { spec: { rollout: { after } } });
+    const replaced = await waitFor(
+      'control plane replaced after the rollout moment',
+      async () => {
+        const cp = await cpMachines();
+        return (
+          cp.length === before.size &&
+          cp.every((m) => m.status?.phase === 'Running' && !before.has(m.metadata.name)) &&
+          cp
+        );
+      },
+      30_000,
+    );
+    for (const m of replaced) expect(createdAt(m)).toBeGreaterThanOrEqual(Date.parse(after));
   });
 });

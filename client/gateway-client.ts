@@ -1,0 +1,121 @@
+/**
+ * A small typed client for the gateway over HTTP: `request(Document, variables)` returns the
+ * operation's typed data or a `ClientError` value (never throws for transport or GraphQL errors).
+ * The documents are client/documents/*.graphql; their types are generated into client/generated/.
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+
+export type ClientError =
+  /** Nothing answers at the URL (connection refused, DNS, reset). */
+  | { kind: 'unreachable'; url: string; message: string }
+  /** The server answered with a non-GraphQL response (a wrong URL, a proxy error page). */
+  | { kind: 'http'; url: string; status: number; message: string }
+  /** The request reached GraphQL and failed there (validation, an execution error). */
+  | { kind: 'graphql'; message: string };
+
+/** A GraphQL error next to data: a part of the answer (e.g. one management cluster's) is missing. */
+export interface PartialError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  code?: string;
+}
+
+/** `partial` lists the errors that came with data (the gateway answers what it can). */
+export type Result<T> = { ok: true; data: T; partial: PartialError[] } | { ok: false; error: ClientError };
+
+export interface GatewayClient {
+  readonly url: string;
+  request<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+  ): Promise<Result<TData>>;
+}
+
+export interface ClientOptions {
+  url: string;
+  /** A bearer token, sent as `Authorization: Bearer …` when set. */
+  token?: string;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface GraphQLResponse {
+  data?: unknown;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: unknown } }>;
+}
+
+export function createClient(options: ClientOptions): GatewayClient {
+  const doFetch = options.fetch ?? fetch;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const texts = new WeakMap<object, string>();
+  const textOf = (document: TypedDocumentNode<unknown, never>): string => {
+    let text = texts.get(document);
+    if (text === undefined) texts.set(document, (text = print(document)));
+    return text;
+  };
+
+  return {
+    url: options.url,
+    async request(document, variables) {
+      let res: Response;
+      try {
+        res = await doFetch(options.url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ query: textOf(document as never), variables: variables ?? {} }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        });
+      } catch (error) {
+        return { ok: false, error: { kind: 'unreachable', url: options.url, message: causeOf(error) } };
+      }
+      const body = await readJson(res);
+      if (body === undefined)
+        return {
+          ok: false,
+          error: { kind: 'http', url: options.url, status: res.status, message: `HTTP ${res.status}` },
+        };
+      const errors = body.errors ?? [];
+      if (body.data === undefined || body.data === null) {
+        if (errors.length > 0)
+          return { ok: false, error: { kind: 'graphql', message: errors.map((e) => e.message).join('; ') } };
+        return {
+          ok: false,
+          error: { kind: 'http', url: options.url, status: res.status, message: 'no data' },
+        };
+      }
+      return { ok: true, data: body.data as never, partial: errors.map(partialError) };
+    },
+  };
+}
+
+function partialError(e: NonNullable<GraphQLResponse['errors']>[number]): PartialError {
+  const code = e.extensions?.code;
+  return {
+    message: e.message,
+    ...(e.path ? { path: e.path } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+async function readJson(res: Response): Promise<GraphQLResponse | undefined> {
+  try {
+    const body = (await res.json()) as unknown;
+    return typeof body === 'object' && body !== null ? (body as GraphQLResponse) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** fetch's "fetch failed" hides why; the cause (ECONNREFUSED, ENOTFOUND, a timeout) says it. */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}

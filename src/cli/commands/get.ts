@@ -1,0 +1,28 @@
+/** `capi-gateway get RESOURCE`: dispatches on the resource name and its kubectl-style aliases. */
+import { getClusters, type GetOptions } from './get-clusters.ts';
+import { getMachines } from './get-machines.ts';
+import { getManagementClusters } from './get-management-clusters.ts';
+import { CliFailure, exitCodes, runCommand } from './output.ts';
+
+const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
+  clusters: getClusters,
+  cluster: getClusters,
+  cl: getClusters,
+  machines: getMachines,
+  machine: getMachines,
+  ma: getMachines,
+  managementclusters: getManagementClusters,
+  managementcluster: getManagementClusters,
+  mc: getManagementClusters,
+};
+
+export const resourceNames = 'clusters, machines, managementclusters';
+
+export async function runGet(resource: string, opts: GetOptions): Promise<void> {
+  await runCommand(async () => {
+    const get = resources[resource.toLowerCase()];
+    if (!get)
+      throw new CliFailure(`unknown resource "${resource}" (one of: ${resourceNames})`, exitCodes.usage);
+    return get(opts);
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * What every read command shares: the gateway client from `--url`/`--token-file`, the output
+ * format, colour, and the exit codes (README "Using the CLI").
+ */
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { stringify } from 'yaml';
+import {
+  createClient,
+  type ClientError,
+  type GatewayClient,
+  type PartialError,
+} from '../../../client/index.ts';
+
+/** Exit codes: 0 success; 1 bad usage (commander's); 2 the gateway cannot be reached; 3 the
+ * gateway answered with an error (not found, an unknown management cluster, a GraphQL error);
+ * 4 printed, but some management cluster could not answer (its objects are missing). */
+export const exitCodes = { ok: 0, usage: 1, unreachable: 2, failed: 3, partial: 4 } as const;
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
+export const outputFormats: OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
+
+export interface GatewayOptions {
+  url: string;
+  tokenFile?: string;
+}
+
+export const defaultUrl = 'http://127.0.0.1:4000/graphql';
+
+export function clientFrom(opts: GatewayOptions): GatewayClient {
+  const token = opts.tokenFile
+    ? readFileSync(opts.tokenFile, 'utf8').trim()
+    : (process.env.CAPI_GATEWAY_TOKEN ?? undefined);
+  return createClient({ url: opts.url, ...(token ? { token } : {}) });
+}
+
+/** A failure the command ends with: one line on stderr and its exit code. */
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+export function failureOf(error: ClientError): CliFailure {
+  switch (error.kind) {
+    case 'unreachable':
+      return new CliFailure(
+        `cannot reach the gateway at ${error.url} (${error.message})`,
+        exitCodes.unreachable,
+      );
+    case 'http':
+      return new CliFailure(
+        `${error.url} did not answer as a GraphQL gateway (${error.message})`,
+        exitCodes.unreachable,
+      );
+    case 'graphql':
+      return new CliFailure(error.message, exitCodes.failed);
+  }
+}
+
+/** Runs a command body; prints a failure as one line (`error: …`) and sets the exit code. */
+export async function runCommand(body: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (error) {
+    if (error instanceof CliFailure) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
+  const noColor = process.env.NO_COLOR;
+  return stream.isTTY === true && (noColor === undefined || noColor === '');
+}
+
+export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold';
+export type Paint = (style: Style, text: string) => string;
+
+/** ANSI codes from node's own table (styleText of newer Nodes drops them off a terminal itself,
+ * which would second-guess `colourEnabled`). */
+export function painter(enabled = colourEnabled()): Paint {
+  if (!enabled) return (_style, text) => text;
+  return (style, text) => {
+    const [open, close] = inspect.colors[style] ?? [0, 0];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
+}
+
+/** JSON or YAML of the items, kubectl-like: a `List` wrapper of the items. */
+export function serialize(format: 'json' | 'yaml', items: unknown[]): string {
+  const doc = { kind: 'List', items };
+  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
+}
+
+/**
+ * What is missing from an answer — management clusters that could not answer, and errors that
+ * came with data — as one `warning:` line each (repeats dropped) on stderr; the exit code.
+ */
+export function warnProblems(
+  problems: Array<{ managementCluster: string; message: string }>,
+  partial: PartialError[] = [],
+): number {
+  const lines = new Set([
+    ...problems.map((p) => `management cluster ${p.managementCluster}: ${p.message}`),
+    // A field error about a management cluster the connection already reported says it twice.
+    ...partial
+      .filter((e) => !problems.some((p) => e.message.includes(`'${p.managementCluster}'`)))
+      .map((e) => e.message),
+  ]);
+  for (const line of lines) process.stderr.write(`warning: ${line}\n`);
+  return lines.size > 0 ? exitCodes.partial : exitCodes.ok;
+}
