@@ -86,6 +86,20 @@ export default tseslint.config(
           ],
         },
       ],
+      // schema/ calls resolvers/ only: it may name the view types of the layers below, but any
+      // value (a function, a class, a constant) it uses comes through resolvers/.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '!**/src/k8s/**'],
+              allowTypeImports: true,
+              message: 'schema/ calls resolvers/ only; import types from src/ with `import type`.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
