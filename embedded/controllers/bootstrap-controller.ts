@@ -10,7 +10,6 @@ import {
   clusterInfrastructureProvisioned,
   clusterOf,
   isPaused,
-  pausedCondition,
 } from './cluster-lookup.ts';
 import {
   type EngineContext,
@@ -25,6 +24,7 @@ import { recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import { MACHINE_POOL_TYPE } from './machine-pool-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { bootstrapReadyConditions, bootstrapWaitingConditions } from './condition-builders/provider.ts';
 
 function isInitConfig(config: KubeObject, machine: KubeObject): boolean {
   return (
@@ -63,23 +63,7 @@ export async function reconcileBootstrapConfig(
   if (!ready) {
     if (contractV2) {
       await updateStatus(ctx, kind.type, config, (status) =>
-        setConditions(
-          ctx,
-          status,
-          [
-            {
-              type: 'Ready',
-              status: false,
-              reason: 'DataSecretNotAvailable',
-              message: init
-                ? 'Waiting for the cluster infrastructure to be ready'
-                : 'Waiting for the control plane to be initialized',
-            },
-            { type: 'DataSecretAvailable', status: false, reason: 'NotAvailable' },
-            pausedCondition(false),
-          ],
-          config.metadata.generation,
-        ),
+        setConditions(ctx, status, bootstrapWaitingConditions(init), config.metadata.generation),
       );
     }
     return;
@@ -106,17 +90,7 @@ export async function reconcileBootstrapConfig(
     status.dataSecretName = name;
     if (contractV2) {
       status.initialization = { ...(recordField(status, 'initialization') ?? {}), dataSecretCreated: true };
-      setConditions(
-        ctx,
-        status,
-        [
-          { type: 'Ready', status: true, reason: 'Ready' },
-          { type: 'DataSecretAvailable', status: true, reason: 'Available' },
-          { type: 'CertificatesAvailable', status: true, reason: 'Available' },
-          pausedCondition(false),
-        ],
-        config.metadata.generation,
-      );
+      setConditions(ctx, status, bootstrapReadyConditions(), config.metadata.generation);
     } else {
       status.ready = true;
     }

@@ -3,7 +3,6 @@
  * form needs), the VariablesReady / RefVersionsUpToDate conditions, and — as CAPI does — the
  * class as owner of the templates it references.
  */
-import { pausedCondition } from './cluster-lookup.ts';
 import type { KubeObject } from '../apiserver/admission.ts';
 import {
   type EngineContext,
@@ -16,6 +15,7 @@ import {
 import { arrayField, isRecord, recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { clusterClassConditions } from './condition-builders/topology.ts';
 
 interface TemplateRef {
   apiVersion: string;
@@ -79,16 +79,7 @@ export async function reconcileClusterClass(
   await updateStatus(ctx, TYPES.clusterClass, clusterClass, (status) => {
     status.variables = variables;
     status.observedGeneration = clusterClass.metadata.generation;
-    setConditions(
-      ctx,
-      status,
-      [
-        { type: 'VariablesReady', status: true, reason: 'VariablesReady' },
-        { type: 'RefVersionsUpToDate', status: true, reason: 'RefVersionsUpToDate' },
-        pausedCondition(false),
-      ],
-      clusterClass.metadata.generation,
-    );
+    setConditions(ctx, status, clusterClassConditions(), clusterClass.metadata.generation);
   });
   return retryMs === undefined ? undefined : { requeueAfterMs: retryMs };
 }

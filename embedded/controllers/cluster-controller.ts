@@ -5,7 +5,7 @@
  * goes workers → control plane → InfraCluster → finalizer removed.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { isPaused, pausedCondition } from './cluster-lookup.ts';
+import { isPaused } from './cluster-lookup.ts';
 import type { ConditionInput } from './conditions.ts';
 import { findCondition, isConditionTrue } from './conditions.ts';
 import {
@@ -36,10 +36,19 @@ import {
 } from './object-fields.ts';
 import { countMachines, versionsField } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
-import { classKeyOf, reconcileTopology, topologyClassNotFound } from './topology-reconciler.ts';
+import { classKeyOf, reconcileTopology } from './topology-reconciler.ts';
 import { MACHINE_POOL_TYPE, machinePoolWorkers } from './machine-pool-controller.ts';
 import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { notDeletingCondition, pausedCondition } from './condition-builders/common.ts';
+import {
+  clusterAvailableCondition,
+  clusterControlPlaneConditions,
+  clusterDeletingCondition,
+  clusterInfrastructureReadyCondition,
+  clusterWorkerConditions,
+} from './condition-builders/cluster.ts';
+import { topologyClassNotFound } from './condition-builders/topology.ts';
 
 interface Referenced {
   ref?: ObjectRef;
@@ -131,19 +140,7 @@ async function reconcileDelete(ctx: EngineContext, cluster: KubeObject): Promise
   }
   await updateStatus(ctx, TYPES.cluster, cluster, (status) => {
     status.phase = 'Deleting';
-    setConditions(
-      ctx,
-      status,
-      [
-        {
-          type: 'Deleting',
-          status: true,
-          reason: step?.reason ?? 'DeletionCompleted',
-          message: step?.message ?? 'Deletion completed',
-        },
-      ],
-      cluster.metadata.generation,
-    );
+    setConditions(ctx, status, [clusterDeletingCondition(step)], cluster.metadata.generation);
   });
   if (step) return { requeueAfterMs: 500 };
   for (const mhc of ctx.cache.informer(TYPES.machineHealthCheck).byCluster(namespace, name))
@@ -258,25 +255,7 @@ async function reconcileInfrastructure(s: ClusterScope): Promise<PhaseOutcome | 
     if (result?.ok) s.cluster = cluster = result.value;
   }
   conditions.push(
-    infraProvisioned
-      ? {
-          type: 'InfrastructureReady',
-          status: true,
-          reason: infrastructure.state === 'none' ? 'NoInfrastructure' : 'Ready',
-        }
-      : infrastructure.state === 'missing'
-        ? {
-            type: 'InfrastructureReady',
-            status: false,
-            reason: 'InfrastructureDoesNotExist',
-            message: `${infrastructure.ref?.kind} ${infrastructure.ref?.name} does not exist`,
-          }
-        : {
-            type: 'InfrastructureReady',
-            status: false,
-            reason: 'NotReady',
-            message: 'Waiting for the cluster infrastructure to be provisioned',
-          },
+    clusterInfrastructureReadyCondition(infraProvisioned, infrastructure.state, infrastructure.ref),
   );
 }
 
@@ -293,37 +272,13 @@ async function reconcileControlPlane(s: ClusterScope): Promise<PhaseOutcome | vo
     booleanField(cp, 'status.initialized') === true);
   const cpAvailable = isConditionTrue(cp?.status, 'Available');
   conditions.push(
-    cpInitialized
-      ? { type: 'ControlPlaneInitialized', status: true, reason: 'Initialized' }
-      : controlPlane.state === 'missing'
-        ? {
-            type: 'ControlPlaneInitialized',
-            status: false,
-            reason: 'ControlPlaneDoesNotExist',
-            message: `${controlPlane.ref?.kind} ${controlPlane.ref?.name} does not exist`,
-          }
-        : {
-            type: 'ControlPlaneInitialized',
-            status: false,
-            reason: 'NotInitialized',
-            message: 'Control plane not yet initialized',
-          },
-    cpAvailable
-      ? { type: 'ControlPlaneAvailable', status: true, reason: 'Available' }
-      : {
-          type: 'ControlPlaneAvailable',
-          status: false,
-          reason: 'NotAvailable',
-          message: findCondition(cp?.status, 'Available')?.message || 'Control plane not available',
-        },
-    cpInitialized
-      ? { type: 'RemoteConnectionProbe', status: true, reason: 'ProbeSucceeded' }
-      : {
-          type: 'RemoteConnectionProbe',
-          status: false,
-          reason: 'ProbeFailed',
-          message: 'Remote connection not established yet',
-        },
+    ...clusterControlPlaneConditions({
+      initialized: cpInitialized,
+      state: controlPlane.state,
+      ref: controlPlane.ref,
+      available: cpAvailable,
+      availableMessage: findCondition(cp?.status, 'Available')?.message,
+    }),
   );
 }
 
@@ -344,71 +299,18 @@ async function reconcileStatus(s: ClusterScope): Promise<PhaseOutcome | void> {
     .filter((md) => !isConditionTrue(md.status, 'Available'))
     .map((md) => md.metadata.name);
   const related = [cp, ...deployments, ...poolWorkers.pools].filter((o): o is KubeObject => o !== undefined);
-  const any = (type: string): string[] =>
+  const withCondition = (type: string): string[] =>
     related.filter((o) => isConditionTrue(o.status, type)).map((o) => `${o.kind} ${o.metadata.name}`);
-  const flag = (type: string, trueReason: string, falseReason: string): ConditionInput => {
-    const who = any(type);
-    return who.length > 0
-      ? { type, status: true, reason: trueReason, message: who.join(', ') }
-      : { type, status: false, reason: falseReason };
-  };
-  const summary = (
-    type: string,
-    counts: ReturnType<typeof countMachines>,
-    field: 'readyReplicas' | 'upToDateReplicas',
-    trueReason: string,
-    falseReason: string,
-  ): ConditionInput =>
-    counts[field] === counts.replicas
-      ? { type, status: true, reason: counts.replicas === 0 ? 'NoReplicas' : trueReason }
-      : {
-          type,
-          status: false,
-          reason: falseReason,
-          message: `${counts.replicas - counts[field]} of ${counts.replicas} Machines`,
-        };
   conditions.push(
-    unavailableMds.length === 0
-      ? {
-          type: 'WorkersAvailable',
-          status: true,
-          reason: deployments.length + poolWorkers.pools.length === 0 ? 'NoWorkers' : 'Available',
-        }
-      : {
-          type: 'WorkersAvailable',
-          status: false,
-          reason: 'NotAvailable',
-          message: `MachineDeployments ${unavailableMds.join(', ')} not available`,
-        },
-    summary('ControlPlaneMachinesReady', cpCounts, 'readyReplicas', 'Ready', 'NotReady'),
-    summary('WorkerMachinesReady', workerCounts, 'readyReplicas', 'Ready', 'NotReady'),
-    summary('ControlPlaneMachinesUpToDate', cpCounts, 'upToDateReplicas', 'UpToDate', 'NotUpToDate'),
-    summary('WorkerMachinesUpToDate', workerCounts, 'upToDateReplicas', 'UpToDate', 'NotUpToDate'),
-    flag('RollingOut', 'RollingOut', 'NotRollingOut'),
-    flag('ScalingUp', 'ScalingUp', 'NotScalingUp'),
-    flag('ScalingDown', 'ScalingDown', 'NotScalingDown'),
-    flag('Remediating', 'Remediating', 'NotRemediating'),
+    ...clusterWorkerConditions({
+      workerPools: deployments.length + poolWorkers.pools.length,
+      unavailablePools: unavailableMds,
+      controlPlaneMachines: cpCounts,
+      workerMachines: workerCounts,
+      withCondition,
+    }),
   );
-  const blocking = conditions.filter(
-    (c) =>
-      [
-        'InfrastructureReady',
-        'ControlPlaneAvailable',
-        'WorkersAvailable',
-        'RemoteConnectionProbe',
-        'TopologyReconciled',
-      ].includes(c.type) && c.status !== true,
-  );
-  conditions.push(
-    blocking.length === 0
-      ? { type: 'Available', status: true, reason: 'Available' }
-      : {
-          type: 'Available',
-          status: false,
-          reason: 'NotAvailable',
-          message: blocking.map((c) => `${c.type}: ${c.message || c.reason}`).join('; '),
-        },
-  );
+  conditions.push(clusterAvailableCondition(conditions));
 
   const hasRefs = infrastructure.state !== 'none' || controlPlane.state !== 'none';
   const endpoint = stringField(cluster, 'spec.controlPlaneEndpoint.host');
@@ -480,7 +382,7 @@ export async function reconcileCluster(
       ctx,
       cluster,
       topology: recordField(cluster, 'spec.topology') !== undefined,
-      conditions: [pausedCondition(false), { type: 'Deleting', status: false, reason: 'NotDeleting' }],
+      conditions: [pausedCondition(false), notDeletingCondition()],
       infrastructure: { state: 'none' },
       infraProvisioned: false,
       controlPlane: { state: 'none' },

@@ -27,10 +27,6 @@ export function isPaused(cluster: KubeObject | undefined, object: KubeObject): b
   );
 }
 
-export function pausedCondition(paused: boolean): { type: string; status: boolean; reason: string } {
-  return { type: 'Paused', status: paused, reason: paused ? 'Paused' : 'NotPaused' };
-}
-
 export function clusterInfrastructureProvisioned(cluster: KubeObject | undefined): boolean {
   return booleanField(cluster, 'status.initialization.infrastructureProvisioned') === true;
 }

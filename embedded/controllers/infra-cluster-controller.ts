@@ -5,7 +5,7 @@
  * contract's provisioned field.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { clusterOf, isPaused } from './cluster-lookup.ts';
 import {
   type EngineContext,
   addFinalizer,
@@ -21,6 +21,7 @@ import { booleanField, recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import { DEFAULT_STARTUP_SECONDS, remainingMs } from './simulation.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { infraClusterReadyConditions } from './condition-builders/provider.ts';
 
 export const SIMULATED_API_PORT = 6443;
 
@@ -88,9 +89,12 @@ export async function reconcileInfraCluster(
   const result = await updateStatus(ctx, kind.type, object, (status) => {
     if (kind.contract === 'v1beta2') {
       status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
-      // The in-memory DevCluster reports only Paused; other kinds a Ready condition too.
-      const ready = isInMemoryKind(kind.type.kind) ? [] : [{ type: 'Ready', status: true, reason: 'Ready' }];
-      setConditions(ctx, status, [...ready, pausedCondition(false)], object?.metadata.generation);
+      setConditions(
+        ctx,
+        status,
+        infraClusterReadyConditions(isInMemoryKind(kind.type.kind)),
+        object?.metadata.generation,
+      );
     } else {
       status.ready = true;
     }

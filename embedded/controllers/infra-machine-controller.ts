@@ -5,7 +5,7 @@
  * gets a providerID, addresses and the contract's provisioned field. Faults keep some VMs from
  * ever booting.
  */
-import { clusterInfrastructureProvisioned, clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { clusterInfrastructureProvisioned, clusterOf, isPaused } from './cluster-lookup.ts';
 import {
   type EngineContext,
   addFinalizer,
@@ -24,6 +24,7 @@ import { recordField, stringField } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import { failsProvisioning, machineAddress, remainingMs, stepSeconds } from './simulation.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { infraMachineReadyConditions, infraMachineWaitingConditions } from './condition-builders/provider.ts';
 
 export async function reconcileInfraMachine(
   ctx: EngineContext,
@@ -59,12 +60,7 @@ export async function reconcileInfraMachine(
   const waiting = async (reason: string, message: string): Promise<void> => {
     if (!contractV2 || !object) return;
     await updateStatus(ctx, kind.type, object, (status) =>
-      setConditions(
-        ctx,
-        status,
-        [{ type: 'Ready', status: false, reason, message }, pausedCondition(false)],
-        object?.metadata.generation,
-      ),
+      setConditions(ctx, status, infraMachineWaitingConditions(reason, message), object?.metadata.generation),
     );
   };
   if (!clusterInfrastructureProvisioned(cluster)) {
@@ -109,18 +105,10 @@ export async function reconcileInfraMachine(
     }
     if (contractV2) {
       status.initialization = { ...(recordField(status, 'initialization') ?? {}), provisioned: true };
-      const provisioned = (type: string) => ({ type, status: true, reason: 'Provisioned' });
-      const dev = isInMemoryKind(kind.type.kind)
-        ? [
-            provisioned('VMProvisioned'),
-            provisioned('NodeProvisioned'),
-            ...(controlPlane ? [provisioned('APIServerProvisioned'), provisioned('EtcdProvisioned')] : []),
-          ]
-        : [];
       setConditions(
         ctx,
         status,
-        [{ type: 'Ready', status: true, reason: 'Ready' }, ...dev, pausedCondition(false)],
+        infraMachineReadyConditions(isInMemoryKind(kind.type.kind), controlPlane),
         object?.metadata.generation,
       );
     } else {

@@ -7,8 +7,7 @@
  * new ones are ready (a surge rollout), so the pool never loses capacity.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterInfrastructureProvisioned, pausedCondition } from './cluster-lookup.ts';
-import { poolReadyCondition } from './condition-builders.ts';
+import { clusterInfrastructureProvisioned } from './cluster-lookup.ts';
 import { type EngineContext, setConditions, updateObject, updateStatus } from './engine-context.ts';
 import { isInfraProvisioned } from './infra-cluster-controller.ts';
 import { stableSuffix } from './naming.ts';
@@ -23,6 +22,9 @@ import {
   stringField,
 } from './object-fields.ts';
 import { failsProvisioning, machineAddress, remainingMs, stepSeconds } from './simulation.ts';
+import { pausedCondition } from './condition-builders/common.ts';
+import { poolReadyCondition } from './condition-builders/machine-pool.ts';
+import { infraMachineWaitingConditions } from './condition-builders/provider.ts';
 
 export interface PoolInstance {
   instanceName: string;
@@ -168,12 +170,7 @@ export async function reconcileInfraMachinePool(
   const waiting = async (reason: string, message: string): Promise<PoolState> => {
     if (contractV2)
       await updateStatus(ctx, kind.type, pool, (status) =>
-        setConditions(
-          ctx,
-          status,
-          [{ type: 'Ready', status: false, reason, message }, pausedCondition(false)],
-          pool.metadata.generation,
-        ),
+        setConditions(ctx, status, infraMachineWaitingConditions(reason, message), pool.metadata.generation),
       );
     return { provisioned: isPoolProvisioned(pool, kind), instances: [] };
   };

@@ -7,8 +7,7 @@
  * conditions.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterInfrastructureProvisioned, isPaused, pausedCondition } from './cluster-lookup.ts';
-import { controlPlaneConditions } from './condition-builders.ts';
+import { clusterInfrastructureProvisioned, isPaused } from './cluster-lookup.ts';
 import type { ConditionInput } from './conditions.ts';
 import { findCondition, isConditionTrue } from './conditions.ts';
 import {
@@ -53,6 +52,8 @@ import { countMachines, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { ensureTemplateOwnedByCluster } from './template-ownership.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { pausedCondition } from './condition-builders/common.ts';
+import { controlPlaneConditions } from './condition-builders/control-plane.ts';
 
 const CONTROL_PLANE_READINESS_GATES = [
   'NodeKubeadmLabelsAndTaintsSet',

@@ -31,7 +31,7 @@ import {
   legacyTrue,
   readLegacyConditions,
   setLegacyStatusConditions,
-} from './legacy-conditions.ts';
+} from './condition-builders/legacy-v1beta1.ts';
 import { type JsonRecord, numberField, recordField, stringMapField } from './object-fields.ts';
 
 /** A machine's node is ready (noderefutil.IsNodeReady): the engine's NodeReady condition mirrors it. */

@@ -5,7 +5,19 @@
  * letting the Machine go.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { clusterOf, isPaused } from './cluster-lookup.ts';
+import {
+  bootstrapConfigReadyCondition,
+  notDeletingCondition,
+  pausedCondition,
+} from './condition-builders/common.ts';
+import {
+  controlPlaneComponentConditions,
+  machineDeletingConditions,
+  machineInfrastructureReadyCondition,
+  machineReadinessConditions,
+  nodeConditions,
+} from './condition-builders/machine.ts';
 import type { ConditionInput } from './conditions.ts';
 import { findCondition } from './conditions.ts';
 import {
@@ -94,21 +106,7 @@ async function reconcileDelete(ctx: EngineContext, machine: KubeObject): Promise
     const deletion = recordField(status, 'deletion') ?? {};
     deletion.nodeDrainStartTime ??= now(ctx);
     status.deletion = deletion;
-    setConditions(
-      ctx,
-      status,
-      [
-        {
-          type: 'Deleting',
-          status: true,
-          reason: 'WaitingForInfrastructureDeletion',
-          message: 'Deleting the machine',
-        },
-        { type: 'Ready', status: false, reason: 'Deleting' },
-        { type: 'Available', status: false, reason: 'Deleting' },
-      ],
-      machine.metadata.generation,
-    );
+    setConditions(ctx, status, machineDeletingConditions(), machine.metadata.generation);
   });
   let waiting = false;
   for (const [path, role] of [
@@ -230,23 +228,7 @@ async function reconcileBootstrap(s: MachineScope): Promise<PhaseOutcome | void>
     if (written?.ok) s.machine = written.value;
     s.dataSecretName = fromConfig;
   }
-  s.conditions.push(
-    s.dataSecretName
-      ? { type: 'BootstrapConfigReady', status: true, reason: 'Ready' }
-      : s.bootstrap.state === 'missing'
-        ? {
-            type: 'BootstrapConfigReady',
-            status: false,
-            reason: 'BootstrapConfigDoesNotExist',
-            message: 'Waiting for the bootstrap config to exist',
-          }
-        : {
-            type: 'BootstrapConfigReady',
-            status: false,
-            reason: 'NotReady',
-            message: 'Waiting for the bootstrap data secret',
-          },
-  );
+  s.conditions.push(bootstrapConfigReadyCondition(s.dataSecretName, s.bootstrap.state));
 }
 
 /** The InfraMachine: provisioned, its providerID copied to the Machine. */
@@ -267,23 +249,12 @@ async function reconcileInfrastructure(s: MachineScope): Promise<PhaseOutcome | 
     if (written && !written.ok) return stop(100);
     if (written?.ok) s.machine = written.value;
   }
-  const infraReason = findCondition(infra.object?.status, 'Ready');
   s.conditions.push(
-    s.infraProvisioned
-      ? { type: 'InfrastructureReady', status: true, reason: 'Ready' }
-      : infra.state === 'missing'
-        ? {
-            type: 'InfrastructureReady',
-            status: false,
-            reason: 'InfrastructureMachineDoesNotExist',
-            message: 'Waiting for the infrastructure machine to exist',
-          }
-        : {
-            type: 'InfrastructureReady',
-            status: false,
-            reason: 'NotReady',
-            message: infraReason?.message || 'Waiting for the infrastructure to be provisioned',
-          },
+    machineInfrastructureReadyCondition(
+      s.infraProvisioned,
+      infra.state,
+      findCondition(infra.object?.status, 'Ready')?.message,
+    ),
   );
 }
 
@@ -323,7 +294,13 @@ async function reconcileStatus(s: MachineScope): Promise<PhaseOutcome | void> {
   const name = current.metadata.name ?? '';
   const version = stringField(current, 'spec.version') ?? 'v0.0.0';
   const controlPlane = isControlPlaneMachine(current);
-  s.conditions.push(...readinessConditions(ctx, current, nodeUp && nodeReady));
+  s.conditions.push(
+    ...machineReadinessConditions({
+      nodeReady: nodeUp && nodeReady,
+      healthCheckFailed: findCondition(current.status, 'HealthCheckSucceeded')?.status === 'False',
+      upToDate: machineIsUpToDate(ctx, current),
+    }),
+  );
   const phase = nodeUp
     ? 'Running'
     : infraProvisioned
@@ -367,87 +344,6 @@ async function reconcileStatus(s: MachineScope): Promise<PhaseOutcome | void> {
   if (result && !result.ok) return stop(100);
 }
 
-function nodeConditions(nodeUp: boolean, nodeReady: boolean): ConditionInput[] {
-  if (!nodeUp)
-    return [
-      {
-        type: 'NodeReady',
-        status: 'Unknown',
-        reason: 'NodeDoesNotExist',
-        message: 'Waiting for a node with matching ProviderID to exist',
-      },
-      {
-        type: 'NodeHealthy',
-        status: 'Unknown',
-        reason: 'NodeDoesNotExist',
-        message: 'Waiting for a node with matching ProviderID to exist',
-      },
-    ];
-  return nodeReady
-    ? [
-        { type: 'NodeReady', status: true, reason: 'NodeReady' },
-        { type: 'NodeHealthy', status: true, reason: 'NodeHealthy' },
-      ]
-    : [
-        {
-          type: 'NodeReady',
-          status: false,
-          reason: 'NodeNotReady',
-          message: 'Node Ready condition is False: kubelet stopped posting node status (simulated)',
-        },
-        { type: 'NodeHealthy', status: false, reason: 'NodeNotHealthy', message: 'Node is not ready' },
-      ];
-}
-
-/** KCP's readiness gates on control-plane machines. */
-function controlPlaneComponentConditions(nodeUp: boolean): ConditionInput[] {
-  return [
-    nodeUp
-      ? { type: 'NodeKubeadmLabelsAndTaintsSet', status: true, reason: 'Set' }
-      : { type: 'NodeKubeadmLabelsAndTaintsSet', status: 'Unknown', reason: 'NodeDoesNotExist' },
-    ...[
-      'APIServerPodHealthy',
-      'ControllerManagerPodHealthy',
-      'SchedulerPodHealthy',
-      'EtcdPodHealthy',
-      'EtcdMemberHealthy',
-    ].map((type): ConditionInput =>
-      nodeUp
-        ? { type, status: true, reason: type === 'EtcdMemberHealthy' ? 'Healthy' : 'Running' }
-        : { type, status: 'Unknown', reason: 'InspectionFailed', message: 'Waiting for the node' },
-    ),
-  ];
-}
-
-/** Ready, Available, Updating and UpToDate. */
-function readinessConditions(ctx: EngineContext, machine: KubeObject, nodeReady: boolean): ConditionInput[] {
-  const healthCheckFailed = findCondition(machine.status, 'HealthCheckSucceeded')?.status === 'False';
-  const ready = nodeReady && !healthCheckFailed;
-  const upToDate = machineIsUpToDate(ctx, machine);
-  return [
-    ready
-      ? { type: 'Ready', status: true, reason: 'Ready' }
-      : {
-          type: 'Ready',
-          status: false,
-          reason: 'NotReady',
-          message: healthCheckFailed ? 'Machine health check failed' : 'Machine is not ready',
-        },
-    ready
-      ? { type: 'Available', status: true, reason: 'Available' }
-      : { type: 'Available', status: false, reason: 'NotReady' },
-    { type: 'Updating', status: false, reason: 'NotUpdating' },
-    upToDate
-      ? { type: 'UpToDate', status: true, reason: 'UpToDate' }
-      : {
-          type: 'UpToDate',
-          status: false,
-          reason: 'NotUpToDate',
-          message: "The machine does not match its owner's template",
-        },
-  ];
-}
-
 const MACHINE_PHASES: Array<Phase<MachineScope>> = [
   reconcilePaused,
   reconcileDeleting,
@@ -470,7 +366,7 @@ export async function reconcileMachine(
       ctx,
       machine,
       cluster: clusterOf(ctx, machine),
-      conditions: [pausedCondition(false), { type: 'Deleting', status: false, reason: 'NotDeleting' }],
+      conditions: [pausedCondition(false), notDeletingCondition()],
       bootstrap: { state: 'none' },
       infra: { state: 'none' },
       infraProvisioned: false,

@@ -5,7 +5,7 @@
  * once empty, and the status counters, phase and conditions.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { clusterOf, isPaused } from './cluster-lookup.ts';
 import {
   type EngineContext,
   addFinalizer,
@@ -31,11 +31,13 @@ import {
 } from './machine-up-to-date.ts';
 import { labelValue, stableJson, stableSuffix } from './naming.ts';
 import { field, numberField, recordField, stringField, stringMapField } from './object-fields.ts';
-import { countMachines, machineSummaryConditions, selectorString, setVersions } from './replica-status.ts';
+import { countMachines, selectorString, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { ensureTemplateOwnedByCluster } from './template-ownership.ts';
 import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { pausedCondition } from './condition-builders/common.ts';
+import { machineDeploymentConditions } from './condition-builders/machine-deployment.ts';
 
 /** int-or-string rollout parameters ("25%" of replicas, rounded as Kubernetes rounds them). */
 export function resolveIntOrPercent(
@@ -370,28 +372,7 @@ async function reconcileStatus(s: MachineDeploymentScope): Promise<PhaseOutcome 
     setConditions(
       ctx,
       status,
-      [
-        counts.availableReplicas >= replicas - maxUnavailable
-          ? { type: 'Available', status: true, reason: 'Available' }
-          : {
-              type: 'Available',
-              status: false,
-              reason: 'NotAvailable',
-              message: `${counts.availableReplicas} available replicas, at least ${replicas - maxUnavailable} required`,
-            },
-        rollingOut
-          ? {
-              type: 'RollingOut',
-              status: true,
-              reason: 'RollingOut',
-              message: `Rolling out ${outdated} not up-to-date replicas`,
-            }
-          : { type: 'RollingOut', status: false, reason: 'NotRollingOut' },
-        ...machineSummaryConditions(counts, replicas),
-        { type: 'Remediating', status: false, reason: 'NotRemediating' },
-        { type: 'Deleting', status: false, reason: 'NotDeleting' },
-        pausedCondition(false),
-      ],
+      machineDeploymentConditions({ counts, replicas, maxUnavailable, rollingOut, outdated }),
       mdNow.metadata.generation,
     );
     setMachineDeploymentLegacyStatus(status, {

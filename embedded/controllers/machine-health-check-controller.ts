@@ -6,7 +6,7 @@
  * many may be remediated at once.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterControlPlaneInitialized, isPaused, pausedCondition } from './cluster-lookup.ts';
+import { clusterControlPlaneInitialized, isPaused } from './cluster-lookup.ts';
 import { findCondition } from './conditions.ts';
 import {
   type EngineContext,
@@ -28,6 +28,13 @@ import {
 } from './object-fields.ts';
 import { TYPES } from './resource-types.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { pausedCondition } from './condition-builders/common.ts';
+import {
+  healthCheckFailedCondition,
+  healthCheckSucceededCondition,
+  machineHealthCheckConditions,
+  waitingForRemediationCondition,
+} from './condition-builders/machine-health-check.ts';
 
 /** CAPI's default when checks.nodeStartupTimeoutSeconds is unset: 10 minutes. */
 const DEFAULT_NODE_STARTUP_SECONDS = 600;
@@ -211,30 +218,12 @@ export async function reconcileMachineHealthCheck(
     const remediable = owner?.kind === 'MachineSet' || owner?.kind === 'KubeadmControlPlane';
     const result = await updateStatus(ctx, TYPES.machine, machine, (status) => {
       if (verdict.healthy) {
-        setConditions(
-          ctx,
-          status,
-          [{ type: 'HealthCheckSucceeded', status: true, reason: 'HealthCheckSucceeded' }],
-          machine.metadata.generation,
-        );
+        setConditions(ctx, status, [healthCheckSucceededCondition()], machine.metadata.generation);
         return;
       }
-      const updates = [
-        {
-          type: 'HealthCheckSucceeded',
-          status: false,
-          reason: verdict.reason ?? 'Unhealthy',
-          message: verdict.message,
-        },
-      ];
-      if (allowed && remediable && findCondition(status, 'OwnerRemediated') === undefined) {
-        updates.push({
-          type: 'OwnerRemediated',
-          status: false,
-          reason: 'WaitingForRemediation',
-          message: 'Waiting for remediation',
-        });
-      }
+      const updates = [healthCheckFailedCondition(verdict.reason, verdict.message)];
+      if (allowed && remediable && findCondition(status, 'OwnerRemediated') === undefined)
+        updates.push(waitingForRemediationCondition());
       setConditions(ctx, status, updates, machine.metadata.generation);
     });
     if (result && !result.ok) requeueAfterMs = 100;
@@ -249,17 +238,7 @@ export async function reconcileMachineHealthCheck(
     setConditions(
       ctx,
       status,
-      [
-        allowed
-          ? { type: 'RemediationAllowed', status: true, reason: 'RemediationAllowed' }
-          : {
-              type: 'RemediationAllowed',
-              status: false,
-              reason: 'TooManyUnhealthy',
-              message: `Remediation is not allowed: ${unhealthy} of ${targets.length} machines are unhealthy`,
-            },
-        pausedCondition(false),
-      ],
+      machineHealthCheckConditions(allowed, unhealthy, targets.length),
       mhcNow.metadata.generation,
     );
   });

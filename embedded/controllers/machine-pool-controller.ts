@@ -7,8 +7,7 @@
  * the finalizer. MachinePool Machines (per-instance Machine objects) are not created.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
-import { machinePoolConditions } from './condition-builders.ts';
+import { clusterOf, isPaused } from './cluster-lookup.ts';
 import {
   type EngineContext,
   addFinalizer,
@@ -34,6 +33,8 @@ import { type JsonRecord, arrayField, numberField, recordField, stringField } fr
 import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import { versionsField } from './replica-status.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { pausedCondition } from './condition-builders/common.ts';
+import { machinePoolConditions, machinePoolDeletingConditions } from './condition-builders/machine-pool.ts';
 
 export const MACHINE_POOL_TYPE: ResourceType = {
   group: 'cluster.x-k8s.io',
@@ -82,15 +83,7 @@ async function adopt(ctx: EngineContext, pool: KubeObject, ref: RefState): Promi
 async function reconcileDelete(ctx: EngineContext, pool: KubeObject): Promise<ReconcileResult> {
   await updateStatus(ctx, MACHINE_POOL_TYPE, pool, (status) => {
     status.phase = 'Deleting';
-    setConditions(
-      ctx,
-      status,
-      [
-        { type: 'Deleting', status: true, reason: 'Deleting', message: 'Deleting the machine pool' },
-        { type: 'Available', status: false, reason: 'Deleting' },
-      ],
-      pool.metadata.generation,
-    );
+    setConditions(ctx, status, machinePoolDeletingConditions(), pool.metadata.generation);
   });
   let waiting = false;
   for (const [path, bootstrap] of [

@@ -5,8 +5,8 @@
  * remediation, and reports counters and conditions.
  */
 import type { KubeObject } from '../apiserver/admission.ts';
-import { clusterOf, isPaused, pausedCondition } from './cluster-lookup.ts';
-import { type ConditionInput, findCondition, isConditionTrue } from './conditions.ts';
+import { clusterOf, isPaused } from './cluster-lookup.ts';
+import { findCondition, isConditionTrue } from './conditions.ts';
 import {
   type EngineContext,
   addFinalizer,
@@ -30,21 +30,20 @@ import {
 import {
   PREFLIGHT_RETRY_SECONDS,
   type PreflightResult,
-  blockedScaleUpMessage,
   runPreflightChecks,
 } from './machine-set-preflight.ts';
 import { labelValue, randomSuffix, stableFraction } from './naming.ts';
 import { numberField, recordField, stringField, stringMapField } from './object-fields.ts';
-import {
-  countMachines,
-  machineSummaryConditions,
-  remediatingCondition,
-  selectorString,
-  setVersions,
-} from './replica-status.ts';
+import { countMachines, selectorString, setVersions } from './replica-status.ts';
 import { TYPES } from './resource-types.ts';
 import { type Phase, type PhaseOutcome, runPhases, stop } from './phases.ts';
 import type { ReconcileResult } from './work-queue.ts';
+import { pausedCondition } from './condition-builders/common.ts';
+import {
+  machineSetConditions,
+  machineSetScalingUpCondition,
+  remediationDeferredCondition,
+} from './condition-builders/machine-set.ts';
 
 export function ownedMachines(ctx: EngineContext, owner: KubeObject): KubeObject[] {
   return ctx.cache
@@ -234,19 +233,6 @@ async function syncReplicas(s: MachineSetScope): Promise<PhaseOutcome | void> {
   }
 }
 
-function scalingUpCondition(s: MachineSetScope, replicas: number): ConditionInput | undefined {
-  if (s.problem)
-    return { type: 'ScalingUp', status: true, reason: s.problem.reason, message: s.problem.message };
-  if (s.scaleUpCheck?.state === 'blocked' && replicas < s.desired)
-    return {
-      type: 'ScalingUp',
-      status: true,
-      reason: 'ScalingUp',
-      message: blockedScaleUpMessage(replicas, s.desired, s.scaleUpCheck.messages),
-    };
-  return undefined;
-}
-
 function legacyCreateBlocked(s: MachineSetScope): { reason: string; message: string } | undefined {
   if (s.scaleUpCheck?.state === 'blocked')
     return { reason: 'PreflightCheckFailed', message: s.scaleUpCheck.messages.join('; ') };
@@ -260,7 +246,12 @@ async function reconcileStatus(s: MachineSetScope): Promise<PhaseOutcome | void>
   const current = ownedMachines(ctx, ms);
   const counts = countMachines(current);
   const generation = ms.metadata.generation;
-  const scalingUp = scalingUpCondition(s, counts.replicas);
+  const scalingUp = machineSetScalingUpCondition({
+    problem: s.problem,
+    blockedMessages: s.scaleUpCheck?.state === 'blocked' ? s.scaleUpCheck.messages : undefined,
+    replicas: counts.replicas,
+    desired: s.desired,
+  });
   const createBlocked = legacyCreateBlocked(s);
   const result = await updateStatus(ctx, TYPES.machineSet, ms, (status) => {
     status.replicas = counts.replicas;
@@ -273,13 +264,7 @@ async function reconcileStatus(s: MachineSetScope): Promise<PhaseOutcome | void>
     setConditions(
       ctx,
       status,
-      [
-        ...machineSummaryConditions(counts, desired),
-        ...(scalingUp ? [scalingUp] : []),
-        remediatingCondition(s.remediating),
-        { type: 'Deleting', status: false, reason: 'NotDeleting' },
-        pausedCondition(false),
-      ],
+      machineSetConditions({ counts, desired, scalingUp, remediating: s.remediating }),
       generation,
     );
     // CAPI counts the machines listed at the start of the reconcile (s.machines), not those it created.
@@ -350,18 +335,6 @@ async function deferRemediation(
 ): Promise<void> {
   for (const machine of machines)
     await updateStatus(ctx, TYPES.machine, machine, (status) =>
-      setConditions(
-        ctx,
-        status,
-        [
-          {
-            type: 'OwnerRemediated',
-            status: false,
-            reason: 'RemediationDeferred',
-            message: messages.map((m) => `* ${m}`).join('\n'),
-          },
-        ],
-        machine.metadata.generation,
-      ),
+      setConditions(ctx, status, [remediationDeferredCondition(messages)], machine.metadata.generation),
     );
 }

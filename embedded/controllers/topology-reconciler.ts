@@ -38,6 +38,11 @@ import {
   templateRef,
   topologyLabels,
 } from './topology-templates.ts';
+import {
+  topologyClassNotFound,
+  topologyReconciledCondition,
+  topologyWaitingCondition,
+} from './condition-builders/topology.ts';
 
 export interface TopologyOutcome {
   conditions: ConditionInput[];
@@ -430,16 +435,6 @@ async function ensureHealthChecks(
   }
 }
 
-/** The condition CAPI's topology controller writes while the ClusterClass is missing. */
-export function topologyClassNotFound(key: { namespace: string; name: string }): ConditionInput {
-  return {
-    type: 'TopologyReconciled',
-    status: false,
-    reason: 'ReconcileFailed',
-    message: `failed to retrieve ClusterClass ${key.namespace}/${key.name}: ClusterClass.cluster.x-k8s.io "${key.name}" not found`,
-  };
-}
-
 export function classKeyOf(cluster: KubeObject): { namespace: string; name: string } | undefined {
   const name = stringField(cluster, 'spec.topology.classRef.name');
   return name
@@ -502,31 +497,15 @@ export async function reconcileTopology(
       )),
     );
     await ensureHealthChecks(ctx, current, clusterClass);
-    const patches = arrayField(clusterClass, 'spec.patches').length > 0;
-    const patchNote = patches ? ' (ClusterClass patches are not applied by the embedded engine)' : '';
-    let condition: ConditionInput;
-    if (controlPlane.upgrading && controlPlane.kcp && stringField(controlPlane.kcp, 'status.version')) {
-      condition = {
-        type: 'TopologyReconciled',
-        status: false,
-        reason: 'ClusterUpgrading',
-        message: `${controlPlane.message ?? 'Control plane upgrading'}; MachineDeployments upgrade pending${patchNote}`,
-      };
-    } else if (pending.length > 0) {
-      condition = {
-        type: 'TopologyReconciled',
-        status: false,
-        reason: 'MachineDeploymentsUpgradePending',
-        message: `MachineDeployments ${pending.join(', ')} upgrade to version ${version} pending${patchNote}`,
-      };
-    } else {
-      condition = {
-        type: 'TopologyReconciled',
-        status: true,
-        reason: 'ReconcileSucceeded',
-        message: patchNote.trim(),
-      };
-    }
+    const condition = topologyReconciledCondition({
+      controlPlaneUpgrading: Boolean(
+        controlPlane.upgrading && controlPlane.kcp && stringField(controlPlane.kcp, 'status.version'),
+      ),
+      controlPlaneMessage: controlPlane.message,
+      pendingDeployments: pending,
+      version,
+      hasPatches: arrayField(clusterClass, 'spec.patches').length > 0,
+    });
     return {
       cluster: current,
       outcome: {
@@ -539,9 +518,7 @@ export async function reconcileTopology(
     return {
       cluster,
       outcome: {
-        conditions: [
-          { type: 'TopologyReconciled', status: false, reason: error.reason, message: error.message },
-        ],
+        conditions: [topologyWaitingCondition(error.reason, error.message)],
         requeueAfterMs: error.retryMs,
       },
     };

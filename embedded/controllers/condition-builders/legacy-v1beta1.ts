@@ -4,8 +4,8 @@
  * conditions, lastTransitionTime renewed on any change of status, reason, severity or message,
  * Ready first then by type, and the Ready summary / mirror / aggregate merge rules.
  */
-import type { KubeObject } from '../apiserver/admission.ts';
-import { arrayField, field, isRecord } from './object-fields.ts';
+import type { KubeObject } from '../../apiserver/admission.ts';
+import { arrayField, field, isRecord } from '../object-fields.ts';
 
 export type Severity = 'Error' | 'Warning' | 'Info' | '';
 
