@@ -27,9 +27,9 @@ async function discoverJwksUri(issuer: string): Promise<URL> {
 function keySetOf(config: OidcConfig): () => Promise<KeySet> {
   let keys: Promise<KeySet> | undefined;
   return () => {
-    keys ??= (config.jwksUri ? Promise.resolve(new URL(config.jwksUri)) : discoverJwksUri(config.issuer)).then(
-      (url) => createRemoteJWKSet(url),
-    );
+    keys ??= (
+      config.jwksUri ? Promise.resolve(new URL(config.jwksUri)) : discoverJwksUri(config.issuer)
+    ).then((url) => createRemoteJWKSet(url));
     keys.catch(() => (keys = undefined));
     return keys;
   };

@@ -129,7 +129,8 @@ export class UserReadAccess implements ReadAccess {
     const grant = this.grants.get(keyOf(location.managementCluster, location.group, location.kind));
     const allowed = grant === 'everywhere' || (grant?.has(location.namespace) ?? false);
     // A kind or namespace that appeared since, or answers grown old: asked again for next time.
-    if (this.now() - this.builtAt >= (this.options.refreshAfterMs ?? 1_000)) void this.refresh().catch(() => {});
+    if (this.now() - this.builtAt >= (this.options.refreshAfterMs ?? 1_000))
+      void this.refresh().catch(() => {});
     return allowed;
   }
 }

@@ -46,7 +46,9 @@ export function parseGatewayConfig(text: string, baseDir: string): ConfigResult 
   const managementClusters = data.managementClusters.map((mc) =>
     'kubeconfig' in mc ? { ...mc, kubeconfig: resolve(baseDir, mc.kubeconfig) } : mc,
   );
-  const auth = data.auth?.tokenFile ? { ...data.auth, tokenFile: resolve(baseDir, data.auth.tokenFile) } : data.auth;
+  const auth = data.auth?.tokenFile
+    ? { ...data.auth, tokenFile: resolve(baseDir, data.auth.tokenFile) }
+    : data.auth;
   return {
     ok: true,
     config: {
