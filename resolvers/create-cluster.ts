@@ -77,11 +77,12 @@ export async function createCluster(
   if (existing && existing.annotations[createRequestAnnotation] !== digest)
     throw new ConflictError(`Cluster ${request.namespace}/${request.name} already exists on '${cache.name}'`);
 
-  const dryRun = await applyManifests(cache, plan.objects, { dryRun: true });
+  const writer = cache.connection.writerAs(ctx.identity);
+  const dryRun = await applyManifests(cache, plan.objects, { dryRun: true }, writer);
   if (!dryRun.ok) throw toGraphQLError(dryRun.error, `namespace ${request.namespace}`);
   if (request.dryRun) return { operation: null, cluster: null, manifests: plan.objects, dryRun: true };
 
-  const applied = await applyManifests(cache, plan.objects);
+  const applied = await applyManifests(cache, plan.objects, {}, writer);
   if (!applied.ok) throw toGraphQLError(applied.error, `namespace ${request.namespace}`);
   const operation = await recordOperation(ctx, {
     managementCluster: cache.name,
