@@ -8,7 +8,11 @@ import type { GatewayContext } from './context.ts';
 import { ForbiddenError } from './errors.ts';
 
 /** Resolves when the caller may `verb` the object (always, without authentication); ForbiddenError otherwise. */
-export async function assertAllowed(ctx: GatewayContext, verb: string, address: ObjectAddress): Promise<void> {
+export async function assertAllowed(
+  ctx: GatewayContext,
+  verb: string,
+  address: ObjectAddress,
+): Promise<void> {
   if (!ctx.access) return;
   const resource = ctx.operations?.cache(address.managementCluster)?.connection.crd(address)?.plural;
   const allowed =
