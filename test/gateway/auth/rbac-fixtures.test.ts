@@ -56,7 +56,10 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
     apiVersion: clusterApi,
     kind: 'Cluster',
     metadata: { name, namespace },
-    spec: { clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } } },
+    // CAPI's webhook wants an infrastructure ref (or a topology); it need not exist for a read.
+    spec: {
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DockerCluster', name },
+    },
   });
 
   async function createCluster(namespace: string, name: string): Promise<void> {
