@@ -72,7 +72,9 @@ export async function createCluster(
     namespace: request.namespace,
     name: request.name,
   };
-  const existing = cache.get(address);
+  // Through the caller's reader: a Cluster they may not list is not confirmed to exist (the
+  // impersonated dry run below then answers as the API server decides).
+  const existing = ctx.reader.get(address);
   const digest = clusterObject.metadata.annotations?.[createRequestAnnotation];
   if (existing && existing.annotations[createRequestAnnotation] !== digest)
     throw new ConflictError(`Cluster ${request.namespace}/${request.name} already exists on '${cache.name}'`);

@@ -45,6 +45,8 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
   const suffix = randomBytes(3).toString('hex');
   const nsA = `auth-a-${suffix}`;
   const nsB = `auth-b-${suffix}`;
+  /** In the kubeconfig Secret only: an answer holding it handed the credentials out. */
+  const secretMarker = `secret-${randomBytes(8).toString('hex')}`;
   let cluster: ContractCluster | undefined;
   let kube: TestKube;
   let app: App | undefined;
@@ -182,7 +184,7 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
       body: {
         metadata: { name: 'a1-kubeconfig', labels: { 'cluster.x-k8s.io/cluster-name': 'a1' } },
         type: 'cluster.x-k8s.io/secret',
-        data: { value: Buffer.from(`apiVersion: v1\nkind: Config\n# a1 ${suffix}\n`).toString('base64') },
+        data: { value: Buffer.from(`apiVersion: v1\nkind: Config\n# a1 ${secretMarker}\n`).toString('base64') },
       },
     });
     dir = await mkdtemp(join(tmpdir(), 'capi-gateway-rbac-'));
@@ -321,7 +323,7 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
     expect(await apiServerAllows(users.alice, 'get', '', 'secrets', nsA, 'a1-kubeconfig')).toBe(true);
     const granted = await authorizedGql<{ node: { kubeconfig: string } }>(users.alice, query, { id });
     expect(granted.errors).toBeUndefined();
-    expect(granted.data!.node.kubeconfig).toBe(`apiVersion: v1\nkind: Config\n# a1 ${suffix}\n`);
+    expect(granted.data!.node.kubeconfig).toBe(`apiVersion: v1\nkind: Config\n# a1 ${secretMarker}\n`);
 
     expect(await apiServerAllows(users.bob, 'get', '', 'secrets', nsA, 'a1-kubeconfig')).toBe(false);
     const refused = await authorizedGql<{ node: { kubeconfig: string | null } | null }>(users.bob, query, {
@@ -334,7 +336,7 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
         extensions: expect.objectContaining({ code: 'FORBIDDEN' }) as unknown,
       }),
     ]);
-    expect(JSON.stringify(refused)).not.toContain(suffix);
+    expect(JSON.stringify(refused)).not.toContain(secretMarker);
 
     const history = await authorizedGql<{
       operations: { edges: Array<{ node: { type: string; requestedBy: string } }> };
