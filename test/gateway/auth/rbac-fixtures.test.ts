@@ -390,6 +390,8 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
         what: 'alice told of a-new',
         timeoutMs: 30_000,
         intervalMs: 50,
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; alice received ${JSON.stringify(alice.results)}`);
       });
       await pollUntil(
         async () =>
