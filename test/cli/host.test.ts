@@ -23,7 +23,7 @@ const started = /embedded management cluster: (https:\/\/\S+)/;
 const token = 'host-test-token-0123456789abcdef';
 
 /** POST a query with the bearer token (or none); the status and JSON response. */
-async function query(graphqlUrl: string, text: string, bearer: string | undefined = token): Promise<unknown> {
+async function query(graphqlUrl: string, text: string, bearer: string | null = token): Promise<unknown> {
   const res = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
@@ -98,7 +98,7 @@ describe('serve --host with a non-loopback address', () => {
       () => probe(local, '/readyz'),
       (r) => r.status === 200,
     );
-    expect(await query(local, '{ managementClusters { name reachable } }', undefined)).toEqual({
+    expect(await query(local, '{ managementClusters { name reachable } }', null)).toEqual({
       status: 401,
     });
     expect(await query(local, '{ managementClusters { name reachable } }')).toEqual({
@@ -107,7 +107,7 @@ describe('serve --host with a non-loopback address', () => {
     expect(gateway.stderr()).not.toContain('was not installed');
     if (external !== undefined) {
       const remote = url.replace('127.0.0.1', external);
-      expect(await query(remote, '{ managementClusters { name } }', undefined)).toEqual({ status: 401 });
+      expect(await query(remote, '{ managementClusters { name } }', null)).toEqual({ status: 401 });
       expect(await query(remote, '{ managementClusters { name } }')).toEqual({
         data: { managementClusters: [{ name: 'embedded' }] },
       });
