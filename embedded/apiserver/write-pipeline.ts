@@ -25,6 +25,8 @@ import {
   StaleReadError,
   StatusError,
 } from './errors.ts';
+import { rbacGroup } from './auth/rbac-index.ts';
+import { validateRbacObject } from './auth/rbac-validation.ts';
 import { pruneBuiltinFields } from './builtin-fields.ts';
 import { validateBuiltinFields, validateObjectMeta } from './object-meta.ts';
 import { crdSpec, ResourceRegistry } from './registry.ts';
@@ -375,8 +377,11 @@ export async function persist(
   let next = applyStatusSplit(rt, input, old, opts);
   normaliseSecret(next);
   const builtinWarnings = rt.builtin ? pruneBuiltinFields(next, opts.fieldValidation) : [];
-  const metaCauses = validateObjectMeta(next, rt.storageKey === namespaceResourceKey);
-  if (rt.builtin) metaCauses.push(...validateBuiltinFields(next));
+  const metaCauses = validateObjectMeta(
+    next,
+    rt.storageKey === namespaceResourceKey ? 'label' : rt.group === rbacGroup ? 'pathSegment' : 'subdomain',
+  );
+  if (rt.builtin) metaCauses.push(...validateBuiltinFields(next), ...validateRbacObject(next, old));
   if (metaCauses.length) throw invalid(refOf(rt), rt.kind, name, metaCauses);
 
   // Decoding prunes and defaults; validation waits for mutating admission when there is any.
