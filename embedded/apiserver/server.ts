@@ -319,6 +319,7 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
   resumeBackgroundWork(ctx);
   const authenticator = bearerAuthenticator(credentials.token, tokenUsers);
   const authorizer = new Authorizer(store);
+  ctx.authorizer = authorizer;
   const aggregation = startAggregationController(ctx, authorizer);
 
   const reportInternalError = (method: string | undefined, url: string | undefined, error: unknown) =>
@@ -356,7 +357,13 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
           return;
         }
         if (route.type === 'resource') {
-          const request: ApiRequest = { method, query: url.searchParams, headers: req.headers, body };
+          const request: ApiRequest = {
+            method,
+            query: url.searchParams,
+            headers: req.headers,
+            body,
+            ...(user ? { user } : {}),
+          };
           await handleResource(ctx, route, request, { res, onClose: (fn) => closers.push(fn) });
           return;
         }

@@ -155,6 +155,10 @@ export class RbacIndex {
     return rules;
   }
 
+  roleRules(namespace: string, name: string): PolicyRule[] | undefined {
+    return this.roles.get(`${namespace}/${name}`);
+  }
+
   /** The aggregated rules of every ClusterRole with an aggregationRule (for the stored objects). */
   aggregatedRoles(): Array<{ name: string; rules: PolicyRule[] }> {
     return [...this.clusterRoles.entries()]
