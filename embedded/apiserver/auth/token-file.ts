@@ -1,7 +1,8 @@
 /**
  * Users from a static token file in kube-apiserver's `--token-auth-file` format: CSV lines of
  * `token,user,uid,"group1,group2"` (at least three columns; the groups column is optional).
- * As kube-apiserver: records with an empty token are skipped, a later duplicate token wins.
+ * As kube-apiserver (Go's CSV reader, spaces kept): records with an empty token are skipped, a
+ * later duplicate token wins.
  */
 import { readFile } from 'node:fs/promises';
 import type { UserInfo } from './user.ts';
@@ -18,7 +19,6 @@ function parseRecord(line: string): string[] | string {
   const fields: string[] = [];
   let i = 0;
   for (;;) {
-    while (line[i] === ' ' || line[i] === '\t') i++;
     let field = '';
     if (line[i] === '"') {
       i++;
