@@ -33,6 +33,11 @@ export interface EmbeddedClusterOptions {
   controllers?: boolean;
   /** Watch history length (events) before resourceVersions expire with 410; server default otherwise. */
   historySize?: number;
+  /**
+   * Users besides the kubeconfig's admin, in kube-apiserver's `--token-auth-file` format
+   * (`token,user,uid,"group1,group2"` per line); RBAC decides what they may do.
+   */
+  tokenAuthFile?: string;
   /** Where the engine logs why it is stuck (default: JSON lines on stderr). */
   engineLogger?: EngineLogger;
 }
@@ -74,6 +79,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     // CAPI's conversion webhooks: v1beta1 is served next to the stored v1beta2.
     converters: capiConverters(),
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
+    ...(options.tokenAuthFile === undefined ? {} : { tokenAuthFile: options.tokenAuthFile }),
   });
   const notices = portNotices(previousPort, server.url);
   // What `clusterctl init` leaves behind, for the CAPI release this cluster stands for; a bare

@@ -43,12 +43,16 @@ async function writeThenRecord(
 
 export function pauseCluster(ctx: GatewayContext, id: string): Promise<ClusterOperationPayload> {
   const { view, cache } = clusterFromId(ctx, id);
-  return writeThenRecord(ctx, view, 'PauseCluster', () => setClusterPaused(cache, view.address));
+  return writeThenRecord(ctx, view, 'PauseCluster', () =>
+    setClusterPaused(cache, view.address, cache.connection.writerAs(ctx.identity)),
+  );
 }
 
 export function resumeCluster(ctx: GatewayContext, id: string): Promise<ClusterOperationPayload> {
   const { view, cache } = clusterFromId(ctx, id);
-  return writeThenRecord(ctx, view, 'ResumeCluster', () => clearClusterPaused(cache, view.address));
+  return writeThenRecord(ctx, view, 'ResumeCluster', () =>
+    clearClusterPaused(cache, view.address, cache.connection.writerAs(ctx.identity)),
+  );
 }
 
 function deleteInput(cache: ManagementClusterCache, cluster: ClusterView): DeleteClusterInput {
@@ -70,7 +74,8 @@ export function deleteClusterMutation(ctx: GatewayContext, id: string): Promise<
   // CAPI does not reconcile a paused Cluster, its deletion included: it would wait for ever.
   if (view.paused)
     throw new ConflictError(`${describe(view.address)} is paused: resume it before deleting it`);
-  return writeThenRecord(ctx, view, 'DeleteCluster', () => deleteCluster(cache, view.address), {
+  const writer = cache.connection.writerAs(ctx.identity);
+  return writeThenRecord(ctx, view, 'DeleteCluster', () => deleteCluster(cache, view.address, writer), {
     ...deleteInput(cache, view),
   });
 }

@@ -94,7 +94,9 @@ export function machineEvents(
     const error = unavailable(message);
     if (error) return [{ ok: false, error }];
     if (message.kind !== 'changes') return [];
-    return message.changes.filter((c) => c.address.kind === 'Machine').map(machineEventOf);
+    return message.changes
+      .filter((c) => c.address.kind === 'Machine' && (!ctx.access || ctx.access.allows(c.address)))
+      .map(machineEventOf);
   });
 }
 

@@ -1,4 +1,6 @@
 import type { GraphQLError } from 'graphql';
+import type { Identity } from '../src/auth/identity.ts';
+import type { RequestAccess } from '../src/auth/request-access.ts';
 import type { FleetReader } from '../src/capi/fleet-reader.ts';
 import type { FleetOperations } from '../src/provisioning/operations/fleet-operations.ts';
 import type { ProvisioningLimits } from '../src/provisioning/provisioning-limits.ts';
@@ -14,8 +16,15 @@ export interface GatewayContext {
   reader: FleetReader;
   partialErrors: GraphQLError[];
   operations?: FleetOperations;
-  /** Who asks: 'anonymous' until the gateway authenticates callers. */
+  /** Who asks: the authenticated user, or 'anonymous' where the gateway runs without authentication. */
   requestedBy: string;
+  /** The authenticated caller (undefined without authentication: auth mode none). */
+  identity: Identity | undefined;
+  /**
+   * What the caller may do, as the management clusters' RBAC answers (with `identity`); `reader`
+   * then already shows only what they may list.
+   */
+  access?: RequestAccess;
   /** The operator's limits on day-2 changes (gateway config `provisioning`; defaults when absent). */
   provisioningLimits?: ProvisioningLimits;
   /** The pub/sub subscriptions read (absent where the gateway serves none). */
@@ -31,6 +40,7 @@ export function createGatewayContext(
     reader,
     partialErrors: [],
     requestedBy: 'anonymous',
+    identity: undefined,
     ...(operations ? { operations } : {}),
     ...(changes ? { changes } : {}),
   };

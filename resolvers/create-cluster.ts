@@ -72,16 +72,19 @@ export async function createCluster(
     namespace: request.namespace,
     name: request.name,
   };
-  const existing = cache.get(address);
+  // Through the caller's reader: a Cluster they may not list is not confirmed to exist (the
+  // impersonated dry run below then answers as the API server decides).
+  const existing = ctx.reader.get(address);
   const digest = clusterObject.metadata.annotations?.[createRequestAnnotation];
   if (existing && existing.annotations[createRequestAnnotation] !== digest)
     throw new ConflictError(`Cluster ${request.namespace}/${request.name} already exists on '${cache.name}'`);
 
-  const dryRun = await applyManifests(cache, plan.objects, { dryRun: true });
+  const writer = cache.connection.writerAs(ctx.identity);
+  const dryRun = await applyManifests(cache, plan.objects, { dryRun: true }, writer);
   if (!dryRun.ok) throw toGraphQLError(dryRun.error, `namespace ${request.namespace}`);
   if (request.dryRun) return { operation: null, cluster: null, manifests: plan.objects, dryRun: true };
 
-  const applied = await applyManifests(cache, plan.objects);
+  const applied = await applyManifests(cache, plan.objects, {}, writer);
   if (!applied.ok) throw toGraphQLError(applied.error, `namespace ${request.namespace}`);
   const operation = await recordOperation(ctx, {
     managementCluster: cache.name,

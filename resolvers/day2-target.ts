@@ -66,7 +66,7 @@ export async function clusterOf(ctx: GatewayContext, view: CapiView): Promise<Cl
 export function writesFor(ctx: GatewayContext, managementCluster: string): ManagementClusterWrites {
   const cache = operationsOf(ctx).cache(managementCluster);
   if (!cache) throw new NotFoundError(`management cluster '${managementCluster}'`);
-  return writesOf(cache.connection);
+  return writesOf(cache.connection, cache.connection.writerAs(ctx.identity));
 }
 
 export function limitsOf(ctx: GatewayContext): ProvisioningLimits {

@@ -22,6 +22,7 @@ import type { GatewayContext } from './context.ts';
 import { limitsOf, targetView } from './day2-target.ts';
 import { UnavailableError, ValidationError, type FieldViolation } from './errors.ts';
 import { recordOperation } from './record-operation.ts';
+import { assertAllowed } from './caller-access.ts';
 
 export interface UpgradeStrategyArgs {
   canaries?: readonly string[] | null;
@@ -93,6 +94,9 @@ export async function upgradeClusters(
         },
       ]);
   }
+
+  // Each cluster's upgrade is written later by the driver: every one must be the caller's to patch.
+  for (const cluster of clusters) await assertAllowed(ctx, 'patch', cluster.address);
 
   const waves = fleetWaves(
     clusters.map((c) => c.address),

@@ -31,7 +31,8 @@ export function targetFromId(
   const reason = ctx.reader.availability(address.managementCluster);
   if (reason)
     throw new UnavailableError(`management cluster '${address.managementCluster}' is unavailable: ${reason}`);
-  const view = cache.get(address);
+  // Through the caller's reader: an object they may not list answers as missing.
+  const view = ctx.reader.get(address);
   if (!view) throw new NotFoundError(describe(address));
   return { view, cache };
 }

@@ -15,7 +15,7 @@ import { clusterOf as clusterOfView, ownerOf as ownerOfView } from '../src/capi/
 import type { GatewayContext } from './context.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
-import { isOperationAddress } from './operations.ts';
+import { isOperationAddress, readOperation } from './operations.ts';
 import type { OperationRecord } from '../src/provisioning/operations/operation-record.ts';
 import { machinePhaseOf, type MachinePhase } from './phases.ts';
 
@@ -44,7 +44,7 @@ export function assertAvailable(reader: FleetReader, managementCluster: string):
 export function node(ctx: GatewayContext, id: string): CapiView | OperationRecord | null {
   const address = decodeGlobalId(id);
   if (!address) return null;
-  if (isOperationAddress(address)) return ctx.operations?.get(address) ?? null;
+  if (isOperationAddress(address)) return readOperation(ctx, address);
   if (!ctx.reader.managementCluster(address.managementCluster)) return null;
   assertAvailable(ctx.reader, address.managementCluster);
   return ctx.reader.get(address);

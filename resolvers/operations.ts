@@ -11,6 +11,7 @@ import { toGraphQLError } from './domain-errors.ts';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import { pageOf, type Page, type PageArgs } from './pagination.ts';
+import { assertAllowed } from './caller-access.ts';
 
 export interface OperationFilter {
   managementCluster?: string | null;
@@ -33,11 +34,22 @@ export function isOperationAddress(address: ObjectAddress): boolean {
   return address.group === operationKind.group && address.kind === operationKind.kind;
 }
 
+/** Whether the caller may list operations in its namespace (always, without authentication). */
+function visible(ctx: GatewayContext) {
+  return (op: OperationRecord): boolean => !ctx.access || ctx.access.allows(op.address);
+}
+
+/** The operation at `address` as the caller may see it: one they may not list answers as missing. */
+export function readOperation(ctx: GatewayContext, address: ObjectAddress): OperationRecord | null {
+  const op = ctx.operations?.get(address) ?? null;
+  return op && visible(ctx)(op) ? op : null;
+}
+
 /** `operation(id)`: null for an ID naming no operation this gateway knows. */
 export function operation(ctx: GatewayContext, id: string): OperationRecord | null {
   const address = decodeGlobalId(id);
-  if (!address || !isOperationAddress(address) || !ctx.operations) return null;
-  return ctx.operations.get(address);
+  if (!address || !isOperationAddress(address)) return null;
+  return readOperation(ctx, address);
 }
 
 function sameAddress(a: ObjectAddress | null, b: ObjectAddress): boolean {
@@ -87,7 +99,7 @@ export function operationsConnection(
         { path: 'filter.targetId', message: 'not a global ID' },
       ]);
   }
-  const all = ctx.operations?.list() ?? [];
+  const all = (ctx.operations?.list() ?? []).filter(visible(ctx));
   return pageOf(all.filter(matches(args.filter, target)), historyKey, args);
 }
 
@@ -101,12 +113,12 @@ export function targetOf(ctx: GatewayContext, op: OperationRecord): CapiView | n
 
 export function childrenOf(ctx: GatewayContext, op: OperationRecord): OperationRecord[] {
   return op.status.children
-    .map((address) => ctx.operations?.get(address) ?? null)
+    .map((address) => readOperation(ctx, address))
     .filter((child): child is OperationRecord => child !== null);
 }
 
 export function parentOf(ctx: GatewayContext, op: OperationRecord): OperationRecord | null {
-  return op.parent ? (ctx.operations?.get(op.parent) ?? null) : null;
+  return op.parent ? readOperation(ctx, op.parent) : null;
 }
 
 export function operationId(op: OperationRecord): string {
@@ -128,12 +140,13 @@ export async function cancelOperation(
     throw new ValidationError('id is not the ID of an operation', [
       { path: 'id', message: 'not an Operation ID' },
     ]);
-  const op = operations.get(address);
+  const op = readOperation(ctx, address);
   if (!op)
     throw new NotFoundError(
       `Operation ${address.namespace}/${address.name} on '${address.managementCluster}'`,
     );
   if (isTerminal(op)) throw new ConflictError(`the operation has already finished (${op.status.phase})`);
+  await assertAllowed(ctx, 'patch', op.address);
   const requested = await operations.requestCancel(op);
   if (!requested.ok) throw toGraphQLError(requested.error, `Operation ${address.namespace}/${address.name}`);
   return { operation: requested.value };

@@ -12,6 +12,7 @@ import { UPGRADE_CLUSTER, upgradeInput } from '../src/provisioning/upgrade-opera
 import type { GatewayContext } from './context.ts';
 import { ValidationError } from './errors.ts';
 import { UpgradeBlockedError } from './upgrade-blocked-error.ts';
+import { assertAllowed } from './caller-access.ts';
 import { assertNoRunningOperation, limitsOf, startOperation, targetView } from './day2-target.ts';
 
 export interface UpgradeArgs {
@@ -47,6 +48,9 @@ export async function upgradeCluster(
 ): Promise<{ operation: OperationRecord; cluster: ClusterView; plan: UpgradePlan }> {
   const { cluster, plan } = await planFor(ctx, args);
   assertNoRunningOperation(ctx, cluster.address, EXCLUSIVE_TYPES);
+  // The operation's driver writes later with the gateway's own credentials: the caller's RBAC is
+  // checked now, for the change the upgrade starts with (the Cluster's version or topology).
+  await assertAllowed(ctx, 'patch', cluster.address);
   if (plan.blockers.length > 0) throw new UpgradeBlockedError(plan.blockers);
   if (plan.steps.length === 0)
     throw new ValidationError(`Cluster ${cluster.address.name} already runs ${plan.targetVersion}`, [

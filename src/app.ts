@@ -25,6 +25,9 @@ import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
 import type { OperationType } from './provisioning/operations/operation-type.ts';
+import { operationKind } from './provisioning/operations/operation-crd.ts';
+import { expiredError } from './auth/token-expiry.ts';
+import { gatewayAuth, type GatewayAuth, type GatewayAuthOptions } from './auth/gateway-auth.ts';
 
 export interface ResolvedManagementCluster {
   name: string;
@@ -47,6 +50,8 @@ export interface GatewayOptions {
   subscriptions?: ClusterChangeHubOptions;
   /** graphql-ws: ms a client has to send connection_init (default 3,000). */
   connectionInitWaitTimeoutMs?: number;
+  /** Authenticate callers and follow the management clusters' RBAC for them (absent: auth mode none). */
+  auth?: GatewayAuthOptions;
 }
 
 export interface Gateway {
@@ -59,6 +64,8 @@ export interface Gateway {
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** Present when callers are authenticated. */
+  auth?: GatewayAuth;
 }
 
 export function buildGateway(options: GatewayOptions): Gateway {
@@ -77,9 +84,17 @@ export function buildGateway(options: GatewayOptions): Gateway {
     ...createGatewayContext(fleet.value.reader, operations, changes),
     provisioningLimits: limits,
   });
+  const auth = options.auth
+    ? gatewayAuth(options.auth, fleet.value, [
+        {
+          ...operationKind,
+          namespaces: (mc) => (operations.store(mc)?.list() ?? []).map((op) => op.address.namespace),
+        },
+      ])
+    : undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context,
+    context: auth ? (initial) => auth.contextFor(initial, context()) : context,
     graphiql: graphiqlOptions,
     renderGraphiQL,
     maskedErrors: true,
@@ -90,9 +105,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
       usePartialErrors(),
       useEnumValuesHint(),
       useChangedResultsOnly(),
+      ...(auth ? auth.plugins : []),
     ],
   });
-  return { fleet: fleet.value, operations, schema, changes, context, yoga };
+  return { fleet: fleet.value, operations, schema, changes, context, yoga, ...(auth ? { auth } : {}) };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -139,6 +155,7 @@ function serveGraphqlWs(
   useServer(
     {
       connectionInitWaitTimeout,
+      ...(gateway.auth ? gateway.auth.graphqlWs : {}),
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBufferedBytes)
@@ -147,8 +164,11 @@ function serveGraphqlWs(
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        const identity = gateway.auth?.socketIdentity(ctx.extra.socket);
+        if (gateway.auth && !identity) return [expiredError()];
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({
           ...ctx,
+          identity,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,

@@ -58,7 +58,11 @@ function embeddedOptions(cmd: Command): Command {
         .default('v1beta2'),
     )
     .option('--fail-machines <fraction>', 'fraction of machines whose provisioning fails', fraction, 0)
-    .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0);
+    .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0)
+    .option(
+      '--token-auth-file <file>',
+      'users of the embedded API server (RBAC applies to them), as kube-apiserver\'s: token,user,uid,"group1,group2" per line',
+    );
 }
 
 /** The flags of the client commands (get, describe): the gateway to talk to. */

@@ -1,5 +1,6 @@
 /** Everything request handling and the in-server controllers (GC, namespaces) share. */
 import type { AdmissionChain } from './admission.ts';
+import type { Authorizer } from './auth/authorizer.ts';
 import type { ObjectLocks } from './object-locks.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ObjectStore } from './store.ts';
@@ -15,6 +16,8 @@ export interface ApiContext {
   locks: ObjectLocks;
   /** Asks the garbage collector to look at the dependents of `uid` (and at `uid` itself). */
   enqueueGc: (uid: string) => void;
+  /** Evaluates RBAC (set once the server is up; RBAC writes check escalation with it). */
+  authorizer?: Authorizer;
   /** Asks the namespace controller to finish deleting `namespace` when it is Terminating. */
   enqueueNamespace: (namespace: string) => void;
 }

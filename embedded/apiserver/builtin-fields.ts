@@ -13,6 +13,10 @@ const knownFields: Record<string, Set<string>> = {
   Namespace: new Set([...common, 'spec', 'status']),
   Lease: new Set([...common, 'spec']),
   CustomResourceDefinition: new Set([...common, 'spec', 'status']),
+  Role: new Set([...common, 'rules']),
+  ClusterRole: new Set([...common, 'rules', 'aggregationRule']),
+  RoleBinding: new Set([...common, 'subjects', 'roleRef']),
+  ClusterRoleBinding: new Set([...common, 'subjects', 'roleRef']),
   Event: new Set([
     ...common,
     'involvedObject',

@@ -57,6 +57,25 @@ export const builtinKinds: ResourceType[] = [
     categories: ['api-extensions'],
     status: true,
   }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  ...[
+    'LocalSubjectAccessReview',
+    'SelfSubjectAccessReview',
+    'SelfSubjectRulesReview',
+    'SubjectAccessReview',
+  ].map((kind) =>
+    builtin('authorization.k8s.io', 'v1', kind, `${kind.toLowerCase()}s`, kind.startsWith('Local'), {
+      verbs: ['create'],
+      review: true,
+    }),
+  ),
+  builtin('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, {
+    verbs: ['create'],
+    review: true,
+  }),
 ];
 
 export const crdResourceKey = 'customresourcedefinitions.apiextensions.k8s.io';

@@ -7,8 +7,16 @@ const qualifiedName = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const maxAnnotationBytes = 256 * 1024;
 
-export function nameProblem(name: string, labelOnly: boolean): string | undefined {
-  if (labelOnly) {
+/** How a kind's names are checked: namespaces are labels, RBAC kinds path segments, the rest subdomains. */
+export type NameRule = 'label' | 'subdomain' | 'pathSegment';
+
+export function nameProblem(name: string, rule: NameRule): string | undefined {
+  if (rule === 'pathSegment') {
+    if (name === '.' || name === '..') return `may not be '${name}'`;
+    for (const bad of ['/', '%']) if (name.includes(bad)) return `may not contain '${bad}'`;
+    return name === '' ? 'name or generateName is required' : undefined;
+  }
+  if (rule === 'label') {
     if (name.length > 63) return 'must be no more than 63 characters';
     if (!dns1123Label.test(name)) {
       return `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`;
@@ -44,11 +52,11 @@ function isStringMap(value: unknown): value is Record<string, string> {
   );
 }
 
-export function validateObjectMeta(obj: KubeObject, labelOnlyName: boolean): AdmissionCause[] {
+export function validateObjectMeta(obj: KubeObject, nameRule: NameRule): AdmissionCause[] {
   const causes: AdmissionCause[] = [];
   const meta = obj.metadata;
   const name = meta.name ?? '';
-  const problem = nameProblem(name, labelOnlyName);
+  const problem = nameProblem(name, nameRule);
   if (problem)
     causes.push({
       reason: 'FieldValueInvalid',

@@ -1,7 +1,9 @@
 /**
  * Just enough of Kubernetes' protobuf encoding to read what kubectl's typed clients send
- * (`kubectl create namespace|configmap|secret`, protobuf DeleteOptions): the `k8s\0` envelope
- * (runtime.Unknown) and the fields of ObjectMeta, Namespace, ConfigMap, Secret and DeleteOptions.
+ * (`kubectl create namespace|configmap|secret|role|rolebinding|clusterrole|clusterrolebinding`,
+ * `kubectl auth can-i`, protobuf DeleteOptions): the `k8s\0` envelope (runtime.Unknown) and the
+ * fields of ObjectMeta, Namespace, ConfigMap, Secret, DeleteOptions, the RBAC kinds and the
+ * authorization.k8s.io reviews.
  * Responses are always JSON, which those clients accept.
  */
 import { badRequest, unsupportedMediaType } from './errors.ts';
@@ -114,6 +116,102 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
   return meta;
 }
 
+/** A message of string fields (repeated ones as lists), by field number → JSON name. */
+function strings(
+  buf: Buffer,
+  names: Record<number, string>,
+  repeated: Set<number> = new Set(),
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields(buf)) {
+    const name = names[f.number];
+    if (!name || f.wireType !== 2) continue;
+    if (repeated.has(f.number)) out[name] = [...((out[name] as string[]) ?? []), str(f)];
+    else out[name] = str(f);
+  }
+  return out;
+}
+
+const policyRule = (buf: Buffer) =>
+  strings(
+    buf,
+    { 1: 'verbs', 2: 'apiGroups', 3: 'resources', 4: 'resourceNames', 5: 'nonResourceURLs' },
+    new Set([1, 2, 3, 4, 5]),
+  );
+
+function labelSelector(buf: Buffer): Record<string, unknown> {
+  const matchLabels: Record<string, string> = {};
+  const matchExpressions: unknown[] = [];
+  for (const f of fields(buf)) {
+    if (f.number === 1) Object.assign(matchLabels, Object.fromEntries([mapEntry(bytes(f), str)]));
+    if (f.number === 2)
+      matchExpressions.push(strings(bytes(f), { 1: 'key', 2: 'operator', 3: 'values' }, new Set([3])));
+  }
+  return {
+    ...(Object.keys(matchLabels).length ? { matchLabels } : {}),
+    ...(matchExpressions.length ? { matchExpressions } : {}),
+  };
+}
+
+function reviewSpec(buf: Buffer): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  for (const f of fields(buf)) {
+    if (f.number === 1)
+      spec['resourceAttributes'] = strings(bytes(f), {
+        1: 'namespace',
+        2: 'verb',
+        3: 'group',
+        4: 'version',
+        5: 'resource',
+        6: 'subresource',
+        7: 'name',
+      });
+    if (f.number === 2) spec['nonResourceAttributes'] = strings(bytes(f), { 1: 'path', 2: 'verb' });
+    if (f.number === 3) spec['user'] = str(f);
+    if (f.number === 4) spec['groups'] = [...((spec['groups'] as string[]) ?? []), str(f)];
+    if (f.number === 6) spec['uid'] = str(f);
+  }
+  return spec;
+}
+
+/** The RBAC kinds and the access reviews (field 1 is ObjectMeta, handled by the caller). */
+function rbacField(kind: string, f: Field, obj: Record<string, unknown>): void {
+  const push = (name: string, value: unknown) => (obj[name] = [...((obj[name] as unknown[]) ?? []), value]);
+  if (kind === 'Role' || kind === 'ClusterRole') {
+    if (f.number === 2) push('rules', policyRule(bytes(f)));
+    if (f.number === 3 && kind === 'ClusterRole') {
+      const selectors = fields(bytes(f))
+        .filter((s) => s.number === 1)
+        .map((s) => labelSelector(bytes(s)));
+      obj['aggregationRule'] = { clusterRoleSelectors: selectors };
+    }
+  } else if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+    if (f.number === 2)
+      push('subjects', dropEmpty(strings(bytes(f), { 1: 'kind', 2: 'apiGroup', 3: 'name', 4: 'namespace' })));
+    if (f.number === 3) obj['roleRef'] = strings(bytes(f), { 1: 'apiGroup', 2: 'kind', 3: 'name' });
+  } else if (f.number === 2 && kind !== 'SelfSubjectReview') {
+    obj['spec'] =
+      kind === 'SelfSubjectRulesReview' ? strings(bytes(f), { 1: 'namespace' }) : reviewSpec(bytes(f));
+  }
+}
+
+/** proto2 clients send empty strings for unset optional fields; JSON omits them. */
+function dropEmpty(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== ''));
+}
+
+const rbacAndReviewKinds = new Set([
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'SubjectAccessReview',
+  'LocalSubjectAccessReview',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'SelfSubjectReview',
+]);
+
 function typed(kind: string, raw: Buffer): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   const data: Record<string, string> = {};
@@ -133,6 +231,10 @@ function typed(kind: string, raw: Buffer): Record<string, unknown> {
     }
     if (f.number === 1) {
       obj['metadata'] = objectMeta(bytes(f));
+      continue;
+    }
+    if (rbacAndReviewKinds.has(kind)) {
+      rbacField(kind, f, obj);
       continue;
     }
     if (kind === 'Namespace' && f.number === 2) {
@@ -159,7 +261,7 @@ function typed(kind: string, raw: Buffer): Record<string, unknown> {
   return obj;
 }
 
-const supportedKinds = new Set(['Namespace', 'ConfigMap', 'Secret', 'DeleteOptions']);
+const supportedKinds = new Set(['Namespace', 'ConfigMap', 'Secret', 'DeleteOptions', ...rbacAndReviewKinds]);
 
 /** Decodes a protobuf request body into the JSON shape of the same object. */
 export function decodeProtobuf(body: Buffer): Record<string, unknown> {

@@ -1,6 +1,7 @@
 /** The parts of an HTTP request the resource handlers read. */
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from './admission.ts';
+import type { UserInfo } from './auth/user.ts';
 import { badRequest } from './errors.ts';
 import { decodeProtobuf, protobufMediaType } from './protobuf.ts';
 import type { FieldValidation } from './schema/types.ts';
@@ -10,6 +11,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** Who the request runs as (after impersonation); unset for in-process writes. */
+  user?: UserInfo;
 }
 
 export function header(req: ApiRequest, name: string): string | undefined {

@@ -119,6 +119,7 @@ function writeOptions(req: ApiRequest, subresource?: 'status'): WriteOptions {
     fieldValidation: fieldValidationOf(req),
     dryRun: dryRunOf(req),
     ...(subresource ? { subresource } : {}),
+    ...(req.user ? { user: req.user } : {}),
   };
 }
 

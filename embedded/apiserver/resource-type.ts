@@ -28,6 +28,10 @@ export interface ResourceType {
   storageKey: string;
   /** Field selectors beyond metadata.name / metadata.namespace. */
   selectableFields: string[];
+  /** Verbs other than the usual eight (the create-only access reviews). */
+  verbs?: string[];
+  /** A create-only kind answered by the authorizer, never stored (access reviews). */
+  review?: boolean;
   /** The CRD that defines the kind (custom resources only). */
   crd?: KubeObject;
   check?: CompiledCrdVersion['check'];

@@ -3,7 +3,6 @@
  * discovery, OpenAPI, and the resource verbs over an in-memory store made durable by a
  * write-ahead log (or kept in memory only when ephemeral).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,6 +10,17 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { emptyAdmissionChain, type AdmissionChain, type KubeObject } from './admission.ts';
 import type { ApiContext } from './api-context.ts';
+import { answerReview } from './auth/access-review.ts';
+import { startAggregationController } from './auth/aggregation-controller.ts';
+import { requestAttributes } from './auth/attributes.ts';
+import { bearerAuthenticator } from './auth/authenticate.ts';
+import { Authorizer } from './auth/authorizer.ts';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap-policy.ts';
+import { forbiddenError } from './auth/forbidden.ts';
+import { impersonate } from './auth/impersonation.ts';
+import { rbacGroup, rbacKeys } from './auth/rbac-index.ts';
+import { loadTokenFile } from './auth/token-file.ts';
+import type { UserInfo } from './auth/user.ts';
 import { crdResourceKey } from './builtin-kinds.ts';
 import { CapiApiMismatchError } from './capi-api-mismatch.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
@@ -27,12 +37,12 @@ import {
   groupVersions,
   serverVersion,
 } from './discovery.ts';
-import { notFoundPath, unauthorized, methodNotAllowed, StatusError } from './errors.ts';
+import { notFoundPath, methodNotAllowed, StatusError } from './errors.ts';
 import { collectGarbage, finishNamespace, WorkQueue } from './gc.ts';
 import { readBody, sendError, sendJson } from './http-io.ts';
 import type { ConverterRegistry } from './conversion.ts';
 import { ResourceRegistry } from './registry.ts';
-import type { ApiRequest } from './request.ts';
+import { decodeObject, type ApiRequest } from './request.ts';
 import { handleResource } from './resource-handler.ts';
 import { resolveRoute, type Route } from './route.ts';
 import {
@@ -66,6 +76,11 @@ export interface ApiServerOptions {
   now?: () => Date;
   /** How often watches that allow bookmarks get one (default 5 s). */
   bookmarkIntervalMs?: number;
+  /**
+   * Users besides the kubeconfig's admin: a file in kube-apiserver's `--token-auth-file` format
+   * (`token,user,uid,"group1,group2"` per line), read at start. A bad file fails the start.
+   */
+  tokenAuthFile?: string;
   /** Where unexpected errors (answered with a bare 500 Status) are reported; default stderr. */
   onInternalError?: (description: string) => void;
 }
@@ -82,13 +97,6 @@ export interface ApiServer {
 
 const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const anonymousPaths = new Set(['version', 'health']);
-
-function authorized(header: string | undefined, token: string): boolean {
-  if (!header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice('Bearer '.length).trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 /** Where the server writes the kubeconfig clients use to reach it. */
 export function kubeconfigFile(dataDir: string): string {
@@ -183,6 +191,22 @@ async function seed(ctx: ApiContext, capiApi: 'v1beta2' | 'v1beta1'): Promise<vo
     if (stored) next.metadata.resourceVersion = stored.metadata.resourceVersion;
     await persist(ctx, crdType, next, stored, { fieldValidation: 'Ignore', dryRun: false });
   }
+  await seedBootstrapPolicy(ctx);
+}
+
+/** kube-apiserver's default roles and bindings, created when absent (a user's edits stay). */
+async function seedBootstrapPolicy(ctx: ApiContext): Promise<void> {
+  const kinds: Array<[string, string, KubeObject[]]> = [
+    ['clusterroles', rbacKeys.clusterRoles, bootstrapClusterRoles],
+    ['clusterrolebindings', rbacKeys.clusterRoleBindings, bootstrapClusterRoleBindings],
+  ];
+  for (const [plural, key, objects] of kinds) {
+    const rt = ctx.registry.lookup(rbacGroup, 'v1', plural)!;
+    for (const obj of objects) {
+      if (ctx.store.get(key, '', obj.metadata.name ?? '')) continue;
+      await persist(ctx, rt, structuredClone(obj), undefined, { fieldValidation: 'Ignore', dryRun: false });
+    }
+  }
 }
 
 /** Work a crash may have cut short: terminating namespaces, pending GC of owners and dependents. */
@@ -262,6 +286,13 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
     await store.close();
     throw error;
   }
+  let tokenUsers: Map<string, UserInfo>;
+  try {
+    tokenUsers = options.tokenAuthFile ? await loadTokenFile(options.tokenAuthFile) : new Map();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const credentials: ServerCredentials = await loadOrCreateCredentials(
     options.dataDir,
     servingNames(options.host),
@@ -286,6 +317,10 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
   await seed(ctx, options.capiApi ?? 'v1beta2');
   store.startWatchHistory();
   resumeBackgroundWork(ctx);
+  const authenticator = bearerAuthenticator(credentials.token, tokenUsers);
+  const authorizer = new Authorizer(store);
+  ctx.authorizer = authorizer;
+  const aggregation = startAggregationController(ctx, authorizer);
 
   const reportInternalError = (method: string | undefined, url: string | undefined, error: unknown) =>
     (options.onInternalError ?? ((d) => process.stderr.write(`embedded api server: ${d}\n`)))(
@@ -300,14 +335,35 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
       try {
         const url = new URL(req.url ?? '/', 'https://localhost');
         const route = resolveRoute(url.pathname, registry);
-        if (!anonymousPaths.has(route.type) && !authorized(req.headers.authorization, credentials.token))
-          throw unauthorized();
         const method = req.method ?? 'GET';
+        let user: UserInfo | undefined;
+        if (!anonymousPaths.has(route.type)) {
+          user = impersonate(
+            authenticator.authenticate(req.headers.authorization),
+            req.headersDistinct,
+            authorizer,
+          );
+          const attributes = requestAttributes(user, method, url.pathname, url.searchParams);
+          const decision = authorizer.authorize(attributes);
+          if (!decision.allowed) throw forbiddenError(attributes, decision.reason);
+        }
         const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
           ? await readBody(req)
           : Buffer.alloc(0);
+        if (route.type === 'resource' && route.rt.review) {
+          if (method !== 'POST' || route.name !== undefined) throw methodNotAllowed(method);
+          const review = decodeObject({ method, query: url.searchParams, headers: req.headers, body });
+          sendJson(res, 201, answerReview(route.rt.kind, review, route.namespace, user!, authorizer));
+          return;
+        }
         if (route.type === 'resource') {
-          const request: ApiRequest = { method, query: url.searchParams, headers: req.headers, body };
+          const request: ApiRequest = {
+            method,
+            query: url.searchParams,
+            headers: req.headers,
+            body,
+            ...(user ? { user } : {}),
+          };
           await handleResource(ctx, route, request, { res, onClose: (fn) => closers.push(fn) });
           return;
         }
@@ -357,6 +413,7 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
+      await aggregation();
       await queues.gc?.stop();
       await queues.ns?.stop();
       await store.close();

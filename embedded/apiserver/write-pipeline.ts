@@ -25,6 +25,10 @@ import {
   StaleReadError,
   StatusError,
 } from './errors.ts';
+import { checkEscalation } from './auth/escalation.ts';
+import { rbacGroup } from './auth/rbac-index.ts';
+import type { UserInfo } from './auth/user.ts';
+import { validateRbacObject } from './auth/rbac-validation.ts';
 import { pruneBuiltinFields } from './builtin-fields.ts';
 import { validateBuiltinFields, validateObjectMeta } from './object-meta.ts';
 import { crdSpec, ResourceRegistry } from './registry.ts';
@@ -46,6 +50,8 @@ export interface WriteOptions {
    * see nothing, as their rules do not match the subresource.
    */
   scale?: (obj: KubeObject) => KubeObject;
+  /** The requesting user: RBAC writes are checked for escalation against what it holds. */
+  user?: UserInfo;
 }
 
 export interface WriteResult {
@@ -375,9 +381,14 @@ export async function persist(
   let next = applyStatusSplit(rt, input, old, opts);
   normaliseSecret(next);
   const builtinWarnings = rt.builtin ? pruneBuiltinFields(next, opts.fieldValidation) : [];
-  const metaCauses = validateObjectMeta(next, rt.storageKey === namespaceResourceKey);
-  if (rt.builtin) metaCauses.push(...validateBuiltinFields(next));
+  const metaCauses = validateObjectMeta(
+    next,
+    rt.storageKey === namespaceResourceKey ? 'label' : rt.group === rbacGroup ? 'pathSegment' : 'subdomain',
+  );
+  if (rt.builtin) metaCauses.push(...validateBuiltinFields(next), ...validateRbacObject(next, old));
   if (metaCauses.length) throw invalid(refOf(rt), rt.kind, name, metaCauses);
+  if (opts.user && ctx.authorizer && rt.group === rbacGroup)
+    checkEscalation(ctx.authorizer, opts.user, next, old);
 
   // Decoding prunes and defaults; validation waits for mutating admission when there is any.
   const mutating = ctx.admission.mutating.length > 0;

@@ -13,6 +13,7 @@ import {
   refAsRole,
 } from '../../resolvers/objects.ts';
 import { clusterPhaseOf } from '../../resolvers/phases.ts';
+import { clusterKubeconfig } from '../../resolvers/kubeconfig.ts';
 import type { ClusterView, ReplicaCounters, VersionCount } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
 import {
@@ -106,6 +107,14 @@ builder.node(ClusterRef, {
       type: TopologyRef,
       nullable: true,
       resolve: (c) => (c.topology ? { ...c.topology, cluster: c } : null),
+    }),
+    kubeconfig: t.string({
+      nullable: true,
+      description:
+        "The workload cluster's admin kubeconfig (CAPI's `<name>-kubeconfig` Secret): only for a caller " +
+        'the management cluster allows to `get` that Secret (else a FORBIDDEN error), recorded as a ' +
+        'ReadKubeconfig operation; null while the Secret does not exist. Not served in subscriptions.',
+      resolve: (c, _args, ctx, info) => clusterKubeconfig(ctx, c, info),
     }),
     infrastructureProvisioned: t.exposeBoolean('infrastructureProvisioned'),
     controlPlaneInitialized: t.exposeBoolean('controlPlaneInitialized'),

@@ -129,6 +129,11 @@ export class ManagementClusterCache implements ClusterWalkReader {
     return this.stores.get(gk.group)?.get(gk.kind);
   }
 
+  /** Every kind with a store: the core ones, control planes, and providers found through refs. */
+  kinds(): GroupKind[] {
+    return [...this.stores].flatMap(([group, kinds]) => [...kinds.keys()].map((kind) => ({ group, kind })));
+  }
+
   /** Called for every change of every cached object from now on; returns the unsubscribe. */
   subscribe(listener: CacheChangeListener): () => void {
     // A wrapper per subscription: the same function subscribed twice is unsubscribed twice.

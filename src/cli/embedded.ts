@@ -16,6 +16,7 @@ export function embeddedClusterOptions(opts: EmbeddedCliOptions, port: number, d
     speed: opts.speed,
     capiApi: opts.capiApi,
     faults: { machineFailureRate: opts.failMachines, nodeNotReadyRate: opts.unhealthyNodes },
+    ...(opts.tokenAuthFile === undefined ? {} : { tokenAuthFile: opts.tokenAuthFile }),
   };
 }
 

@@ -9,6 +9,8 @@ export interface EmbeddedCliOptions {
   capiApi: 'v1beta2' | 'v1beta1';
   failMachines: number;
   unhealthyNodes: number;
+  /** kube-apiserver `--token-auth-file` format: users of the embedded API server besides the admin. */
+  tokenAuthFile?: string;
 }
 
 export interface ServeCliOptions extends EmbeddedCliOptions {

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { buildApp, type App, type ResolvedManagementCluster } from '../app.ts';
 import { checkKubeconfigs } from '../config/check-kubeconfigs.ts';
 import { loadGatewayConfig } from '../config/load-config.ts';
+import type { AuthConfig } from '../config/gateway-config.ts';
+import { authConfigured, buildAuthenticator } from '../auth/authenticator.ts';
+import type { GatewayAuthOptions } from '../auth/gateway-auth.ts';
 import type { EmbeddedCluster } from '../../embedded/cluster.ts';
 import { dataDirFor } from './data-dir.ts';
 import { embeddedClusterOptions, printEmbedded, startEmbedded } from './embedded.ts';
@@ -24,8 +27,40 @@ async function loadConfig(opts: ServeCliOptions) {
   return loaded.config;
 }
 
+/**
+ * The authentication the config asks for (its token file read now), or none — which only a
+ * loopback address may have: anyone who reaches the port could read and change the fleet.
+ * Either problem exits 2 before anything starts.
+ */
+async function loadAuth(
+  opts: ServeCliOptions,
+  auth: AuthConfig | undefined,
+): Promise<GatewayAuthOptions | undefined> {
+  if (!authConfigured(auth)) {
+    if (isLoopback(opts.host)) return undefined;
+    process.stderr.write(
+      `capi-gateway: refusing to serve GraphQL on ${opts.host || 'every address'} without authentication: ` +
+        `anyone who reaches it could read and change the fleet. Configure \`auth\` (tokenFile or oidc) ` +
+        `in --config, or listen on loopback (--host 127.0.0.1)\n`,
+    );
+    process.exit(2);
+  }
+  const built = await buildAuthenticator(auth!);
+  if (!built.ok) {
+    process.stderr.write(`invalid config${opts.config ? ` ${opts.config}` : ''}: ${built.error}\n`);
+    process.exit(2);
+  }
+  return {
+    authenticate: built.authenticate,
+    ...(auth!.accessReviewTtlSeconds !== undefined
+      ? { accessReviewTtlMs: auth!.accessReviewTtlSeconds * 1000 }
+      : {}),
+  };
+}
+
 export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<void> {
   const config = await loadConfig(opts);
+  const auth = await loadAuth(opts, config.auth);
   const wantsEmbedded = config.managementClusters.some((mc) => 'embedded' in mc);
   // Nothing is started or written until every port is known to be free.
   exitIf('cannot start the gateway', await portProblem(opts.host, opts.port, '--port'));
@@ -57,6 +92,7 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
       port: opts.port,
       managementClusters,
       ...(config.provisioning ? { provisioning: config.provisioning } : {}),
+      ...(auth ? { auth } : {}),
     });
     await app.start();
   } catch (err) {
@@ -70,10 +106,9 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
     await dataDir?.cleanUp();
     process.exit(2);
   }
-  if (!isLoopback(opts.host))
+  if (auth)
     process.stderr.write(
-      `capi-gateway: warning: GraphQL listens on ${opts.host}, reachable from other machines, and has no ` +
-        `authentication yet: anyone who reaches it can read the fleet (--host 127.0.0.1 keeps it local)\n`,
+      `capi-gateway: GraphQL requires a bearer token; reads and writes follow each management cluster's RBAC for its user\n`,
     );
   // A wildcard address is where the server listens, not one to open: print loopback, as the
   // embedded cluster's kubeconfig does.

@@ -1,10 +1,11 @@
 /**
  * Failures a user causes and can fix (a data dir in use or created with another --capi-api, a port
- * taken, an unusable path) end the command with one line and exit code 2; anything else is a bug
+ * taken, an unusable path, a bad --token-auth-file) end the command with one line and exit code 2; anything else is a bug
  * and keeps its stack trace.
  */
 import { CapiApiMismatchError } from '../../embedded/apiserver/capi-api-mismatch.ts';
 import { DataDirInUseError } from '../../embedded/apiserver/data-dir-lock.ts';
+import { TokenFileError } from '../../embedded/apiserver/auth/token-file.ts';
 
 type SystemError = NodeJS.ErrnoException & { address?: string; port?: number };
 
@@ -14,7 +15,12 @@ function isSystemError(error: unknown): error is SystemError {
 
 /** One line describing an expected failure, or undefined when the error is unexpected. */
 export function describeExpectedFailure(error: unknown): string | undefined {
-  if (error instanceof DataDirInUseError || error instanceof CapiApiMismatchError) return error.message;
+  if (
+    error instanceof DataDirInUseError ||
+    error instanceof CapiApiMismatchError ||
+    error instanceof TokenFileError
+  )
+    return error.message;
   if (!isSystemError(error) || typeof error.syscall !== 'string') return undefined;
   const where = error.address === undefined ? '' : `${error.address}:${error.port ?? ''}`;
   switch (error.code) {

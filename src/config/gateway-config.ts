@@ -2,8 +2,40 @@
 export type ManagementClusterConfig =
   { name: string; kubeconfig: string; context?: string } | { name: string; embedded: true };
 
+/** OpenID Connect: JWTs the issuer signed, checked against its JWKS. */
+export interface OidcConfig {
+  issuer: string;
+  /** The `aud` a token must carry (the gateway's client ID). */
+  audience: string;
+  /** Where the keys are; default: the issuer's discovery document (`jwks_uri`). */
+  jwksUri?: string;
+  /** The claim naming the user (default `sub`). */
+  usernameClaim?: string;
+  /** The claim listing the groups (default `groups`). */
+  groupsClaim?: string;
+  /** Prepended to the user name and each group (like kube-apiserver's --oidc-username-prefix). */
+  usernamePrefix?: string;
+  groupsPrefix?: string;
+  /** Tolerated clock difference for exp / nbf / iat (default 30 s). */
+  clockSkewSeconds?: number;
+}
+
+/**
+ * Who may call the gateway. Absent: no authentication (loopback only). With `tokenFile`
+ * and/or `oidc`, every request needs a bearer token, and reads and writes follow the
+ * management clusters' RBAC for that user.
+ */
+export interface AuthConfig {
+  /** kube-apiserver's static token file format: `token,user,uid,"group1,group2"` per line. */
+  tokenFile?: string;
+  oidc?: OidcConfig;
+  /** How long an access review answer is reused (default 10 s). */
+  accessReviewTtlSeconds?: number;
+}
+
 export interface GatewayConfig {
   managementClusters: ManagementClusterConfig[];
+  auth?: AuthConfig;
   /** Limits on day-2 changes (src/provisioning/provisioning-limits.ts has the defaults). */
   provisioning?: {
     maxControlPlaneReplicas?: number;
@@ -21,6 +53,29 @@ export const gatewayConfigSchema = {
   additionalProperties: false,
   required: ['managementClusters'],
   properties: {
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        tokenFile: { type: 'string', minLength: 1 },
+        accessReviewTtlSeconds: { type: 'number', minimum: 0, maximum: 300 },
+        oidc: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['issuer', 'audience'],
+          properties: {
+            issuer: { type: 'string', pattern: '^https?://' },
+            audience: { type: 'string', minLength: 1 },
+            jwksUri: { type: 'string', pattern: '^https?://' },
+            usernameClaim: { type: 'string', minLength: 1 },
+            groupsClaim: { type: 'string', minLength: 1 },
+            usernamePrefix: { type: 'string' },
+            groupsPrefix: { type: 'string' },
+            clockSkewSeconds: { type: 'number', minimum: 0, maximum: 600 },
+          },
+        },
+      },
+    },
     provisioning: {
       type: 'object',
       additionalProperties: false,

@@ -46,9 +46,16 @@ export function parseGatewayConfig(text: string, baseDir: string): ConfigResult 
   const managementClusters = data.managementClusters.map((mc) =>
     'kubeconfig' in mc ? { ...mc, kubeconfig: resolve(baseDir, mc.kubeconfig) } : mc,
   );
+  const auth = data.auth?.tokenFile
+    ? { ...data.auth, tokenFile: resolve(baseDir, data.auth.tokenFile) }
+    : data.auth;
   return {
     ok: true,
-    config: { managementClusters, ...(data.provisioning ? { provisioning: data.provisioning } : {}) },
+    config: {
+      managementClusters,
+      ...(data.provisioning ? { provisioning: data.provisioning } : {}),
+      ...(auth ? { auth } : {}),
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Result } from './domain-error.ts';
 import { clientNodeTransport } from './kube-transport.ts';
-import { clientNodeWriter } from './kube-writer.ts';
+import { kubeWriter } from './kube-writer.ts';
+import { kubeRequester } from './kube-request.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { ManagementClusterConnection, type ConnectionOptions } from './management-cluster-connection.ts';
 import { ReloadingTransport, type LoadedTransport } from './reloading-transport.ts';
@@ -21,12 +22,14 @@ function loadTransport(address: ManagementClusterAddress): Result<LoadedTranspor
   } catch {
     // loadKubeConfig just read it; a race with a rewrite only delays the next reload.
   }
+  const request = kubeRequester(loaded.value.config);
   return {
     ok: true,
     value: {
       server: loaded.value.server,
       transport: clientNodeTransport(loaded.value.config),
-      writer: clientNodeWriter(loaded.value.config),
+      writer: kubeWriter(request),
+      request,
       fingerprint: `${address.context ?? ''}\n${text}`,
     },
   };
@@ -45,6 +48,7 @@ export function connectManagementCluster(
     value: new ManagementClusterConnection(address.name, () => transport.server, transport, {
       ...options,
       writer: transport,
+      access: transport,
     }),
   };
 }

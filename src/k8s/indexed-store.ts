@@ -58,6 +58,11 @@ export class IndexedStore<V> {
     return this.items.values();
   }
 
+  /** The namespaces holding at least one value ('' for cluster-scoped ones). */
+  namespaces(): IterableIterator<string> {
+    return this.byNamespace.keys();
+  }
+
   /** Values whose indexer `index` produced `key` (sorted when the store has an order). Do not mutate. */
   byIndex(index: string, key: string): readonly V[] {
     const bucket = this.indexes.get(index)?.get(key);

@@ -12,6 +12,8 @@ export interface KubeRequest {
   contentType?: string;
   /** Accept header (default application/json), e.g. a metadata-only representation. */
   accept?: string;
+  /** Extra headers (a repeated header as an array), e.g. impersonation. */
+  headers?: Record<string, string | string[]>;
 }
 
 /** The HTTP answer: status code and the parsed JSON body (undefined when it was not JSON). */
@@ -55,8 +57,9 @@ export function kubeRequester(config: KubeConfig, timeoutMs = defaultTimeoutMs):
     await config.applyToHTTPSOptions(options);
     const url = urlOf(server, request);
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       ...(options.headers as Record<string, string> | undefined),
+      ...request.headers,
       accept: request.accept ?? 'application/json',
       ...(payload === undefined
         ? {}

@@ -1,11 +1,14 @@
 import { exponentialBackoff } from './backoff.ts';
 import { CrdRegistry, crdInfoOf, targetOf, type CrdInfo } from './crd-registry.ts';
-import type { DomainError } from './domain-error.ts';
+import type { DomainError, Result } from './domain-error.ts';
 import { KindCache, type KindCacheSpec } from './kind-cache.ts';
 import { groupKindKey, type GroupKind } from './kube-object.ts';
 import type { KubeTransport, ResourceTarget } from './kube-transport.ts';
 import { unavailableWriter, type KubeWriter } from './kube-writer.ts';
 import { ResilientListWatch, type ListWatchStatus } from './list-watch.ts';
+import type { ResourceAttributes } from './access-review.ts';
+import type { Impersonation } from './impersonation.ts';
+import type { UserAccess } from './reloading-transport.ts';
 
 export interface SyncState {
   reachable: boolean;
@@ -22,6 +25,8 @@ export interface ConnectionOptions {
   maxBackoffMs?: number;
   /** The write verbs; without one (a read-only test transport) every write answers UNAVAILABLE. */
   writer?: KubeWriter;
+  /** Acting for a user (impersonated writes, access reviews); without it both answer UNAVAILABLE. */
+  access?: UserAccess;
 }
 
 const crdTarget: ResourceTarget = {
@@ -174,6 +179,23 @@ export class ManagementClusterConnection {
       lastSyncTime: last > 0 ? new Date(last) : null,
       error: reachable ? null : error,
     };
+  }
+
+  /** The write verbs as `who` (the API server authorizes them), or the gateway's own without one. */
+  writerAs(who: Impersonation | undefined): KubeWriter {
+    if (!who) return this.writer;
+    return this.options.access?.writerAs(who) ?? unavailableWriter(this.noAccess());
+  }
+
+  /** The API server's SubjectAccessReview answer: may `who` do what `attributes` say? */
+  reviewAccess(who: Impersonation, attributes: ResourceAttributes): Promise<Result<boolean>> {
+    if (!this.options.access)
+      return Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: this.noAccess() } });
+    return this.options.access.reviewAccess(who, attributes);
+  }
+
+  private noAccess(): string {
+    return `management cluster '${this.name}' cannot act for users (no request path)`;
   }
 
   onChange(listener: () => void): () => void {

@@ -7,12 +7,17 @@ import type {
   WatchEvent,
   WatchHandle,
 } from './kube-transport.ts';
-import type { KubeWriter } from './kube-writer.ts';
+import { kubeWriter, type KubeWriter } from './kube-writer.ts';
+import { accessReviewer, type ResourceAttributes } from './access-review.ts';
+import { impersonating, type Impersonation } from './impersonation.ts';
+import type { KubeRequester } from './kube-request.ts';
 
 export interface LoadedTransport {
   server: string;
   transport: KubeTransport;
   writer: KubeWriter;
+  /** The raw requests under `writer` (impersonated writes and access reviews go through it). */
+  request?: KubeRequester;
   /** Changes when the kubeconfig does (server, credentials). */
   fingerprint: string;
 }
@@ -22,7 +27,7 @@ export interface LoadedTransport {
  * the credentials: a management cluster that comes back on another address (an embedded one
  * restarted without --port) or with rotated credentials is found again without a restart.
  */
-export class ReloadingTransport implements KubeTransport, KubeWriter {
+export class ReloadingTransport implements KubeTransport, KubeWriter, UserAccess {
   private lastReload = 0;
 
   constructor(
@@ -121,4 +126,27 @@ export class ReloadingTransport implements KubeTransport, KubeWriter {
   replaceScale(...args: Parameters<KubeWriter['replaceScale']>) {
     return this.written((w) => w.replaceScale(...args));
   }
+
+  /** The current kubeconfig's requests, or a refusal when the transport was built without them. */
+  private requester(): KubeRequester {
+    return (
+      this.current.request ??
+      (() => Promise.reject(Object.assign(new Error('no request path'), { code: 'ENOTFOUND' })))
+    );
+  }
+
+  /** Writes as `who`; each call uses the kubeconfig current at that moment. */
+  writerAs(who: Impersonation): KubeWriter {
+    return kubeWriter((req) => impersonating(this.requester(), who)(req));
+  }
+
+  reviewAccess(who: Impersonation, attributes: ResourceAttributes) {
+    return accessReviewer(this.requester())(who, attributes);
+  }
+}
+
+/** What acting for a user takes: writes impersonating them, and the API server's access reviews. */
+export interface UserAccess {
+  writerAs(who: Impersonation): KubeWriter;
+  reviewAccess(who: Impersonation, attributes: ResourceAttributes): Promise<Result<boolean>>;
 }

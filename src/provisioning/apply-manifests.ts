@@ -1,6 +1,7 @@
 import type { ManagementClusterCache } from '../capi/management-cluster-cache.ts';
 import type { DomainError, FieldViolation, Result } from '../k8s/domain-error.ts';
 import { groupOfApiVersion, type KubeObject } from '../k8s/kube-object.ts';
+import type { KubeWriter } from '../k8s/kube-writer.ts';
 import { FIELD_MANAGER } from './field-manager.ts';
 import { manifestTarget } from './manifest-targets.ts';
 
@@ -64,6 +65,7 @@ export async function applyManifests(
   cache: ManagementClusterCache,
   objects: readonly KubeObject[],
   options: ApplyOptions = {},
+  writer: KubeWriter = cache.connection.writer,
 ): Promise<Result<KubeObject[]>> {
   const applied: KubeObject[] = [];
   for (const [index, object] of objects.entries()) {
@@ -77,7 +79,7 @@ export async function applyManifests(
           fields: [{ path: `manifests[${index}]`, message: 'kind not served by the management cluster' }],
         },
       };
-    const written = await cache.connection.writer.apply(target, object, {
+    const written = await writer.apply(target, object, {
       fieldManager: FIELD_MANAGER,
       ...(options.dryRun ? { dryRun: true } : {}),
     });

@@ -3,6 +3,7 @@ import type { ManagementClusterCache } from '../capi/management-cluster-cache.ts
 import { normaliseCluster } from '../capi/normalise/cluster.ts';
 import type { ClusterView, ObjectAddress } from '../capi/views.ts';
 import type { Result } from '../k8s/domain-error.ts';
+import type { KubeWriter } from '../k8s/kube-writer.ts';
 import { FIELD_MANAGER } from './field-manager.ts';
 import { resourceTargetOf } from './resource-target.ts';
 
@@ -15,10 +16,11 @@ async function patchCluster(
   cache: ManagementClusterCache,
   cluster: ObjectAddress,
   patch: Record<string, unknown>,
+  writer: KubeWriter,
 ): Promise<Result<ClusterView>> {
   const target = resourceTargetOf(cache, coreKinds.Cluster);
   if (!target.ok) return target;
-  const patched = await cache.connection.writer.mergePatch(
+  const patched = await writer.mergePatch(
     target.value,
     { namespace: cluster.namespace, name: cluster.name },
     patch,
@@ -28,19 +30,29 @@ async function patchCluster(
 }
 
 /** spec.paused = true (v1beta1 and v1beta2 alike). Setting it again changes nothing. */
-export function setClusterPaused(cache: ManagementClusterCache, cluster: ObjectAddress) {
-  return patchCluster(cache, cluster, { spec: { paused: true } });
+export function setClusterPaused(
+  cache: ManagementClusterCache,
+  cluster: ObjectAddress,
+  writer: KubeWriter = cache.connection.writer,
+) {
+  return patchCluster(cache, cluster, { spec: { paused: true } }, writer);
 }
 
 /**
  * Clears both ways a Cluster is paused: spec.paused and the `cluster.x-k8s.io/paused`
  * annotation, which CAPI honours whatever its value.
  */
-export function clearClusterPaused(cache: ManagementClusterCache, cluster: ObjectAddress) {
-  return patchCluster(cache, cluster, {
-    metadata: { annotations: { [pausedAnnotation]: null } },
-    spec: { paused: false },
-  });
+export function clearClusterPaused(
+  cache: ManagementClusterCache,
+  cluster: ObjectAddress,
+  writer: KubeWriter = cache.connection.writer,
+) {
+  return patchCluster(
+    cache,
+    cluster,
+    { metadata: { annotations: { [pausedAnnotation]: null } }, spec: { paused: false } },
+    writer,
+  );
 }
 
 /**
@@ -51,10 +63,11 @@ export function clearClusterPaused(cache: ManagementClusterCache, cluster: Objec
 export async function deleteCluster(
   cache: ManagementClusterCache,
   cluster: ObjectAddress,
+  writer: KubeWriter = cache.connection.writer,
 ): Promise<Result<ClusterView | null>> {
   const target = resourceTargetOf(cache, coreKinds.Cluster);
   if (!target.ok) return target;
-  const deleted = await cache.connection.writer.delete(
+  const deleted = await writer.delete(
     target.value,
     { namespace: cluster.namespace, name: cluster.name },
     { propagationPolicy: 'Background' },

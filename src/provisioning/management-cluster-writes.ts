@@ -15,9 +15,13 @@ export interface ManagementClusterWrites {
   target(gk: GroupKind): ResourceTarget | null;
 }
 
-export function writesOf(connection: ManagementClusterConnection): ManagementClusterWrites {
+/** `writer`: the connection's own, or one acting for the requesting user (impersonation). */
+export function writesOf(
+  connection: ManagementClusterConnection,
+  writer: KubeWriter = connection.writer,
+): ManagementClusterWrites {
   return {
-    writer: connection.writer,
+    writer,
     target: (gk) => {
       const info = connection.crd(gk);
       return info ? targetOf(info) : null;

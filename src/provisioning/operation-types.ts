@@ -3,6 +3,7 @@ import { day2OperationTypes } from './day2-operation-types.ts';
 import { deleteClusterOperation } from './delete-cluster.ts';
 import type { OperationType } from './operations/operation-type.ts';
 import { pauseClusterOperation, resumeClusterOperation } from './pause-cluster.ts';
+import { readKubeconfigOperation } from './kubeconfig-access.ts';
 
 /** Every operation type the gateway drives (spec.type of its Operation objects). Add new ones here. */
 export function defaultOperationTypes(): OperationType[] {
@@ -12,5 +13,6 @@ export function defaultOperationTypes(): OperationType[] {
     resumeClusterOperation,
     deleteClusterOperation,
     ...day2OperationTypes,
+    readKubeconfigOperation,
   ];
 }

@@ -1,8 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { childTracker, getWith, graphqlLine, pollUntil, probe, query, readKubeconfig } from './cli-child.ts';
+import {
+  childTracker,
+  finished,
+  getWith,
+  graphqlLine,
+  pollUntil,
+  probe,
+  readKubeconfig,
+} from './cli-child.ts';
 
 /** An IPv4 address of this machine other than loopback, if it has one. */
 const external = Object.values(networkInterfaces())
@@ -10,6 +19,29 @@ const external = Object.values(networkInterfaces())
   .find((a) => a.family === 'IPv4' && !a.internal)?.address;
 
 const started = /embedded management cluster: (https:\/\/\S+)/;
+
+const token = 'host-test-token-0123456789abcdef';
+
+/** POST a query with the bearer token (or none); the status and JSON response. */
+async function query(graphqlUrl: string, text: string, bearer: string | null = token): Promise<unknown> {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify({ query: text }),
+  });
+  return res.status === 200 ? res.json() : { status: res.status };
+}
+
+/** A config with the embedded cluster and a token file: what a non-loopback --host requires. */
+async function authConfig(dir: string): Promise<string> {
+  await writeFile(join(dir, 'tokens.csv'), `${token},admin,uid-admin,"system:masters"\n`, { mode: 0o600 });
+  const config = join(dir, 'gateway.yaml');
+  await writeFile(
+    config,
+    'managementClusters:\n  - name: embedded\n    embedded: true\nauth:\n  tokenFile: tokens.csv\n',
+  );
+  return config;
+}
 
 describe('serve --host with a non-loopback address', () => {
   const children = childTracker();
@@ -23,10 +55,24 @@ describe('serve --host with a non-loopback address', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('--host 0.0.0.0 serves GraphQL on every address, with the demo fleet, a kubeconfig naming a covered address and a warning', async () => {
+  it('--host 0.0.0.0 without authentication refuses to start: a clear message, exit 2, nothing written', async () => {
+    const dataDir = join(dir, 'data');
+    const result = await finished(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'capi-gateway: refusing to serve GraphQL on 0.0.0.0 without authentication: anyone who reaches it could read and change the fleet.',
+    );
+    expect(result.stderr).toContain('--host 127.0.0.1');
+    expect(result.stdout).not.toContain('GraphQL:');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('--host 0.0.0.0 with authentication serves GraphQL on every address (401 without a token), with the demo fleet and a kubeconfig naming a covered address', async () => {
     const dataDir = join(dir, 'data');
     const gateway = children.start([
       'serve',
+      '--config',
+      await authConfig(dir),
       '--host',
       '0.0.0.0',
       '--port',
@@ -37,9 +83,7 @@ describe('serve --host with a non-loopback address', () => {
       '20',
     ]);
     const url = (await gateway.waitForStdout(graphqlLine))[1]!;
-    expect(gateway.stderr()).toContain(
-      'capi-gateway: warning: GraphQL listens on 0.0.0.0, reachable from other machines, and has no authentication yet',
-    );
+    expect(gateway.stderr()).toContain('capi-gateway: GraphQL requires a bearer token');
     // The embedded API server: its kubeconfig names loopback (never 0.0.0.0), and TLS verifies.
     const kubeconfig = await readKubeconfig(dataDir);
     expect(new URL(kubeconfig.server).hostname).toBe('127.0.0.1');
@@ -54,14 +98,18 @@ describe('serve --host with a non-loopback address', () => {
       () => probe(local, '/readyz'),
       (r) => r.status === 200,
     );
-    expect(await query(local, '{ clusters { totalCount } }')).toEqual({
-      data: { clusters: { totalCount: 2 } },
+    expect(await query(local, '{ managementClusters { name reachable } }', null)).toEqual({
+      status: 401,
+    });
+    expect(await query(local, '{ managementClusters { name reachable } }')).toEqual({
+      data: { managementClusters: [{ name: 'embedded', reachable: true }] },
     });
     expect(gateway.stderr()).not.toContain('was not installed');
     if (external !== undefined) {
       const remote = url.replace('127.0.0.1', external);
-      expect(await query(remote, '{ clusters { totalCount } }')).toEqual({
-        data: { clusters: { totalCount: 2 } },
+      expect(await query(remote, '{ managementClusters { name } }', null)).toEqual({ status: 401 });
+      expect(await query(remote, '{ managementClusters { name } }')).toEqual({
+        data: { managementClusters: [{ name: 'embedded' }] },
       });
       // The certificate also covers this machine's addresses, for a kubectl elsewhere.
       const server = kubeconfig.server.replace('127.0.0.1', external);
@@ -81,11 +129,18 @@ describe('serve --host with a non-loopback address', () => {
       const before = await readKubeconfig(dataDir);
       await first.stop();
 
-      const second = children.start(['serve', '--host', external!, ...args]);
+      const second = children.start([
+        'serve',
+        '--config',
+        await authConfig(dir),
+        '--host',
+        external!,
+        ...args,
+      ]);
       const apiUrl = (await second.waitForStdout(started))[1]!;
       const url = (await second.waitForStdout(graphqlLine))[1]!;
       expect(new URL(url).hostname).toBe(external);
-      expect(second.stderr()).toContain(`capi-gateway: warning: GraphQL listens on ${external}`);
+      expect(second.stderr()).toContain('capi-gateway: GraphQL requires a bearer token');
       expect(new URL(apiUrl).port).toBe(new URL(firstUrl).port);
       expect(second.stdout()).not.toContain('note:');
       const kubeconfig = await readKubeconfig(dataDir);

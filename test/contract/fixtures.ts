@@ -4,9 +4,13 @@
  * modules). A fixture that cannot run here says why, and its tests are skipped.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findRealClusterInstall } from '../realcluster/install.ts';
 import { startRealCluster } from '../realcluster/fixture.ts';
+import { tokenFileLines } from './rbac-users.ts';
 
 export interface ContractCluster {
   kubeconfigPath: string;
@@ -32,6 +36,7 @@ interface EmbeddedHelperModule {
     controllers: boolean;
     speed: number;
     historySize: number;
+    tokenAuthFile: string;
   }): Promise<ContractCluster>;
 }
 
@@ -45,13 +50,30 @@ function embeddedFixture(): ContractFixture {
     stepTimeoutMs: 60_000,
     async start() {
       const helper = (await import(embeddedHelper)) as EmbeddedHelperModule;
+      // The RBAC contract's users, as the real fixture's kube-apiserver gets them.
+      const tokenDir = await mkdtemp(join(tmpdir(), 'contract-tokens-'));
+      const tokenAuthFile = join(tokenDir, 'tokens.csv');
+      await writeFile(tokenAuthFile, tokenFileLines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
       // A short watch history, so resourceVersions expire (410) after a few hundred writes as
       // they do on the real cluster after etcd compaction.
-      return helper.startTestEmbeddedCluster({
-        controllers: true,
-        speed: 20,
-        historySize: expiringHistorySize,
-      });
+      const cluster = await helper
+        .startTestEmbeddedCluster({
+          controllers: true,
+          speed: 20,
+          historySize: expiringHistorySize,
+          tokenAuthFile,
+        })
+        .catch(async (error: unknown) => {
+          await rm(tokenDir, { recursive: true, force: true });
+          throw error;
+        });
+      return {
+        kubeconfigPath: cluster.kubeconfigPath,
+        stop: async () => {
+          await cluster.stop();
+          await rm(tokenDir, { recursive: true, force: true });
+        },
+      };
     },
   };
 }
@@ -63,7 +85,7 @@ function realFixture(): ContractFixture {
     skipReason: lookup.ok ? undefined : lookup.reason,
     // Real time: machines take 10-15 s each to start, upgrades replace them one by one.
     stepTimeoutMs: 240_000,
-    start: () => startRealCluster(),
+    start: () => startRealCluster({ extraTokenLines: tokenFileLines }),
   };
 }
 

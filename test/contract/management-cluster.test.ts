@@ -15,6 +15,7 @@ import { conversionNoneTests } from './conversion-none.ts';
 import { gatewayMutationTests } from './gateway-mutations.ts';
 import { gatewayScenarioTests } from './gateway-scenarios.ts';
 import { handUpgradeTests } from './hand-upgrade.ts';
+import { rbacTests } from './rbac.ts';
 
 const capiDir = sharedCapiDir();
 if (capiDir === undefined) console.warn('contract lifecycle tests skipped: ../shared/capi is absent');
@@ -27,6 +28,8 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
   const gatewayNamespace = `contract-gw-${randomBytes(3).toString('hex')}`;
   // The gateway mutations' own namespace: the cluster they create stays out of the answers above.
   const mutationsNamespace = `contract-mut-${randomBytes(3).toString('hex')}`;
+  // The RBAC contract's own namespace: its roles and bindings grant nothing elsewhere.
+  const rbacNamespace = `contract-rbac-${randomBytes(3).toString('hex')}`;
   const requireKube = (): TestKube => {
     if (kube === undefined) throw new Error(`${fixture.name} management cluster did not start`);
     return kube;
@@ -39,6 +42,7 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
     await kube.core.createNamespace({ body: { metadata: { name: namespace } } });
     await kube.core.createNamespace({ body: { metadata: { name: gatewayNamespace } } });
     await kube.core.createNamespace({ body: { metadata: { name: mutationsNamespace } } });
+    await kube.core.createNamespace({ body: { metadata: { name: rbacNamespace } } });
   }, 360_000);
 
   afterAll(async () => {
@@ -47,6 +51,15 @@ describe.each(contractFixtures())('$name management cluster', (fixture) => {
 
   describe('API semantics', () => {
     apiSemanticsTests({ kube: requireKube, namespace: () => namespace, skip: fixture.skipReason });
+  });
+
+  describe('authentication and RBAC', () => {
+    rbacTests({
+      kube: requireKube,
+      kubeconfigPath: () => cluster?.kubeconfigPath ?? '',
+      namespace: () => rbacNamespace,
+      skip: fixture.skipReason,
+    });
   });
 
   describe('conversion: None', () => {

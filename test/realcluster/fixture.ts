@@ -29,6 +29,8 @@ export interface RealClusterOptions {
   dataDir?: string;
   /** Progress lines (start-up steps); silent by default. */
   log?: (line: string) => void;
+  /** More users for kube-apiserver's `--token-auth-file` (its CSV lines: `token,user,uid,"g1,g2"`). */
+  extraTokenLines?: string[];
   /** Overall start-up deadline. */
   startTimeoutMs?: number;
 }
@@ -110,7 +112,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
   registerExitGuard(processes);
 
   try {
-    const pki = await writePki(layout);
+    const pki = await writePki(layout, options.extraTokenLines ?? []);
     const ports = await allocatePorts();
     const url = `https://127.0.0.1:${ports.apiserver}`;
     writeKubeconfig(layout.kubeconfigPath, {
@@ -220,7 +222,7 @@ function prepareLayout(dataDir: string | undefined): Layout {
   return layout;
 }
 
-async function writePki(layout: Layout): Promise<Pki> {
+async function writePki(layout: Layout, extraTokenLines: string[]): Promise<Pki> {
   const ca = await createCertificateAuthority('capi-gateway-realcluster-ca');
   const servingHosts = ['127.0.0.1', 'localhost'];
   const apiserver = await issueCertificate(ca, {
@@ -252,7 +254,8 @@ async function writePki(layout: Layout): Promise<Pki> {
   writePair(join(webhookCertDir, 'tls.crt'), join(webhookCertDir, 'tls.key'), webhook);
   writeFileSync(files.saPublic, sa.publicPem);
   writeFileSync(files.saPrivate, sa.privatePem, secret);
-  writeFileSync(files.tokens, `${token},capi-gateway-admin,capi-gateway-admin,"system:masters"\n`, secret);
+  const admin = `${token},capi-gateway-admin,capi-gateway-admin,"system:masters"`;
+  writeFileSync(files.tokens, [admin, ...extraTokenLines].map((line) => `${line}\n`).join(''), secret);
   return { ca, token, files };
 }
 

@@ -34,6 +34,8 @@ export interface TestEmbeddedClusterOptions {
   demo?: boolean;
   /** Watch history length (events) before resourceVersions expire with 410. */
   historySize?: number;
+  /** Users besides the admin, in kube-apiserver's `--token-auth-file` format. */
+  tokenAuthFile?: string;
 }
 
 export function runKubectl(kubeconfigPath: string, args: string[], stdin?: string): Promise<KubectlResult> {
@@ -68,6 +70,7 @@ export async function startTestEmbeddedCluster(
     faults: { machineFailureRate: 0, nodeNotReadyRate: 0 },
     controllers: options.controllers ?? false,
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
+    ...(options.tokenAuthFile === undefined ? {} : { tokenAuthFile: options.tokenAuthFile }),
   });
   return {
     url: cluster.url,
