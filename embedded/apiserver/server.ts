@@ -338,12 +338,10 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
         const method = req.method ?? 'GET';
         let user: UserInfo | undefined;
         if (!anonymousPaths.has(route.type)) {
-          user = impersonate(
-            authenticator.authenticate(req.headers.authorization),
-            req.headersDistinct,
-            authorizer,
-          );
-          const attributes = requestAttributes(user, method, url.pathname, url.searchParams);
+          const requester = authenticator.authenticate(req.headers.authorization);
+          const asked = requestAttributes(requester, method, url.pathname, url.searchParams);
+          user = impersonate(requester, req.headersDistinct, authorizer, asked);
+          const attributes = { ...asked, user };
           const decision = authorizer.authorize(attributes);
           if (!decision.allowed) throw forbiddenError(attributes, decision.reason);
         }

@@ -5,7 +5,7 @@
  * and authentication.k8s.io/v1 SelfSubjectReview (who the requester is: `kubectl auth whoami`).
  */
 import type { AdmissionCause, KubeObject } from '../admission.ts';
-import { badRequest, invalid } from '../errors.ts';
+import { badRequest, invalid, StatusError } from '../errors.ts';
 import type { Attributes } from './attributes.ts';
 import type { Authorizer } from './authorizer.ts';
 import type { PolicyRule } from './policy-rule.ts';
@@ -50,6 +50,11 @@ function cause(field: string, value: string, detail: string): AdmissionCause {
   return { reason: 'FieldValueInvalid', field, message: `Invalid value: ${value}: ${detail}` };
 }
 
+function summary(causes: AdmissionCause[]): string {
+  const text = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
+  return causes.length > 1 ? `[${text}]` : text;
+}
+
 function attributesCauses(spec: ReviewSpec): AdmissionCause[] {
   const causes: AdmissionCause[] = [];
   const hasResource = spec.resourceAttributes != null;
@@ -66,7 +71,7 @@ function attributesCauses(spec: ReviewSpec): AdmissionCause[] {
     causes.push(
       cause(
         'spec.resourceAttributes',
-        '"null"',
+        'null',
         'exactly one of nonResourceAttributes or resourceAttributes must be specified',
       ),
     );
@@ -200,7 +205,12 @@ export function answerReview(
   }
   if (!metadataIsEmpty(body, kind === 'LocalSubjectAccessReview'))
     causes.push({ reason: 'FieldValueInvalid', field: 'metadata', message: 'Invalid value: must be empty' });
-  if (causes.length) throw invalid(ref, kind, '', causes);
+  // kube names no kind here (the review has no TypeMeta when it is validated).
+  if (causes.length)
+    throw new StatusError(422, 'Invalid', `.${authorizationGroup} "" is invalid: ${summary(causes)}`, {
+      group: authorizationGroup,
+      causes,
+    });
   const subject: UserInfo = kind.startsWith('Self')
     ? requester
     : {
