@@ -6,9 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
 import { usePartialErrors } from './partial-errors.ts';
@@ -25,6 +26,18 @@ import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
 import type { OperationType } from './provisioning/operations/operation-type.ts';
+import { withExecutionDeadline } from './limits/execution-deadline.ts';
+import { gatewayLimits } from './limits/gateway-limits.ts';
+import { limitKeyOf, type LimitSubject } from './limits/identity-key.ts';
+import { cachedListSizes, fixedListSizes, measureListSizes } from './limits/list-sizes.ts';
+import { PerIdentityCap } from './limits/per-identity-caps.ts';
+import { refuseBody } from './limits/request-body-limit.ts';
+import { requestLimits, type RequestLimits } from './limits/request-limits.ts';
+import { admitConnection } from './limits/websocket-limits.ts';
+import { silentLogger, type GatewayLogger } from './observability/logger.ts';
+import { GatewayMetrics } from './observability/metrics.ts';
+import { serveMetrics } from './observability/serve-metrics.ts';
+import { requestObservability, type Observability } from './observability/use-observability.ts';
 
 export interface ResolvedManagementCluster {
   name: string;
@@ -47,6 +60,12 @@ export interface GatewayOptions {
   subscriptions?: ClusterChangeHubOptions;
   /** graphql-ws: ms a client has to send connection_init (default 3,000). */
   connectionInitWaitTimeoutMs?: number;
+  /** Request limits (gateway config `limits`); unset ones take the defaults. */
+  limits?: Partial<RequestLimits>;
+  /** Where the request log goes (default: nowhere). */
+  logger?: GatewayLogger;
+  /** Process metrics (CPU, memory, event loop) in /metrics (default false: `serve` turns them on). */
+  processMetrics?: boolean;
 }
 
 export interface Gateway {
@@ -59,6 +78,13 @@ export interface Gateway {
   /** A fresh per-request context over the cache-backed reader. */
   context(): GatewayContext;
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The request limits in force. */
+  limits: RequestLimits;
+  /** graphql-ws connections per identity. */
+  connections: PerIdentityCap;
+  metrics: GatewayMetrics;
+  observability: Observability;
+  logger: GatewayLogger;
 }
 
 export function buildGateway(options: GatewayOptions): Gateway {
@@ -66,7 +92,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     ? { ok: true as const, value: options.fleet }
     : createFleet(options.managementClusters, options.connection);
   if (!fleet.ok) throw new Error(fleet.error.message);
-  const schema = buildGatewaySchema();
+  const schema = withExecutionDeadline(buildGatewaySchema());
   const operations = new FleetOperations(fleet.value, {
     ...options.operations,
     types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
@@ -77,14 +103,34 @@ export function buildGateway(options: GatewayOptions): Gateway {
     ...createGatewayContext(fleet.value.reader, operations, changes),
     provisioningLimits: limits,
   });
+  const requestLimitsInForce = requestLimits(options.limits);
+  const listSize = requestLimitsInForce.listSize;
+  const sizes =
+    listSize !== undefined
+      ? () => fixedListSizes(listSize)
+      : cachedListSizes(() => measureListSizes(fleet.value.reader, () => operations.list().length));
+  const guard = gatewayLimits(requestLimitsInForce, sizes);
+  const connections = new PerIdentityCap(requestLimitsInForce.connections);
+  const metrics = new GatewayMetrics(
+    {
+      fleet: fleet.value,
+      activeSubscriptions: () => guard.execution.subscriptions.total(),
+      activeConnections: () => connections.total(),
+    },
+    { defaultMetrics: options.processMetrics ?? false },
+  );
+  const logger = options.logger ?? silentLogger();
+  const observability = requestObservability(metrics, logger);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context,
-    graphiql: graphiqlOptions,
+    graphiql: requestLimitsInForce.graphiql ? graphiqlOptions : false,
     renderGraphiQL,
     maskedErrors: true,
     logging: false,
     plugins: [
+      observability.plugin,
+      ...guard.plugins,
       useKnownOperationTypes(),
       ...(options.jit === false ? [] : [useGraphQlJit()]),
       usePartialErrors(),
@@ -92,7 +138,19 @@ export function buildGateway(options: GatewayOptions): Gateway {
       useChangedResultsOnly(),
     ],
   });
-  return { fleet: fleet.value, operations, schema, changes, context, yoga };
+  return {
+    fleet: fleet.value,
+    operations,
+    schema,
+    changes,
+    context,
+    yoga,
+    limits: requestLimitsInForce,
+    connections,
+    metrics,
+    observability,
+    logger,
+  };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -131,14 +189,34 @@ function serveGraphqlWs(
   gateway: Gateway,
   connectionInitWaitTimeout: number,
 ): WebSocketServer {
-  const wss = new WebSocketServer({ server, path: gateway.yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({
+    server,
+    path: gateway.yoga.graphqlEndpoint,
+    // A bigger message closes the socket with 1009 before it is parsed.
+    maxPayload: gateway.limits.webSocketMessageBytes,
+  });
   interface EnvelopedRoot {
     execute: (args: unknown) => unknown;
     subscribe: (args: unknown) => unknown;
   }
+  /** The context an operation of this connection would get: who is asking. */
+  const subjectOf = async (ctx: WsContext<Record<string, unknown> | undefined, Extra>) => {
+    const enveloped = gateway.yoga.getEnveloped({
+      ...ctx,
+      req: ctx.extra.request,
+      socket: ctx.extra.socket,
+      params: {},
+    });
+    try {
+      return (await enveloped.contextFactory()) as LimitSubject;
+    } catch {
+      return { req: ctx.extra.request };
+    }
+  };
   useServer(
     {
       connectionInitWaitTimeout,
+      onConnect: (ctx) => admitConnection(gateway.connections, ctx.extra.socket, () => subjectOf(ctx)),
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBufferedBytes)
@@ -153,9 +231,21 @@ function serveGraphqlWs(
           socket: ctx.extra.socket,
           params,
         });
-        const document = parse(params.query);
+        const caller = limitKeyOf({ req: ctx.extra.request });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // A syntax error or the tokens limit: an error message, not a closed socket.
+          if (!(error instanceof GraphQLError)) throw error;
+          gateway.observability.refused([error], caller);
+          return [error];
+        }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) {
+          gateway.observability.refused(errors, caller);
+          return errors;
+        }
         return {
           schema,
           operationName: params.operationName,
@@ -175,6 +265,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
   const server = createServer((req, res) => {
     if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
+    if (serveMetrics(req, res, gateway.metrics)) return;
+    if (refuseBody(req, res, gateway.limits.requestBodyBytes)) {
+      gateway.metrics.rejectedBy(['requestBodyBytes']);
+      return;
+    }
     void gateway.yoga(req, res);
   });
   // graphql-ws joins once the port is ours: attached earlier, a failed listen reaches it as an
