@@ -80,8 +80,8 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** The request limits in force. */
   limits: RequestLimits;
-  /** graphql-ws connections per identity. */
-  connections: PerIdentityCap;
+  /** What each identity holds at once: running requests, subscriptions, graphql-ws connections. */
+  caps: { requests: PerIdentityCap; subscriptions: PerIdentityCap; connections: PerIdentityCap };
   metrics: GatewayMetrics;
   observability: Observability;
   logger: GatewayLogger;
@@ -146,7 +146,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     context,
     yoga,
     limits: requestLimitsInForce,
-    connections,
+    caps: { requests: guard.execution.requests, subscriptions: guard.execution.subscriptions, connections },
     metrics,
     observability,
     logger,
@@ -216,7 +216,7 @@ function serveGraphqlWs(
   useServer(
     {
       connectionInitWaitTimeout,
-      onConnect: (ctx) => admitConnection(gateway.connections, ctx.extra.socket, () => subjectOf(ctx)),
+      onConnect: (ctx) => admitConnection(gateway.caps.connections, ctx.extra.socket, () => subjectOf(ctx)),
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBufferedBytes)
