@@ -46,9 +46,17 @@ export function parseGatewayConfig(text: string, baseDir: string): ConfigResult 
   const managementClusters = data.managementClusters.map((mc) =>
     'kubeconfig' in mc ? { ...mc, kubeconfig: resolve(baseDir, mc.kubeconfig) } : mc,
   );
+  const limits = data.limits?.trustedDocuments
+    ? { ...data.limits, trustedDocuments: data.limits.trustedDocuments.map((p) => resolve(baseDir, p)) }
+    : data.limits;
   return {
     ok: true,
-    config: { managementClusters, ...(data.provisioning ? { provisioning: data.provisioning } : {}) },
+    config: {
+      managementClusters,
+      ...(data.provisioning ? { provisioning: data.provisioning } : {}),
+      ...(limits ? { limits } : {}),
+      ...(data.logLevel ? { logLevel: data.logLevel } : {}),
+    },
   };
 }
 
