@@ -45,10 +45,11 @@ function throwTokenLimit(max: number): (ctx: unknown, error: GraphQLError) => ne
   };
 }
 
+/** Depth counts fields only: a fragment spread is where its fields are, not a level of its own. */
 export function documentLimitPlugins(limits: RequestLimits): Plugin[] {
   return [
     maxTokensPlugin({ n: limits.tokens, onReject: [throwTokenLimit(limits.tokens)] }),
-    maxDepthPlugin({ n: limits.depth, ...reportAs('depth', limits.depth) }),
+    maxDepthPlugin({ n: limits.depth, flattenFragments: true, ...reportAs('depth', limits.depth) }),
     maxAliasesPlugin({ n: limits.aliases, ...reportAs('aliases', limits.aliases) }),
     maxDirectivesPlugin({ n: limits.directives, ...reportAs('directives', limits.directives) }),
   ] as Plugin[];

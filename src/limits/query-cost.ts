@@ -1,7 +1,10 @@
 /**
- * A request's cost, before it runs: every field counts 1, and everything below a list counts
- * once per item the list can hold — a connection by its `first`/`last` (or, without them, by
- * all there is), a plain list by the largest such list in the caches, `nodes(ids)` by its IDs.
+ * A request's cost, before it runs: the objects it would resolve. Every object field counts 1
+ * plus what is selected below it, once per item a list can hold — a connection by its
+ * `first`/`last` (or, without them, by all there is), a plain list by the largest such list in
+ * the caches, `nodes(ids)` by its IDs. Scalar fields are property reads of an object already
+ * counted: they cost nothing (their number is bounded by the tokens limit, their size by the
+ * response size limit).
  * graphql-query-complexity walks the document (fragments, inline fragments, @skip/@include,
  * every possible type of an abstract one); this file says only how long each list is.
  */
@@ -10,7 +13,14 @@ import {
   type ComplexityEstimator,
   type ComplexityEstimatorArgs,
 } from 'graphql-query-complexity';
-import { getNamedType, getNullableType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { ListSizes } from './list-sizes.ts';
 
 /** Lists whose items are small leaf objects (conditions, addresses, counts) and unknown ones. */
@@ -59,7 +69,8 @@ function listSize(sizes: ListSizes, { type, field, args }: ComplexityEstimatorAr
 
 /** The estimator for one request (sizes read once, before it). */
 export function costEstimator(sizes: ListSizes): ComplexityEstimator {
-  return (args) => 1 + listSize(sizes, args) * args.childComplexity;
+  return (args) =>
+    isCompositeType(getNamedType(args.field.type)) ? listSize(sizes, args) * (1 + args.childComplexity) : 0;
 }
 
 /** Documents that expand to more selections than this are refused outright (fragment bombs). */

@@ -14,7 +14,7 @@ export interface RequestLimits {
   /** Directives per operation (GraphQL Armor max-directives). */
   directives: number;
   /**
-   * The most a request may cost: every field counts 1, times the size of each list above it —
+   * The most a request may cost: the objects it would resolve, each list counted by its size —
    * a connection by `first`/`last`, a plain list by the largest such list the caches hold.
    */
   cost: number;

@@ -50,11 +50,11 @@ describe('each request limit', () => {
   });
 
   it('cost: a plain list counts by the largest such list the caches hold, and follows them', async () => {
-    // Three clusters of three machines: `machines { name }` of one cluster costs 1 + 3 × 1.
+    // Three clusters of three machines: clusters, edge, node and the three machines cost 6.
     gw = await limitedGateway(fleet(), { limits: { cost: 12 } });
     const query = '{ clusters(first: 1) { edges { node { machines { name } } } } }';
     expect((await gw.post(query)).body.errors).toBeUndefined();
-    // A cluster with ten more machines: the same query now counts 10 more per cluster.
+    // A cluster of thirteen machines: the same query now counts 16.
     const extra: KubeObject[] = syntheticFleet({
       clusters: 1,
       controlPlaneMachines: 1,
@@ -76,8 +76,8 @@ describe('each request limit', () => {
   });
 
   it('cost: a connection without first/last counts as everything it holds', async () => {
-    gw = await limitedGateway(fleet(), { limits: { cost: 20 } });
-    // 3 clusters × (edges, node, name, machines × 3 … ) > 20; first: 1 fits.
+    gw = await limitedGateway(fleet(), { limits: { cost: 10 } });
+    // 3 clusters × (cluster, edge, node, 3 machines) = 18 > 10; first: 1 costs 6.
     const all = await gw.post('{ clusters { edges { node { name machines { name } } } } }');
     expect(firstError(all.body)).toMatchObject({ limit: 'cost' });
     const one = await gw.post('{ clusters(first: 1) { edges { node { name machines { name } } } } }');
