@@ -21,6 +21,9 @@ interface RequestRecord {
   outcome?: Outcome;
 }
 
+/** The first operation's type and name, as written (`query Name`), without parsing the document. */
+const operationHeader = /^(?:\s|#[^\n]*\n)*(query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function requestIdOf(header: string | null | undefined): string {
@@ -125,7 +128,11 @@ export function requestObservability(metrics: GatewayMetrics, logger: GatewayLog
     },
     onParams({ request, params }) {
       const record = byRequest.get(request);
-      if (record && typeof params.operationName === 'string') record.operation = params.operationName;
+      if (!record) return;
+      // What the request says it is, for one refused before it is parsed or validated.
+      const named = typeof params.query === 'string' ? operationHeader.exec(params.query) : null;
+      if (named) record.type = named[1] as OperationType;
+      record.operation = typeof params.operationName === 'string' ? params.operationName : named?.[2];
     },
     onExecute({ args }) {
       const context = args.contextValue as YogaContext;
@@ -151,12 +158,8 @@ export function requestObservability(metrics: GatewayMetrics, logger: GatewayLog
       };
     },
     onResultProcess({ request, result, serverContext }) {
+      // Every HTTP request ends here, refused before execution (parse, validation, CSRF) or not.
       const record = byRequest.get(request);
-      if (!record || record.type === 'unknown' || record.outcome === undefined) {
-        // Refused before execution (parse, validation, CSRF): the result says why.
-        if (record && !Array.isArray(result) && !isIterable(result))
-          record.outcome = outcomeOf((result as ExecutionResult).errors);
-      }
       if (record) {
         const settled = Array.isArray(result) || isIterable(result) ? undefined : (result as ExecutionResult);
         finish(record, settled, limitKeyOf(serverContext as LimitSubject));
