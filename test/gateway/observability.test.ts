@@ -191,3 +191,93 @@ describe('/readyz', () => {
     }
   });
 });
+
+describe('the request log', () => {
+  const token = 'sEcReT-bearer-t0ken-4f7c2a9e';
+  const wsToken = 'ws-connection-t0ken-91b3d7';
+  const caData = Buffer.from('-----BEGIN CERTIFICATE-----\n'.repeat(8)).toString('base64');
+  const keyData = Buffer.from('-----BEGIN PRIVATE KEY-----\nkeymaterial-7d1e\n'.repeat(6)).toString('base64');
+  const kubeconfig = [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- cluster: { server: https://10.0.0.1:6443, certificate-authority-data: ${caData} }`,
+    '  name: workload',
+    'users:',
+    `- name: admin`,
+    `  user: { client-key-data: ${keyData}, token: kubeconfig-user-t0ken-5e6f }`,
+  ].join('\n');
+  const secrets = [token, wsToken, caData, keyData, 'kubeconfig-user-t0ken-5e6f', 'keymaterial-7d1e'];
+
+  it('has a line per request with its ID, and never a token, an Authorization header, a kubeconfig or Secret data', async () => {
+    const lines: string[] = [];
+    const { fleet } = fakeFleet(['fake']);
+    // A reader failing with credentials in its message: the client gets "Unexpected error.",
+    // the log the error — redacted.
+    const reader = fleet.reader;
+    const clusters = reader.clusters.bind(reader);
+    let leak = false;
+    reader.clusters = (mc) => {
+      if (leak) throw new Error(`cannot read: Authorization: Bearer ${token}\n${kubeconfig}`);
+      return clusters(mc);
+    };
+    const app = await buildApp({
+      host: '127.0.0.1',
+      port: 0,
+      managementClusters: [],
+      fleet,
+      logger: createGatewayLogger({ destination: { write: (line: string) => void lines.push(line) } }),
+    });
+    await app.start();
+    try {
+      expect(await fleet.whenSynced(10_000)).toBe(true);
+      const auth = { authorization: `Bearer ${token}`, 'x-request-id': 'req-abc-123' };
+      const ok = await post(app.url, 'query Fleet { clusters { totalCount } }', auth);
+      expect(ok.headers.get('x-request-id')).toBe('req-abc-123');
+      // A kubeconfig and Secret data in the variables (as a createCluster input could carry).
+      await post(app.url, 'query Vars($k: String!) { managementCluster(name: $k) { name } }', auth, {
+        k: kubeconfig,
+        data: { 'tls.key': keyData },
+      });
+      leak = true;
+      const failed = await post(app.url, 'query Leak { clusters { totalCount } }', auth);
+      expect(JSON.stringify(await failed.json())).not.toContain(token);
+      leak = false;
+      const socket = await wsConnect(app.url, { token: wsToken, authorization: `Bearer ${wsToken}` });
+      socket.send(
+        JSON.stringify({
+          id: '1',
+          type: 'subscribe',
+          payload: { query: 'query OverWs { clusters { totalCount } }', variables: { k: kubeconfig } },
+        }),
+      );
+      await waitUntil(
+        () => lines.some((l) => l.includes('OverWs')),
+        5_000,
+        'the graphql-ws operation to be logged',
+      );
+      socket.close();
+    } finally {
+      await app.stop();
+    }
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        requestId: 'req-abc-123',
+        operation: 'Fleet',
+        outcome: 'ok',
+        msg: 'graphql request',
+      }),
+    );
+    expect(entries).toContainEqual(expect.objectContaining({ operation: 'Leak', outcome: 'error' }));
+    expect(entries).toContainEqual(expect.objectContaining({ operation: 'Vars', outcome: 'ok' }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ msg: 'unexpected error', requestId: 'req-abc-123' }),
+    );
+    expect(entries).toContainEqual(expect.objectContaining({ operation: 'OverWs', outcome: 'ok' }));
+    const log = lines.join('');
+    for (const secret of secrets) expect(log).not.toContain(secret);
+    expect(log).not.toMatch(/Bearer (?!\[REDACTED\])/);
+    expect(log).not.toContain('BEGIN');
+  });
+});
