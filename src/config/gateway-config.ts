@@ -16,7 +16,7 @@ export interface GatewayConfig {
    * Request limits (src/limits/request-limits.ts has each one's meaning and default):
    * depth 10, aliases 15, tokens 2000, directives 50, cost 500000, listSize (unset: the caches'
    * sizes), executionTimeoutMs 10000, responseBytes 32 MiB, requestBodyBytes 1 MiB,
-   * webSocketMessageBytes 1 MiB, concurrentRequests 16, connections 32, subscriptions 100 (the
+   * webSocketMessageBytes 1 MiB, concurrentRequests 32, connections 256, subscriptions 1024 (the
    * last three per identity), introspection true, graphiql true, trustedDocuments (unset: any
    * operation; else GraphQL files or folders, relative to the config file).
    */

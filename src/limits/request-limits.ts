@@ -55,9 +55,11 @@ export const defaultRequestLimits: RequestLimits = {
   responseBytes: 32 * 1024 * 1024,
   requestBodyBytes: 1024 * 1024,
   webSocketMessageBytes: 1024 * 1024,
-  concurrentRequests: 16,
-  connections: 32,
-  subscriptions: 100,
+  // Per identity: until authentication is configured, per address — a dashboard host or a test
+  // client shares one, so these leave room for many tabs, not for one caller to take the process.
+  concurrentRequests: 32,
+  connections: 256,
+  subscriptions: 1_024,
   introspection: true,
   graphiql: true,
 };
