@@ -6,9 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGatewayContext, type GatewayContext } from '../resolvers/context.ts';
 import { usePartialErrors } from './partial-errors.ts';
@@ -28,6 +29,18 @@ import type { OperationType } from './provisioning/operations/operation-type.ts'
 import { operationKind } from './provisioning/operations/operation-crd.ts';
 import { expiredError } from './auth/token-expiry.ts';
 import { gatewayAuth, type GatewayAuth, type GatewayAuthOptions } from './auth/gateway-auth.ts';
+import { withExecutionDeadline } from './limits/execution-deadline.ts';
+import { gatewayLimits } from './limits/gateway-limits.ts';
+import { limitKeyOf, type LimitSubject } from './limits/identity-key.ts';
+import { cachedListSizes, fixedListSizes, measureListSizes } from './limits/list-sizes.ts';
+import { PerIdentityCap } from './limits/per-identity-caps.ts';
+import { refuseBody } from './limits/request-body-limit.ts';
+import { requestLimits, type RequestLimits } from './limits/request-limits.ts';
+import { admitConnection } from './limits/websocket-limits.ts';
+import { silentLogger, type GatewayLogger } from './observability/logger.ts';
+import { GatewayMetrics } from './observability/metrics.ts';
+import { serveMetrics } from './observability/serve-metrics.ts';
+import { requestObservability, type Observability } from './observability/use-observability.ts';
 
 export interface ResolvedManagementCluster {
   name: string;
@@ -52,6 +65,12 @@ export interface GatewayOptions {
   connectionInitWaitTimeoutMs?: number;
   /** Authenticate callers and follow the management clusters' RBAC for them (absent: auth mode none). */
   auth?: GatewayAuthOptions;
+  /** Request limits (gateway config `limits`); unset ones take the defaults. */
+  limits?: Partial<RequestLimits>;
+  /** Where the request log goes (default: nowhere). */
+  logger?: GatewayLogger;
+  /** Process metrics (CPU, memory, event loop) in /metrics (default false: `serve` turns them on). */
+  processMetrics?: boolean;
 }
 
 export interface Gateway {
@@ -66,6 +85,13 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** Present when callers are authenticated. */
   auth?: GatewayAuth;
+  /** The request limits in force. */
+  limits: RequestLimits;
+  /** What each identity holds at once: running requests, subscriptions, graphql-ws connections. */
+  caps: { requests: PerIdentityCap; subscriptions: PerIdentityCap; connections: PerIdentityCap };
+  metrics: GatewayMetrics;
+  observability: Observability;
+  logger: GatewayLogger;
 }
 
 export function buildGateway(options: GatewayOptions): Gateway {
@@ -73,7 +99,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     ? { ok: true as const, value: options.fleet }
     : createFleet(options.managementClusters, options.connection);
   if (!fleet.ok) throw new Error(fleet.error.message);
-  const schema = buildGatewaySchema();
+  const schema = withExecutionDeadline(buildGatewaySchema());
   const operations = new FleetOperations(fleet.value, {
     ...options.operations,
     types: [...defaultOperationTypes(), ...(options.operations?.types ?? [])],
@@ -92,14 +118,34 @@ export function buildGateway(options: GatewayOptions): Gateway {
         },
       ])
     : undefined;
+  const requestLimitsInForce = requestLimits(options.limits);
+  const listSize = requestLimitsInForce.listSize;
+  const sizes =
+    listSize !== undefined
+      ? () => fixedListSizes(listSize)
+      : cachedListSizes(() => measureListSizes(fleet.value.reader, () => operations.list().length));
+  const guard = gatewayLimits(requestLimitsInForce, sizes);
+  const connections = new PerIdentityCap(requestLimitsInForce.connections);
+  const metrics = new GatewayMetrics(
+    {
+      fleet: fleet.value,
+      activeSubscriptions: () => guard.execution.subscriptions.total(),
+      activeConnections: () => connections.total(),
+    },
+    { defaultMetrics: options.processMetrics ?? false },
+  );
+  const logger = options.logger ?? silentLogger();
+  const observability = requestObservability(metrics, logger);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: auth ? (initial) => auth.contextFor(initial, context()) : context,
-    graphiql: graphiqlOptions,
+    graphiql: requestLimitsInForce.graphiql ? graphiqlOptions : false,
     renderGraphiQL,
     maskedErrors: true,
     logging: false,
     plugins: [
+      observability.plugin,
+      ...guard.plugins,
       useKnownOperationTypes(),
       ...(options.jit === false ? [] : [useGraphQlJit()]),
       usePartialErrors(),
@@ -108,7 +154,19 @@ export function buildGateway(options: GatewayOptions): Gateway {
       ...(auth ? auth.plugins : []),
     ],
   });
-  return { fleet: fleet.value, operations, schema, changes, context, yoga, ...(auth ? { auth } : {}) };
+  return {
+    fleet: fleet.value,
+    operations,
+    schema,
+    changes,
+    context,
+    yoga,
+    limits: requestLimitsInForce,
+    caps: { requests: guard.execution.requests, subscriptions: guard.execution.subscriptions, connections },
+    metrics,
+    observability,
+    logger,
+  };
 }
 
 export interface AppOptions extends GatewayOptions {
@@ -147,15 +205,44 @@ function serveGraphqlWs(
   gateway: Gateway,
   connectionInitWaitTimeout: number,
 ): WebSocketServer {
-  const wss = new WebSocketServer({ server, path: gateway.yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({
+    server,
+    path: gateway.yoga.graphqlEndpoint,
+    // A bigger message closes the socket with 1009 before it is parsed.
+    maxPayload: gateway.limits.webSocketMessageBytes,
+  });
   interface EnvelopedRoot {
     execute: (args: unknown) => unknown;
     subscribe: (args: unknown) => unknown;
   }
+  /** The context an operation of this connection would get: who is asking. */
+  const subjectOf = async (ctx: WsContext<Record<string, unknown> | undefined, Extra>) => {
+    // With authentication the socket's identity is known from connection_init.
+    if (gateway.auth)
+      return {
+        identity: gateway.auth.socketIdentity(ctx.extra.socket),
+        req: ctx.extra.request,
+      } as LimitSubject;
+    const enveloped = gateway.yoga.getEnveloped({
+      ...ctx,
+      req: ctx.extra.request,
+      socket: ctx.extra.socket,
+      params: {},
+    });
+    try {
+      return (await enveloped.contextFactory()) as LimitSubject;
+    } catch {
+      return { req: ctx.extra.request };
+    }
+  };
   useServer(
     {
       connectionInitWaitTimeout,
-      ...(gateway.auth ? gateway.auth.graphqlWs : {}),
+      // Who is asking first (closes with 4401 when the token is bad), then the per-identity cap.
+      onConnect: async (ctx) => {
+        if (gateway.auth && !(await gateway.auth.graphqlWs.onConnect(ctx))) return false;
+        return admitConnection(gateway.caps.connections, ctx.extra.socket, () => subjectOf(ctx));
+      },
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBufferedBytes)
@@ -173,9 +260,21 @@ function serveGraphqlWs(
           socket: ctx.extra.socket,
           params,
         });
-        const document = parse(params.query);
+        const caller = limitKeyOf({ req: ctx.extra.request });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // A syntax error or the tokens limit: an error message, not a closed socket.
+          if (!(error instanceof GraphQLError)) throw error;
+          gateway.observability.refused([error], caller);
+          return [error];
+        }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) {
+          gateway.observability.refused(errors, caller);
+          return errors;
+        }
         return {
           schema,
           operationName: params.operationName,
@@ -195,6 +294,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
   const server = createServer((req, res) => {
     if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
+    if (serveMetrics(req, res, gateway.metrics)) return;
+    if (refuseBody(req, res, gateway.limits.requestBodyBytes)) {
+      gateway.metrics.rejectedBy(['requestBodyBytes']);
+      return;
+    }
     void gateway.yoga(req, res);
   });
   // graphql-ws joins once the port is ours: attached earlier, a failed listen reaches it as an

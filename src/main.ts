@@ -102,7 +102,24 @@ export function buildCli(): Command {
       port,
       0,
     )
-    .option('--config <file>', 'YAML file listing the management clusters')
+    .option('--config <file>', 'YAML file listing the management clusters (and `limits`, `logLevel`)')
+    .option('--no-introspection', 'refuse schema introspection (and hide field suggestions), for production')
+    .option('--no-graphiql', 'serve no GraphiQL page, for production')
+    .option(
+      '--trusted-documents [paths...]',
+      "run only these GraphQL documents (files or folders; alone: the CLI's client/documents)",
+    )
+    .addOption(
+      new Option('--log-level <level>', 'request log level (JSON lines on stderr)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
     .action(runServe);
 
   embeddedOptions(

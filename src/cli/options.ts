@@ -16,4 +16,11 @@ export interface EmbeddedCliOptions {
 export interface ServeCliOptions extends EmbeddedCliOptions {
   apiPort: number;
   config?: string;
+  /** `--no-introspection`: false; unset: the config file's (default on). */
+  introspection?: boolean;
+  /** `--no-graphiql`: false; unset: the config file's (default on). */
+  graphiql?: boolean;
+  /** `--trusted-documents [paths...]`: true alone means the CLI's own client/documents. */
+  trustedDocuments?: string[] | true;
+  logLevel?: string;
 }

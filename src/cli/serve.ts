@@ -9,6 +9,8 @@ import type { EmbeddedCluster } from '../../embedded/cluster.ts';
 import { dataDirFor } from './data-dir.ts';
 import { embeddedClusterOptions, printEmbedded, startEmbedded } from './embedded.ts';
 import { isLoopback } from './loopback.ts';
+import { createGatewayLogger } from '../observability/logger.ts';
+import { serveLimits } from './serve-limits.ts';
 
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::' || host === '';
 import type { ServeCliOptions } from './options.ts';
@@ -93,6 +95,9 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
       managementClusters,
       ...(config.provisioning ? { provisioning: config.provisioning } : {}),
       ...(auth ? { auth } : {}),
+      limits: serveLimits(config, opts),
+      logger: createGatewayLogger({ level: opts.logLevel ?? config.logLevel ?? 'info' }),
+      processMetrics: true,
     });
     await app.start();
   } catch (err) {
@@ -116,7 +121,7 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
     ? app.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1')
     : app.url;
   const everywhere = isWildcard(opts.host) ? ', listening on every address' : '';
-  process.stdout.write(`GraphQL: ${url} (GraphiQL in a browser; /healthz, /readyz${everywhere})\n`);
+  process.stdout.write(`GraphQL: ${url} (GraphiQL in a browser; /healthz, /readyz, /metrics${everywhere})\n`);
   onShutdown(async () => {
     await app.stop();
     await embedded?.stop();

@@ -49,12 +49,17 @@ export function parseGatewayConfig(text: string, baseDir: string): ConfigResult 
   const auth = data.auth?.tokenFile
     ? { ...data.auth, tokenFile: resolve(baseDir, data.auth.tokenFile) }
     : data.auth;
+  const limits = data.limits?.trustedDocuments
+    ? { ...data.limits, trustedDocuments: data.limits.trustedDocuments.map((p) => resolve(baseDir, p)) }
+    : data.limits;
   return {
     ok: true,
     config: {
       managementClusters,
       ...(data.provisioning ? { provisioning: data.provisioning } : {}),
       ...(auth ? { auth } : {}),
+      ...(limits ? { limits } : {}),
+      ...(data.logLevel ? { logLevel: data.logLevel } : {}),
     },
   };
 }

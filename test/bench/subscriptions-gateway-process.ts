@@ -12,7 +12,11 @@ import { syntheticFleet } from '../gateway/support/synthetic-fleet.ts';
 
 const clusters = Number(process.env['BENCH_CLUSTERS'] ?? '100');
 const objects = syntheticFleet({ clusters, controlPlaneMachines: 1, workerMachines: 2 });
-const { app, transport } = await startFakeApp(objects, { subscriptions: { coalesceMs: 100 } });
+// Ten thousand subscribers from one client process: one caller, far past the per-caller caps.
+const { app, transport } = await startFakeApp(objects, {
+  subscriptions: { coalesceMs: 100 },
+  limits: { connections: 100_000, subscriptions: 100_000 },
+});
 const send = (message: unknown) => process.send?.(message);
 const gc = (globalThis as { gc?: () => void }).gc;
 /**

@@ -13,7 +13,7 @@ export interface FakeApp {
 /** The gateway on a port over one in-memory management cluster named `fake`, synced. */
 export async function startFakeApp(
   objects: KubeObject[],
-  options: Partial<Pick<AppOptions, 'subscriptions' | 'connectionInitWaitTimeoutMs'>> = {},
+  options: Partial<Pick<AppOptions, 'subscriptions' | 'connectionInitWaitTimeoutMs' | 'limits'>> = {},
 ): Promise<FakeApp> {
   const transport = new FakeTransport(capiFakeKinds);
   for (const o of objects) transport.put(o);
