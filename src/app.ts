@@ -21,6 +21,7 @@ import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { ClusterChangeHub, type ClusterChangeHubOptions } from './subscriptions/cluster-change-hub.ts';
 import { useChangedResultsOnly } from './subscriptions/changed-results-only.ts';
+import { useSharedSubscriptionResults } from './subscriptions/shared-results.ts';
 import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
@@ -89,6 +90,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
       ...(options.jit === false ? [] : [useGraphQlJit()]),
       usePartialErrors(),
       useEnumValuesHint(),
+      useSharedSubscriptionResults(),
       useChangedResultsOnly(),
     ],
   });

@@ -1,0 +1,91 @@
+import {
+  createSourceEventStream,
+  execute,
+  print,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Each document's text, printed once (yoga's parser cache hands equal queries the same node). */
+const documentTexts = new WeakMap<DocumentNode, string>();
+
+function documentText(document: DocumentNode): string {
+  let text = documentTexts.get(document);
+  if (text === undefined) documentTexts.set(document, (text = print(document)));
+  return text;
+}
+
+/** What makes two subscribers' results for the same event the same: query, operation, variables. */
+function selectionKey(args: ExecutionArgs): string {
+  return `${args.operationName ?? ''}\0${JSON.stringify(args.variableValues ?? {})}\0${documentText(args.document)}`;
+}
+
+/**
+ * Results per event (the source's payload object) per selection. Streams that hand the same
+ * payload object to many subscribers (one per pub/sub message: resolvers/cluster-streams.ts)
+ * are executed once per distinct selection, not once per subscriber; a payload nobody holds
+ * any more takes its results with it.
+ */
+const resultsByPayload = new WeakMap<object, Map<string, MaybePromise<ExecutionResult>>>();
+
+function sharedResult(payload: unknown, args: ExecutionArgs): MaybePromise<ExecutionResult> {
+  const run = () => execute({ ...args, rootValue: payload });
+  if (typeof payload !== 'object' || payload === null) return run();
+  let results = resultsByPayload.get(payload);
+  if (!results) resultsByPayload.set(payload, (results = new Map()));
+  const key = selectionKey(args);
+  let result = results.get(key);
+  if (result === undefined) results.set(key, (result = run()));
+  return result;
+}
+
+/** Maps the source stream to results; hand-written so return() reaches the source at once (see stream.ts). */
+function mapped(source: AsyncIterator<unknown>, args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
+  const it: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      const r = await source.next();
+      if (r.done) return { value: undefined, done: true };
+      return { value: await sharedResult(r.value, args), done: false };
+    },
+    return: async () => {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    throw: async (e?: unknown) => {
+      await source.return?.();
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
+}
+
+async function subscribeShared(
+  args: ExecutionArgs,
+): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source;
+  return mapped(source[Symbol.asyncIterator](), args);
+}
+
+/**
+ * Subscriptions execute each event once per distinct selection, whatever the number of
+ * subscribers to it: at 1,000 subscribers of one cluster an event costs one execution, not a
+ * thousand. Every subscriber's result is computed from the same state with the same resolvers
+ * and nothing in them reads the caller; once authentication exists, what a caller may see must
+ * join the key in `selectionKey`. Placed after graphql-jit, whose per-subscriber subscribe it
+ * replaces (the once-per-event execution is graphql-js's; documents are small).
+ */
+export function useSharedSubscriptionResults(): Plugin {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribeShared as never);
+    },
+  };
+}
