@@ -7,6 +7,7 @@ import {
 } from '../src/subscriptions/cluster-change-hub.ts';
 import { latestQueue } from '../src/subscriptions/latest-queue.ts';
 import { streamOf, type Step } from '../src/subscriptions/stream.ts';
+import { SubscriberTooFarBehindError } from '../src/subscriptions/too-far-behind.ts';
 import { filteredClusters, fleetSummary, type ClusterFilter, type FleetSummary } from './clusters.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError, ManagementClusterUnavailableError, NotFoundError } from './errors.ts';
@@ -136,7 +137,7 @@ export function machineEvents(
     queue.push(m),
   );
   return streamOf(queue, [], (message): Step<Streamed<MachineEvent>> => {
-    if (queue.dropped > 0) throw new Error('the subscriber fell too far behind; machine events were lost');
+    if (queue.dropped > 0) throw new SubscriberTooFarBehindError('machine events were lost');
     const error = unavailableValue(message);
     if (error) return [error];
     return machineEventsOf(message);
@@ -202,8 +203,7 @@ export function clusterEvents(
   const queue = latestQueue<ClusterMessage>(10_000, () => off());
   const off = hub.subscribeFleet((m) => queue.push(m));
   return streamOf(queue, initial, (message): Step<ClusterEvent> => {
-    if (queue.dropped > 0)
-      throw new Error('the subscriber fell too far behind; resubscribe with the last cursor');
+    if (queue.dropped > 0) throw new SubscriberTooFarBehindError('resubscribe with the last cursor');
     if (message.kind !== 'changes') return [];
     const key = clusterKey(message.managementCluster, message.cluster);
     const now = matching();

@@ -22,6 +22,11 @@ import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { ClusterChangeHub, type ClusterChangeHubOptions } from './subscriptions/cluster-change-hub.ts';
 import { useChangedResultsOnly } from './subscriptions/changed-results-only.ts';
 import { useSharedSubscriptionResults } from './subscriptions/shared-results.ts';
+import {
+  tooFarBehindCloseCode,
+  tooFarBehindReason,
+  useCloseTooFarBehind,
+} from './subscriptions/too-far-behind.ts';
 import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
@@ -92,6 +97,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
       useEnumValuesHint(),
       useSharedSubscriptionResults(),
       useChangedResultsOnly(),
+      useCloseTooFarBehind(),
     ],
   });
   return { fleet: fleet.value, operations, schema, changes, context, yoga };
@@ -125,8 +131,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
  */
 /** A socket with more than this waiting to be written has a client too far behind: closed. */
 const maxBufferedBytes = 4 * 1024 * 1024;
-/** The close code for it (4000-4999 are the application's; graphql-ws uses 44xx). */
-export const tooFarBehindCloseCode = 4413;
+export { tooFarBehindCloseCode };
 
 function serveGraphqlWs(
   server: Server,
@@ -143,8 +148,7 @@ function serveGraphqlWs(
       connectionInitWaitTimeout,
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > maxBufferedBytes)
-          socket.close(tooFarBehindCloseCode, 'Subscriber too far behind');
+        if (socket.bufferedAmount > maxBufferedBytes) socket.close(tooFarBehindCloseCode, tooFarBehindReason);
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,

@@ -27,10 +27,11 @@ function selectionKey(args: ExecutionArgs): string {
 /**
  * Results per event (the source's payload object) per selection. Streams that hand the same
  * payload object to many subscribers (one per pub/sub message: resolvers/cluster-streams.ts)
- * are executed once per distinct selection, not once per subscriber; a payload nobody holds
- * any more takes its results with it.
+ * are executed once per distinct selection, not once per subscriber. Held weakly: a result
+ * lives while a subscriber holds it (being sent, or as the last one sent), so the messages
+ * waiting in a slow subscriber's buffer do not keep every result computed for them alive.
  */
-const resultsByPayload = new WeakMap<object, Map<string, MaybePromise<ExecutionResult>>>();
+const resultsByPayload = new WeakMap<object, Map<string, WeakRef<MaybePromise<ExecutionResult>>>>();
 
 function sharedResult(payload: unknown, args: ExecutionArgs): MaybePromise<ExecutionResult> {
   const run = () => execute({ ...args, rootValue: payload });
@@ -38,8 +39,10 @@ function sharedResult(payload: unknown, args: ExecutionArgs): MaybePromise<Execu
   let results = resultsByPayload.get(payload);
   if (!results) resultsByPayload.set(payload, (results = new Map()));
   const key = selectionKey(args);
-  let result = results.get(key);
-  if (result === undefined) results.set(key, (result = run()));
+  const held = results.get(key)?.deref();
+  if (held !== undefined) return held;
+  const result = run();
+  results.set(key, new WeakRef(result));
   return result;
 }
 
