@@ -183,9 +183,17 @@ export function clusterEvents(
   since: string | null | undefined,
 ): AsyncIterableIterator<ClusterEvent> {
   const hub = hubOf(ctx);
-  const matching = (): Map<string, ClusterView> =>
-    new Map(filteredClusters(ctx, filter).items.map((c) => [keyOf(c), c]));
-  let seen = matching();
+  let seen = new Map<string, ClusterView>();
+  const matching = (): Map<string, ClusterView> => {
+    const result = filteredClusters(ctx, filter);
+    const now = new Map(result.items.map((c) => [keyOf(c), c]));
+    // A management cluster that cannot answer (gone, or relisting after it came back) keeps
+    // its clusters as last seen: they were not deleted, and their return is no second ADDED.
+    const away = new Set(result.unavailable.map((u) => u.managementCluster));
+    for (const [key, c] of seen) if (!now.has(key) && away.has(c.address.managementCluster)) now.set(key, c);
+    return now;
+  };
+  seen = matching();
   const initial: ClusterEvent[] = [];
   const missed = since ? hub.since(since) : null;
   const start = hub.cursor();
