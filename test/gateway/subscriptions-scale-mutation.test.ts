@@ -15,6 +15,7 @@ import { startOperationsGateway } from './support/operations-fixture.ts';
 import { waitUntil, wsSubscribe, type Received } from './support/ws-subscriber.ts';
 
 const CLUSTER = 'k-sub-scale';
+const UPGRADED = 'k-sub-upgrade';
 
 const UPDATED = `subscription($id: ID!) { clusterUpdated(id: $id) {
   machineDeployments { name desired ready } machines { name phase controlPlane } } }`;
@@ -51,15 +52,20 @@ describe('a scale by mutation, watched through subscriptions', () => {
     mc = await startTestEmbeddedCluster({ controllers: true, speed: 20 });
     await applyYaml(
       mc,
-      plainClusterYaml({
-        name: CLUSTER,
-        version: 'v1.33.1',
-        controlPlaneReplicas: 1,
-        workers: [{ name: 'a', replicas: 1 }],
-      }),
+      [CLUSTER, UPGRADED]
+        .map((name) =>
+          plainClusterYaml({
+            name,
+            version: 'v1.33.1',
+            controlPlaneReplicas: 1,
+            workers: [{ name: 'a', replicas: 1 }],
+          }),
+        )
+        .join('\n---\n'),
     );
     app = await startOperationsGateway(MC, mc.kubeconfigPath);
     await waitSettled(mc, CLUSTER, 150_000);
+    await waitSettled(mc, UPGRADED, 150_000);
   }, 240_000);
 
   afterAll(async () => {
@@ -184,5 +190,44 @@ describe('a scale by mutation, watched through subscriptions', () => {
       await events.close();
     }
     await expect.poll(() => app.gateway.changes.listenerCount, { timeout: 10_000 }).toBe(0);
+  }, 240_000);
+
+  it('follows an upgrade operation step by step to SUCCEEDED, then completes', async () => {
+    const cluster = await clusterIds(app, UPGRADED);
+    const res = await gql<{ upgradeCluster: { __typename: string; operation?: { id: string } } }>(
+      app.url,
+      `mutation($id: ID!) { upgradeCluster(id: $id, version: "v1.34.0") {
+        __typename ... on UpgradeClusterPayload { operation { id } } } }`,
+      { id: cluster.id },
+    );
+    const opId = res.data?.upgradeCluster.operation?.id;
+    expect(opId, JSON.stringify(res)).toBeDefined();
+    const operation = wsSubscribe(app.url, OPERATION, { id: opId });
+    try {
+      const outcome = await Promise.race([
+        operation.done,
+        new Promise((r) => setTimeout(() => r('timeout'), 180_000)),
+      ]);
+      expect(outcome, JSON.stringify(operation.results)).toBeUndefined();
+      const ops = values<Op>(operation.results, 'operationUpdated');
+      expect(ops.at(-1)?.phase, JSON.stringify(ops.at(-1))).toBe('SUCCEEDED');
+      expect(ops.at(-1)!.steps.map((s) => [s.name, s.phase])).toEqual([
+        ['control-plane/v1.34', 'SUCCEEDED'],
+        [`machine-deployment/${UPGRADED}-a`, 'SUCCEEDED'],
+      ]);
+      // Step by step: seen with a step under way, each value later than the one before.
+      expect(ops.length, JSON.stringify(ops)).toBeGreaterThanOrEqual(3);
+      expect(ops.some((o) => o.steps.some((s) => s.phase === 'RUNNING'))).toBe(true);
+      const finished = (o: Op) => o.steps.filter((s) => s.phase === 'SUCCEEDED').length;
+      for (let i = 1; i < ops.length; i++) {
+        expect(ops[i]).not.toEqual(ops[i - 1]);
+        expect(opPhaseOrder.indexOf(ops[i]!.phase)).toBeGreaterThanOrEqual(
+          opPhaseOrder.indexOf(ops[i - 1]!.phase),
+        );
+        expect(finished(ops[i]!)).toBeGreaterThanOrEqual(finished(ops[i - 1]!));
+      }
+    } finally {
+      await operation.close();
+    }
   }, 240_000);
 });
