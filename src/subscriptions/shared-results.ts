@@ -5,6 +5,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLError,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -33,8 +34,25 @@ function selectionKey(args: ExecutionArgs): string {
  */
 const resultsByPayload = new WeakMap<object, Map<string, WeakRef<MaybePromise<ExecutionResult>>>>();
 
+/**
+ * Fleet-wide fields collect the management clusters that could not answer in the context's
+ * `partialErrors` (schema/unavailable.ts), which src/partial-errors.ts adds to a query's
+ * response. A subscription's context lives as long as it does: each event gets its own list,
+ * added to that event's result, so an outage is an error on the path of every value sent
+ * during it and nothing piles up in the context.
+ */
+function executeEvent(payload: unknown, args: ExecutionArgs): MaybePromise<ExecutionResult> {
+  const context = args.contextValue as { partialErrors?: unknown } | null | undefined;
+  if (!Array.isArray(context?.partialErrors)) return execute({ ...args, rootValue: payload });
+  const partialErrors: GraphQLError[] = [];
+  const withErrors = (result: ExecutionResult): ExecutionResult =>
+    partialErrors.length === 0 ? result : { ...result, errors: [...(result.errors ?? []), ...partialErrors] };
+  const result = execute({ ...args, rootValue: payload, contextValue: { ...context, partialErrors } });
+  return result instanceof Promise ? result.then(withErrors) : withErrors(result);
+}
+
 function sharedResult(payload: unknown, args: ExecutionArgs): MaybePromise<ExecutionResult> {
-  const run = () => execute({ ...args, rootValue: payload });
+  const run = () => executeEvent(payload, args);
   if (typeof payload !== 'object' || payload === null) return run();
   let results = resultsByPayload.get(payload);
   if (!results) resultsByPayload.set(payload, (results = new Map()));
