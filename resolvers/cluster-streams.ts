@@ -1,5 +1,5 @@
 import type { CacheChangeEvent } from '../src/capi/change-event.ts';
-import type { ClusterView, MachineView } from '../src/capi/views.ts';
+import type { ClusterView, MachineView, ObjectAddress } from '../src/capi/views.ts';
 import {
   clusterKey,
   type ClusterChangeHub,
@@ -7,6 +7,7 @@ import {
 } from '../src/subscriptions/cluster-change-hub.ts';
 import { latestQueue } from '../src/subscriptions/latest-queue.ts';
 import { streamOf, type Step } from '../src/subscriptions/stream.ts';
+import { SubscriberTooFarBehindError } from '../src/subscriptions/too-far-behind.ts';
 import { filteredClusters, fleetSummary, type ClusterFilter, type FleetSummary } from './clusters.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError, ManagementClusterUnavailableError, NotFoundError } from './errors.ts';
@@ -31,6 +32,22 @@ function clusterFromId(ctx: GatewayContext, id: string): ClusterView {
   return view;
 }
 
+/**
+ * What a hub message turns into, computed once per message for all its subscribers: they then
+ * hold the same payload object, and src/subscriptions/shared-results.ts executes each distinct
+ * selection of it once. Sound because a message reaches only the subscribers of one Cluster
+ * (or of the fleet) and the views are read from the gateway's one reader.
+ */
+function perMessage<M extends object, T>(compute: (message: M) => T): (message: M) => T {
+  const memo = new WeakMap<M, T>();
+  return (message) => {
+    if (memo.has(message)) return memo.get(message) as T;
+    const value = compute(message);
+    memo.set(message, value);
+    return value;
+  };
+}
+
 function unavailable(message: ClusterMessage): Error | null {
   if (message.kind !== 'availability' || message.unavailable === null) return null;
   return new ManagementClusterUnavailableError(message.managementCluster, message.unavailable);
@@ -51,13 +68,43 @@ export function clusterUpdates(
   const off = hub.subscribeCluster(clusterKey(first.address.managementCluster, first.address), (m) =>
     queue.push(m),
   );
-  return streamOf(queue, [{ ok: true, value: first }], (message): Step<Streamed<ClusterView>> => {
-    const error = unavailable(message);
-    if (error) return [{ ok: false, error }];
-    const now = ctx.reader.get(first.address);
-    if (now?.viewKind !== 'Cluster') return 'end';
-    return [{ ok: true, value: now }];
-  });
+  return streamOf(queue, [{ ok: true, value: first }], (message) => clusterStep(ctx, first.address, message));
+}
+
+function clusterNow(reader: GatewayContext['reader'], address: ObjectAddress): Step<Streamed<ClusterView>> {
+  const now = reader.get(address);
+  if (now?.viewKind !== 'Cluster') return 'end';
+  return [{ ok: true, value: now }];
+}
+
+/** An unavailable management cluster, as its subscribers' error (one per message). */
+const unavailableValue = perMessage((m: ClusterMessage): Streamed<never> | null => {
+  const error = unavailable(m);
+  return error ? { ok: false, error } : null;
+});
+
+/** A batch of one Cluster's tree: the Cluster after it, read once per batch (per reader). */
+const changedSteps = new WeakMap<
+  GatewayContext['reader'],
+  (m: ClusterMessage) => Step<Streamed<ClusterView>>
+>();
+
+function clusterStep(
+  ctx: GatewayContext,
+  address: ObjectAddress,
+  message: ClusterMessage,
+): Step<Streamed<ClusterView>> {
+  const error = unavailableValue(message);
+  if (error) return [error];
+  // A management cluster back: this Cluster's state now (the message is for all its Clusters).
+  if (message.kind !== 'changes') return clusterNow(ctx.reader, address);
+  let step = changedSteps.get(ctx.reader);
+  if (!step) {
+    const reader = ctx.reader;
+    step = perMessage((m: ClusterMessage) => clusterNow(reader, m.kind === 'changes' ? m.cluster : address));
+    changedSteps.set(reader, step);
+  }
+  return step(message);
 }
 
 export interface MachineEvent {
@@ -90,15 +137,24 @@ export function machineEvents(
     queue.push(m),
   );
   return streamOf(queue, [], (message): Step<Streamed<MachineEvent>> => {
-    if (queue.dropped > 0) throw new Error('the subscriber fell too far behind; machine events were lost');
-    const error = unavailable(message);
-    if (error) return [{ ok: false, error }];
-    if (message.kind !== 'changes') return [];
-    return message.changes
-      .filter((c) => c.address.kind === 'Machine' && (!ctx.access || ctx.access.allows(c.address)))
-      .map(machineEventOf);
+    if (queue.dropped > 0) throw new SubscriberTooFarBehindError('machine events were lost');
+    const error = unavailableValue(message);
+    if (error) return [error];
+    const events = machineEventsOf(message);
+    // With authentication, only the Machines this caller may list (the batch is shared by all).
+    const access = ctx.access;
+    return access ? events.filter((e) => !e.ok || access.allows(machineAddressOf(e.value))) : events;
   });
 }
+
+function machineAddressOf(event: MachineEvent): ObjectAddress {
+  return ((event.current ?? event.previous) as MachineView).address;
+}
+
+/** A batch's Machine changes, once per batch for all the Cluster's subscribers. */
+const machineEventsOf = perMessage((m: ClusterMessage): Streamed<MachineEvent>[] =>
+  m.kind === 'changes' ? m.changes.filter((c) => c.address.kind === 'Machine').map(machineEventOf) : [],
+);
 
 /** The fleet summary now, then after every coalesced change (sent only when it differs). */
 export function fleetSummaryUpdates(
@@ -134,9 +190,17 @@ export function clusterEvents(
   since: string | null | undefined,
 ): AsyncIterableIterator<ClusterEvent> {
   const hub = hubOf(ctx);
-  const matching = (): Map<string, ClusterView> =>
-    new Map(filteredClusters(ctx, filter).items.map((c) => [keyOf(c), c]));
-  let seen = matching();
+  let seen = new Map<string, ClusterView>();
+  const matching = (): Map<string, ClusterView> => {
+    const result = filteredClusters(ctx, filter);
+    const now = new Map(result.items.map((c) => [keyOf(c), c]));
+    // A management cluster that cannot answer (gone, or relisting after it came back) keeps
+    // its clusters as last seen: they were not deleted, and their return is no second ADDED.
+    const away = new Set(result.unavailable.map((u) => u.managementCluster));
+    for (const [key, c] of seen) if (!now.has(key) && away.has(c.address.managementCluster)) now.set(key, c);
+    return now;
+  };
+  seen = matching();
   const initial: ClusterEvent[] = [];
   const missed = since ? hub.since(since) : null;
   const start = hub.cursor();
@@ -154,8 +218,7 @@ export function clusterEvents(
   const queue = latestQueue<ClusterMessage>(10_000, () => off());
   const off = hub.subscribeFleet((m) => queue.push(m));
   return streamOf(queue, initial, (message): Step<ClusterEvent> => {
-    if (queue.dropped > 0)
-      throw new Error('the subscriber fell too far behind; resubscribe with the last cursor');
+    if (queue.dropped > 0) throw new SubscriberTooFarBehindError('resubscribe with the last cursor');
     if (message.kind !== 'changes') return [];
     const key = clusterKey(message.managementCluster, message.cluster);
     const now = matching();

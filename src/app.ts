@@ -22,6 +22,12 @@ import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { ClusterChangeHub, type ClusterChangeHubOptions } from './subscriptions/cluster-change-hub.ts';
 import { useChangedResultsOnly } from './subscriptions/changed-results-only.ts';
+import { useSharedSubscriptionResults } from './subscriptions/shared-results.ts';
+import {
+  tooFarBehindCloseCode,
+  tooFarBehindReason,
+  useCloseTooFarBehind,
+} from './subscriptions/too-far-behind.ts';
 import { defaultOperationTypes } from './provisioning/operation-types.ts';
 import { provisioningLimits, type ProvisioningLimits } from './provisioning/provisioning-limits.ts';
 import { FleetOperations, type OperationsOptions } from './provisioning/operations/fleet-operations.ts';
@@ -150,7 +156,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
       ...(options.jit === false ? [] : [useGraphQlJit()]),
       usePartialErrors(),
       useEnumValuesHint(),
+      useSharedSubscriptionResults(),
       useChangedResultsOnly(),
+      useCloseTooFarBehind(),
       ...(auth ? auth.plugins : []),
     ],
   });
@@ -166,6 +174,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     metrics,
     observability,
     logger,
+    ...(auth ? { auth } : {}),
   };
 }
 
@@ -197,8 +206,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
  */
 /** A socket with more than this waiting to be written has a client too far behind: closed. */
 const maxBufferedBytes = 4 * 1024 * 1024;
-/** The close code for it (4000-4999 are the application's; graphql-ws uses 44xx). */
-export const tooFarBehindCloseCode = 4413;
+export { tooFarBehindCloseCode };
 
 function serveGraphqlWs(
   server: Server,
@@ -245,8 +253,7 @@ function serveGraphqlWs(
       },
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > maxBufferedBytes)
-          socket.close(tooFarBehindCloseCode, 'Subscriber too far behind');
+        if (socket.bufferedAmount > maxBufferedBytes) socket.close(tooFarBehindCloseCode, tooFarBehindReason);
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,

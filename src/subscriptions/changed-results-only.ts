@@ -1,5 +1,23 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Plugin } from 'graphql-yoga';
+
+/**
+ * A result as the client would receive it, serialised once per result object: results are
+ * shared by every subscriber of the same event and selection (shared-results.ts), so each is
+ * compared as one string by all of them instead of walked once per subscriber.
+ */
+const serialised = new WeakMap<object, string>();
+
+function sameAsSent(next: unknown, last: unknown): boolean {
+  if (next === last) return true;
+  if (typeof next !== 'object' || next === null || typeof last !== 'object' || last === null) return false;
+  return textOf(next) === textOf(last);
+}
+
+function textOf(result: object): string {
+  let text = serialised.get(result);
+  if (text === undefined) serialised.set(result, (text = JSON.stringify(result)));
+  return text;
+}
 
 /**
  * Sends a subscription's next result only when it differs from the last one sent: the
@@ -15,7 +33,7 @@ function changedOnly<T>(source: AsyncIterator<T>): AsyncIterableIterator<T> {
       for (;;) {
         const r = await source.next();
         if (r.done) return r;
-        if (!first && isDeepStrictEqual(r.value, last)) continue;
+        if (!first && sameAsSent(r.value, last)) continue;
         first = false;
         last = r.value;
         return r;

@@ -19,10 +19,16 @@ export type ClusterMessage =
 export type ClusterListener = (message: ClusterMessage) => void;
 
 export interface ClusterChangeHubOptions {
-  /** At most one batch per cluster per this many ms (default 100); 0 delivers on the next tick. */
+  /**
+   * At most one batch per cluster per this many ms (default 100). A cluster quiet for that long
+   * has its next change delivered on the next tick; changes arriving sooner wait until one
+   * window after its last batch and go out together, latest state winning. 0: every tick.
+   */
   coalesceMs?: number;
   /** How many batches clusterEvents can resume from (default 10,000). */
   historySize?: number;
+  /** The clock windows are measured with (ms; tests inject one). */
+  now?: () => number;
 }
 
 export function clusterKey(
@@ -36,6 +42,8 @@ interface Pending {
   managementCluster: string;
   cluster: ObjectAddress;
   changes: Map<string, CacheChangeEvent>;
+  /** When this batch may go out: one window after the cluster's previous batch. */
+  due: number;
 }
 
 /**
@@ -49,10 +57,14 @@ export class ClusterChangeHub {
   private readonly byCluster = new Map<string, Set<ClusterListener>>();
   private readonly fleet = new Set<ClusterListener>();
   private readonly pending = new Map<string, Pending>();
+  /** When each cluster's last batch went out, while that is less than a window ago. */
+  private readonly lastSent = new Map<string, number>();
+  private readonly now: () => number;
   private readonly unavailable = new Map<string, string | null>();
   private readonly offs: (() => void)[] = [];
   private readonly history: Extract<ClusterMessage, { kind: 'changes' }>[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
   private seq = 0;
   /** Cursors name this process: another replica's (or a restarted one's) cursor means resync. */
   readonly epoch = Math.random().toString(36).slice(2, 10);
@@ -63,6 +75,7 @@ export class ClusterChangeHub {
   ) {
     this.coalesceMs = options.coalesceMs ?? 100;
     this.historySize = options.historySize ?? 10_000;
+    this.now = options.now ?? Date.now;
   }
 
   /**
@@ -79,9 +92,9 @@ export class ClusterChangeHub {
 
   stop(): void {
     for (const off of this.offs.splice(0)) off();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     this.pending.clear();
+    this.lastSent.clear();
   }
 
   /** Listens to one Cluster's batches (and its management cluster's availability). */
@@ -133,11 +146,10 @@ export class ClusterChangeHub {
 
   /** Delivers every waiting batch now (tests; stop). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batches = [...this.pending.values()];
+    this.clearTimer();
+    const batches = [...this.pending.entries()];
     this.pending.clear();
-    for (const p of batches) this.deliver(p);
+    for (const [key, p] of batches) this.deliver(key, p);
   }
 
   private received(event: CacheChangeEvent): void {
@@ -145,18 +157,53 @@ export class ClusterChangeHub {
     const key = clusterKey(event.managementCluster, event.cluster);
     let p = this.pending.get(key);
     if (!p) {
-      p = { managementCluster: event.managementCluster, cluster: event.cluster, changes: new Map() };
+      const last = this.lastSent.get(key);
+      const due = last === undefined ? this.now() : Math.max(this.now(), last + this.coalesceMs);
+      p = { managementCluster: event.managementCluster, cluster: event.cluster, changes: new Map(), due };
       this.pending.set(key, p);
+      this.schedule(due);
     }
     const k = objectKey(event);
     const folded = foldChange(p.changes.get(k), event);
     if (folded) p.changes.set(k, folded);
     else p.changes.delete(k);
-    this.timer ??= setTimeout(() => this.flush(), this.coalesceMs);
   }
 
-  private deliver(p: Pending): void {
+  /** One timer for the hub, set for the earliest batch due. */
+  private schedule(due: number): void {
+    if (this.timer && this.timerAt <= due) return;
+    this.clearTimer();
+    this.timerAt = due;
+    this.timer = setTimeout(() => this.deliverDue(), Math.max(0, due - this.now()));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private deliverDue(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = this.now();
+    let next = Infinity;
+    for (const [key, p] of this.pending) {
+      // A timer may fire a little before the millisecond clock says it is due.
+      if (p.due > now + 1) {
+        next = Math.min(next, p.due);
+        continue;
+      }
+      this.pending.delete(key);
+      this.deliver(key, p);
+    }
+    for (const [key, at] of this.lastSent) if (at + this.coalesceMs <= now) this.lastSent.delete(key);
+    if (next < Infinity) this.schedule(next);
+  }
+
+  private deliver(key: string, p: Pending): void {
     if (p.changes.size === 0) return;
+    this.lastSent.set(key, this.now());
     const message: Extract<ClusterMessage, { kind: 'changes' }> = {
       kind: 'changes',
       seq: ++this.seq,
@@ -168,7 +215,7 @@ export class ClusterChangeHub {
     // holding every view of every batch would keep replaced objects alive.
     this.history.push({ ...message, changes: [] });
     if (this.history.length > this.historySize) this.history.shift();
-    this.emit(clusterKey(p.managementCluster, p.cluster), message);
+    this.emit(key, message);
   }
 
   private availabilityChanged(cache: ManagementClusterCache): void {

@@ -36,6 +36,7 @@ const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
     await runSubscriptions({
       ...defaultSubscriptionsOptions,
       clusters: flags.clusters ? Number(flags.clusters) : defaultSubscriptionsOptions.clusters,
+      cpuProfile: flags.profile,
       log: (line) => console.log(line),
     });
   },

@@ -3,6 +3,8 @@
  * (one fake management cluster), so its RSS, CPU and event-loop lag are measured without the
  * benchmark's own WebSocket clients. Commands over IPC: measure, scale, stop.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { percentile } from './stats.ts';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
@@ -31,6 +33,15 @@ setInterval(() => {
   expectedAt = now + 10;
 }, 10).unref();
 let cpu = process.cpuUsage();
+/** With BENCH_PROFILE=prefix, each delivery window's CPU profile goes to prefix-N.cpuprofile. */
+const profilePrefix = process.env['BENCH_PROFILE'];
+const profiler = profilePrefix ? new Session() : null;
+let profiles = 0;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+}
 
 const fleet = app.gateway.fleet.reader.clusters().items;
 send({
@@ -46,6 +57,7 @@ process.on('message', (message: { type?: string; cluster?: string }) => {
     send({ type: 'measure', rss: process.memoryUsage().rss, listeners: app.gateway.changes.listenerCount });
   }
   if (message.type === 'scale') {
+    if (profiler) void profiler.post('Profiler.start');
     lags = [];
     cpu = process.cpuUsage();
     const md = objects.find(
@@ -60,6 +72,10 @@ process.on('message', (message: { type?: string; cluster?: string }) => {
   }
   if (message.type === 'window') {
     const used = process.cpuUsage(cpu);
+    if (profiler)
+      void profiler.post('Profiler.stop').then(({ profile }) => {
+        writeFileSync(`${profilePrefix}-${++profiles}.cpuprofile`, JSON.stringify(profile));
+      });
     send({
       type: 'window',
       lagP99Ms: lags.length > 0 ? percentile(lags, 99) : 0,

@@ -13,6 +13,8 @@ import { percentile, round } from './stats.ts';
 export interface SubscriptionsOptions {
   sizes: number[];
   clusters: number;
+  /** Each delivery window's CPU profile of the gateway goes to `${cpuProfile}-N.cpuprofile`. */
+  cpuProfile?: string;
   log: (line: string) => void;
 }
 
@@ -150,7 +152,11 @@ export async function runSubscriptions(options: SubscriptionsOptions): Promise<v
   const child = fork(fileURLToPath(new URL('./subscriptions-gateway-process.ts', import.meta.url)), [], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_CLUSTERS: String(options.clusters) },
+    env: {
+      ...process.env,
+      BENCH_CLUSTERS: String(options.clusters),
+      ...(options.cpuProfile ? { BENCH_PROFILE: options.cpuProfile } : {}),
+    },
   });
   try {
     const ready = await nextMessage(child, 'ready');

@@ -138,4 +138,29 @@ describe('clusterEvents resume, and a management cluster that goes away', () => 
     }
     await expect.poll(() => app.gateway.changes.listenerCount, { timeout: 5_000 }).toBe(0);
   });
+
+  it('fleetSummaryUpdated: a management cluster that goes away is an error on the path of the values sent meanwhile', async () => {
+    const sub = wsSubscribe(app.url, 'subscription { fleetSummaryUpdated { clusters } }');
+    const unavailable = (r: Received | undefined): boolean =>
+      r?.errors?.some(
+        (e) =>
+          e.extensions?.['code'] === 'MANAGEMENT_CLUSTER_UNAVAILABLE' &&
+          e.path?.[0] === 'fleetSummaryUpdated',
+      ) === true;
+    try {
+      const [first] = await sub.waitFor(1);
+      expect(first).toEqual({ data: { fleetSummaryUpdated: { clusters: 3 } } });
+      transport.down = true;
+      transport.breakWatches();
+      const [, away] = await sub.waitFor(2);
+      expect(unavailable(away), JSON.stringify(away)).toBe(true);
+      transport.down = false;
+      const [, , back] = await sub.waitFor(3);
+      expect(back).toEqual({ data: { fleetSummaryUpdated: { clusters: 3 } } });
+    } finally {
+      transport.down = false;
+      await sub.close();
+    }
+    await expect.poll(() => app.gateway.changes.listenerCount, { timeout: 5_000 }).toBe(0);
+  });
 });

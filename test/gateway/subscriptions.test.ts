@@ -7,7 +7,7 @@ import { ManagementClusterConnection } from '../../src/k8s/management-cluster-co
 import { capiFakeKinds, FakeTransport } from './support/fake-transport.ts';
 import { gql } from './support/gql.ts';
 import { syntheticFleet } from './support/synthetic-fleet.ts';
-import { waitUntil, wsSubscribe } from './support/ws-subscriber.ts';
+import { waitUntil, wsSubscribe, type Received } from './support/ws-subscriber.ts';
 
 describe('subscriptions over graphql-ws and SSE', () => {
   let app: App;
@@ -134,6 +134,63 @@ describe('subscriptions over graphql-ws and SSE', () => {
       controller.abort();
     }
     await waitUntil(() => app.gateway.changes.listenerCount === 0, 5_000, 'no listeners left after SSE');
+  });
+
+  it('fleetSummaryUpdated sends the summary first, then only when its counts change', async () => {
+    const sub = wsSubscribe(
+      app.url,
+      'subscription { fleetSummaryUpdated { clusters byPhase { key count } } }',
+    );
+    const id1 = (
+      await gql<{ clusters: { edges: Array<{ node: { id: string } }> } }>(
+        app.url,
+        '{ clusters(filter: { nameContains: "0001" }) { edges { node { id } } } }',
+      )
+    ).data!.clusters.edges[0]!.node.id;
+    // Hears the machine's change: once it has, the summary subscriber has been handed it too.
+    const broad = wsSubscribe(
+      app.url,
+      'subscription($id: ID!) { clusterUpdated(id: $id) { machines { nodeName } } }',
+      {
+        id: id1,
+      },
+    );
+    try {
+      const [first] = await sub.waitFor(1);
+      await broad.waitFor(1);
+      const phaseOf = (name: string) => (find('Cluster', name).status as { phase: string }).phase;
+      const from = phaseOf('cluster-0001');
+      const to = from === 'Provisioning' ? 'Provisioned' : 'Provisioning';
+      // A machine's node changes (no count moves), then a cluster's phase (one does).
+      change('Machine', 'cluster-0001-cp-0', (m) => {
+        (m.status as Record<string, unknown>)['nodeRef'] = { name: 'another-node' };
+      });
+      await waitUntil(
+        () => JSON.stringify(broad.results.at(-1)).includes('another-node'),
+        10_000,
+        'the machine change at the broad subscriber',
+      );
+      change('Cluster', 'cluster-0001', (c) => {
+        (c.status as Record<string, unknown>)['phase'] = to;
+      });
+      const [, second] = await sub.waitFor(2);
+      const counts = (r: Received | undefined) =>
+        new Map(
+          (
+            r?.data as { fleetSummaryUpdated: { byPhase: Array<{ key: string; count: number }> } }
+          ).fleetSummaryUpdated.byPhase.map((e) => [e.key, e.count]),
+        );
+      const before = counts(first);
+      const after = counts(second);
+      expect((after.get(to) ?? 0) - (before.get(to) ?? 0)).toBe(1);
+      expect((before.get(from) ?? 0) - (after.get(from) ?? 0)).toBe(1);
+      // Nothing was sent for the machine's change alone.
+      expect(sub.results).toHaveLength(2);
+    } finally {
+      await sub.close();
+      await broad.close();
+    }
+    await waitUntil(() => app.gateway.changes.listenerCount === 0, 5_000, 'no listeners left');
   });
 
   it('an unknown cluster ID is an error on the path', async () => {

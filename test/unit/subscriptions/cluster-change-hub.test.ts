@@ -105,6 +105,51 @@ describe('the subscriptions pub/sub', () => {
     }
   });
 
+  it('sends a quiet cluster’s change on the next tick, then at most one batch per window per cluster', () => {
+    vi.useFakeTimers();
+    try {
+      const mc = fakeCache('mc');
+      const hub = new ClusterChangeHub([mc.cache], { coalesceMs: 100, now: () => Date.now() });
+      hub.start();
+      const got: Array<[number, string[]]> = [];
+      const other: Array<[number, string[]]> = [];
+      const t0 = Date.now();
+      const record = (into: Array<[number, string[]]>) => (m: ClusterMessage) => {
+        if (m.kind === 'changes')
+          into.push([Date.now() - t0, m.changes.map((c) => (c.new as { tag?: string } | null)?.tag ?? '')]);
+      };
+      hub.subscribeCluster(clusterKey('mc', cluster), record(got));
+      const c2 = { ...cluster, name: 'c2' };
+      hub.subscribeCluster(clusterKey('mc', c2), record(other));
+      mc.emit(change('MODIFIED', 'm1', 'a', 'b'));
+      expect(got).toEqual([]); // the same tick's changes still fold into it
+      vi.advanceTimersByTime(1);
+      expect(got).toEqual([[0, ['b']]]);
+      // Within the window: held, folded, sent one window after the first batch.
+      vi.advanceTimersByTime(9);
+      mc.emit(change('MODIFIED', 'm1', 'b', 'c'));
+      mc.emit(change('MODIFIED', 'm2', 'x', 'y'));
+      // Another cluster is not held by this one's window.
+      mc.emit(change('MODIFIED', 'm9', 'p', 'q', c2));
+      vi.advanceTimersByTime(1);
+      expect(other).toEqual([[10, ['q']]]);
+      vi.advanceTimersByTime(85);
+      expect(got).toHaveLength(1);
+      vi.advanceTimersByTime(10);
+      expect(got).toEqual([
+        [0, ['b']],
+        [100, ['c', 'y']],
+      ]);
+      // Quiet for a window again: the next change goes out at once.
+      vi.advanceTimersByTime(300);
+      mc.emit(change('MODIFIED', 'm1', 'c', 'd'));
+      vi.advanceTimersByTime(1);
+      expect(got.at(-1)).toEqual([406, ['d']]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('tells a cluster’s subscribers when its management cluster goes away and comes back', () => {
     const mc = fakeCache('mc');
     const hub = new ClusterChangeHub([mc.cache], { coalesceMs: 0 });
