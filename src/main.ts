@@ -118,8 +118,8 @@ export function buildCli(): Command {
     gatewayOptions(
       program
         .command('get')
-        .description('list clusters, machines or managementclusters of a running gateway')
-        .argument('<resource>', 'clusters | machines | managementclusters')
+        .description('list clusters, machines, machinedeployments, managementclusters or operations of a running gateway')
+        .argument('<resource>', 'clusters | machines | machinedeployments | managementclusters | operations')
         .showHelpAfterError("See 'capi-gateway get --help' for usage."),
     ),
   )

@@ -193,7 +193,8 @@ describe('capi-gateway get / describe against a running gateway', () => {
     const resource = await cli('get', 'widgets');
     expect(resource).toMatchObject({
       code: 1,
-      stderr: 'error: unknown resource "widgets" (one of: clusters, machines, managementclusters)\n',
+      stderr:
+        'error: unknown resource "widgets" (one of: clusters, machines, machinedeployments, managementclusters, operations)\n',
     });
     const grouping = await cli('describe', 'cluster', 'demo-plain', '--grouping=maybe');
     expect(grouping.code).toBe(1);

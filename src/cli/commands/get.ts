@@ -1,7 +1,9 @@
 /** `capi-gateway get RESOURCE`: dispatches on the resource name and its kubectl-style aliases. */
 import { getClusters, type GetOptions } from './get-clusters.ts';
+import { getMachineDeployments } from './get-machine-deployments.ts';
 import { getMachines } from './get-machines.ts';
 import { getManagementClusters } from './get-management-clusters.ts';
+import { getOperations } from './get-operations.ts';
 import { CliFailure, exitCodes, runCommand } from './output.ts';
 
 const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
@@ -11,12 +13,18 @@ const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
   machines: getMachines,
   machine: getMachines,
   ma: getMachines,
+  machinedeployments: getMachineDeployments,
+  machinedeployment: getMachineDeployments,
+  md: getMachineDeployments,
   managementclusters: getManagementClusters,
   managementcluster: getManagementClusters,
   mc: getManagementClusters,
+  operations: getOperations,
+  operation: getOperations,
+  op: getOperations,
 };
 
-export const resourceNames = 'clusters, machines, managementclusters';
+export const resourceNames = 'clusters, machines, machinedeployments, managementclusters, operations';
 
 export async function runGet(resource: string, opts: GetOptions): Promise<void> {
   await runCommand(async () => {
