@@ -107,6 +107,55 @@ describe('capi-gateway get / describe against a running gateway', () => {
     expect(mcs.stdout.split('\n')[1]!.split(/\s+/).slice(0, 3)).toEqual(['embedded', 'True', 'True']);
   });
 
+  it("get machinedeployments prints CAPI's printer columns; -o json and -l filter", async () => {
+    const r = await cli('get', 'machinedeployments');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]!.split(/ {3,}/)).toEqual([
+      'MANAGEMENT CLUSTER',
+      'NAMESPACE',
+      'NAME',
+      'CLUSTER',
+      'AVAILABLE',
+      'DESIRED',
+      'CURRENT',
+      'READY',
+      'AVAILABLE',
+      'UP-TO-DATE',
+      'PHASE',
+      'AGE',
+      'VERSION',
+    ]);
+    const rows = lines.slice(1).map((l) => l.split(/\s+/));
+    expect(rows.map((cells) => [cells[3], ...cells.slice(4, 10)])).toEqual([
+      ['demo-plain', 'True', '2', '2', '2', '2', '2'],
+      ['demo-topology', 'True', '2', '2', '2', '2', '2'],
+      ['demo-topology', 'True', '1', '1', '1', '1', '1'],
+    ]);
+    const wide = await cli('get', 'md', '-o', 'wide');
+    expect(wide.stdout.split('\n')[0]).toMatch(/UP-TO-DATE {3}PAUSED {3}PHASE/);
+    const json = await cli('get', 'machinedeployments', '-o', 'json', '--mc', 'embedded', '-n', 'default');
+    const items = (JSON.parse(json.stdout) as { items: Array<{ cluster: string; desired: number }> }).items;
+    expect(items.map((i) => [i.cluster, i.desired])).toEqual([
+      ['demo-plain', 2],
+      ['demo-topology', 2],
+      ['demo-topology', 1],
+    ]);
+    const none = await cli('get', 'machinedeployments', '-l', 'no-such-label=x');
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No machinedeployments found.\n' });
+  });
+
+  it('get operations lists the history (none yet on a fresh demo fleet) and refuses -l', async () => {
+    const json = await cli('get', 'operations', '-o', 'json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'List' });
+    const selector = await cli('get', 'operations', '-l', 'a=b');
+    expect(selector).toMatchObject({
+      code: 1,
+      stderr: 'error: get operations does not take -l (operations have no labels)\n',
+    });
+  });
+
   it('describe cluster draws the clusterctl tree, grouping identical machines', async () => {
     const r = await cli('describe', 'cluster', 'demo-topology');
     expect(r.code).toBe(0);
