@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { bool, gatewayOptions, scopeOptions } from './cli/client-options.ts';
+import { addMutationCommands } from './cli/mutation-commands.ts';
 import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
 import type { DescribeOptions } from './cli/commands/describe-cluster.ts';
 import type { GetOptions } from './cli/commands/get-clusters.ts';
@@ -29,12 +31,6 @@ function positive(value: string): number {
   return n;
 }
 
-function bool(value: string): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InvalidArgumentError('must be true or false');
-}
-
 function fraction(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
@@ -59,19 +55,6 @@ function embeddedOptions(cmd: Command): Command {
     )
     .option('--fail-machines <fraction>', 'fraction of machines whose provisioning fails', fraction, 0)
     .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0);
-}
-
-/** The flags of the client commands (get, describe): the gateway to talk to. */
-function gatewayOptions(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', "the gateway's GraphQL URL", 'http://127.0.0.1:4000/graphql')
-    .option('--token-file <file>', 'a file holding the bearer token (default: $CAPI_GATEWAY_TOKEN)');
-}
-
-function scopeOptions(cmd: Command): Command {
-  return cmd
-    .option('-n, --namespace <ns>', 'only this namespace (default: every namespace)')
-    .option('--mc <name>', 'only this management cluster');
 }
 
 /** The version in package.json: what `npm ci` installed is what runs (no build step). */
@@ -118,7 +101,9 @@ export function buildCli(): Command {
     gatewayOptions(
       program
         .command('get')
-        .description('list clusters, machines, machinedeployments, managementclusters or operations of a running gateway')
+        .description(
+          'list clusters, machines, machinedeployments, managementclusters or operations of a running gateway',
+        )
         .argument('<resource>', 'clusters | machines | machinedeployments | managementclusters | operations')
         .showHelpAfterError("See 'capi-gateway get --help' for usage."),
     ),
@@ -154,6 +139,7 @@ export function buildCli(): Command {
     )
     .action(runDescribe);
 
+  addMutationCommands(program);
   return program;
 }
 
