@@ -67,6 +67,8 @@ export function buildCli(): Command {
   const program = new Command('capi-gateway')
     .description('GraphQL gateway for Cluster API management clusters')
     .version(packageVersion(), '-V, --version', 'print the version of capi-gateway')
+    // Program options only before the command: `upgrade --version V` is upgrade's own flag.
+    .enablePositionalOptions()
     .showHelpAfterError();
 
   embeddedOptions(

@@ -27,11 +27,13 @@ export function payloadOf<T extends object>(answer: T): Exclude<T, CommandErrorF
 
 /** "invalid input: message (path: why; path: why)", "conflict: …", and so on. */
 export function errorFailure(error: CommandErrorFragment): CliFailure {
+  // A field's message the error's own message already says is named by its path alone.
+  const said = (text: string) => error.message.includes(text);
   const details: string[] = [];
   if (error.__typename === 'ValidationError')
-    details.push(...error.fields.map((f) => `${f.path}: ${f.message}`));
+    details.push(...error.fields.map((f) => (said(f.message) ? f.path : `${f.path}: ${f.message}`)));
   if (error.__typename === 'UpgradeBlockedError')
-    details.push(...error.blockers.map((b) => `${b.code}: ${b.message}`));
+    details.push(...error.blockers.map((b) => (said(b.message) ? b.code : `${b.code}: ${b.message}`)));
   const prefix: Record<string, string> = {
     ValidationError: 'invalid',
     NotFoundError: 'not found',
@@ -42,10 +44,7 @@ export function errorFailure(error: CommandErrorFragment): CliFailure {
     ManagementClusterUnavailableError: 'unavailable',
   };
   const head = prefix[error.__typename] ? `${prefix[error.__typename]}: ${error.message}` : error.message;
-  const text =
-    details.length > 0 && !details.every((d) => error.message.includes(d))
-      ? `${head} (${details.join('; ')})`
-      : head;
+  const text = details.length > 0 ? `${head} (${details.join('; ')})` : head;
   return new CliFailure(text, codeOf[error.__typename] ?? exitCodes.failed);
 }
 
