@@ -252,3 +252,39 @@ describe('capi-gateway mutation commands against a running gateway', () => {
     expect(worker.stderr).toMatch(/^error: --workers bad: expected POOL=CLASS:N/);
   });
 });
+
+describe('capi-gateway get clusters -w', () => {
+  const children = childTracker();
+  let dir: string;
+
+  afterAll(async () => {
+    await children.stopAll();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the table, then a row when a cluster changes (pause shows in -o wide PAUSED)', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'capi-gateway-cli-watch-'));
+    const gateway = children.start([
+      'serve',
+      '--port',
+      '0',
+      '--speed',
+      '20',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    const url = (await gateway.waitForStdout(graphqlLine))[1]!;
+    const watch = children.start(['get', 'clusters', '-w', '-o', 'wide', '--url', url]);
+    await watch.waitForStdout(/^MANAGEMENT CLUSTER .*PAUSED\n(.*\n)*.*demo-plain .*false\n/m);
+    const paused = await finished(['pause', 'demo-plain', '--url', url]);
+    expect(paused.code).toBe(0);
+    await watch.waitForStdout(/\n.*\sdemo-plain\s.*\strue\n/);
+    // One header, then rows only.
+    expect(watch.stdout().match(/MANAGEMENT CLUSTER/g)).toHaveLength(1);
+    const badWatch = await finished(['get', 'machines', '-w', '--url', url]);
+    expect(badWatch).toMatchObject({
+      code: 1,
+      stderr: 'error: -w is supported for clusters only, not "machines"\n',
+    });
+  }, 120_000);
+});

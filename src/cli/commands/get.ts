@@ -4,6 +4,7 @@ import { getMachineDeployments } from './get-machine-deployments.ts';
 import { getMachines } from './get-machines.ts';
 import { getManagementClusters } from './get-management-clusters.ts';
 import { getOperations } from './get-operations.ts';
+import { watchClusters } from './watch-clusters.ts';
 import { CliFailure, exitCodes, runCommand } from './output.ts';
 
 const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
@@ -31,6 +32,9 @@ export async function runGet(resource: string, opts: GetOptions): Promise<void> 
     const get = resources[resource.toLowerCase()];
     if (!get)
       throw new CliFailure(`unknown resource "${resource}" (one of: ${resourceNames})`, exitCodes.usage);
+    if (opts.watch && get !== getClusters)
+      throw new CliFailure(`-w is supported for clusters only, not "${resource}"`, exitCodes.usage);
+    if (opts.watch) return watchClusters(opts);
     return get(opts);
   });
 }
