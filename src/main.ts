@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { bool, gatewayOptions, scopeOptions } from './cli/client-options.ts';
 import { addMutationCommands } from './cli/mutation-commands.ts';
 import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
@@ -143,6 +143,14 @@ export function buildCli(): Command {
     .action(runDescribe);
 
   addMutationCommands(program);
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(capi-gateway completion bash)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .action(async (shell: string) => {
+      process.stdout.write((await import('./cli/completion.ts')).completionScript(program, shell));
+    });
   return program;
 }
 
