@@ -136,7 +136,13 @@ export function buildCli(): Command {
       bool,
       true,
     )
+    .option('--disable-grouping', "clusterctl's spelling of --grouping=false", false)
     .option('--show-machinesets', 'show the MachineSets between MachineDeployments and their machines', false)
+    .option(
+      '--show-machinehealthchecks',
+      'add the MachineHealthChecks and the machines they check (clusterctl does not show them)',
+      false,
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['tree', 'json', 'yaml']).default('tree'),
     )

@@ -219,6 +219,31 @@ describe('capi-gateway get / describe against a running gateway', () => {
     expect(treeNames(grouped.stdout).slice(1).map(shape)).toContain('    └─2 Machines...');
   });
 
+  it('describe --show-machinehealthchecks adds the MachineHealthChecks and their targets; --disable-grouping', async () => {
+    const r = await cli('describe', 'cluster', 'demo-topology', '--show-machinehealthchecks');
+    expect(r.code).toBe(0);
+    const names = treeNames(r.stdout).slice(1).map(shape);
+    expect(names.slice(names.indexOf('├─MachineHealthChecks'), names.indexOf('└─Workers'))).toEqual([
+      '├─MachineHealthChecks',
+      '│ ├─MachineHealthCheck default/demo-topology-*',
+      '│ ├─MachineHealthCheck default/demo-topology-pool-a-*',
+      '│ └─MachineHealthCheck default/demo-topology-pool-b-*',
+    ]);
+    expect(row(r.stdout, 'MachineHealthCheck default/demo-topology-pool-b').slice(0, 4)).toEqual([
+      '1/1',
+      '1',
+      'True',
+      'RemediationAllowed',
+    ]);
+    expect(r.stdout).toMatch(/Checks demo-topology-pool-b-\S+\n/);
+    const plain = await cli('describe', 'cluster', 'demo-topology');
+    expect(plain.stdout).not.toContain('MachineHealthCheck');
+    const disabled = await cli('describe', 'cluster', 'demo-plain', '--disable-grouping');
+    const off = await cli('describe', 'cluster', 'demo-plain', '--grouping=false');
+    expect(treeNames(disabled.stdout)).toEqual(treeNames(off.stdout));
+    expect(treeNames(disabled.stdout).map(shape)).toContain('    ├─Machine default/demo-plain-workers-*');
+  });
+
   it('an unknown cluster is one line on stderr and exit 3', async () => {
     const r = await cli('describe', 'cluster', 'no-such-cluster');
     expect(r).toMatchObject({ code: 3, stdout: '', stderr: 'error: cluster "no-such-cluster" not found\n' });

@@ -21,7 +21,9 @@ export type DescribeOptions = GatewayOptions & {
   namespace?: string;
   mc?: string;
   grouping: boolean;
+  disableGrouping?: boolean;
   showMachinesets: boolean;
+  showMachinehealthchecks?: boolean;
   output: 'tree' | 'json' | 'yaml';
 };
 
@@ -31,11 +33,16 @@ export async function runDescribe(kind: string, name: string, opts: DescribeOpti
       throw new CliFailure(`cannot describe "${kind}" (only: cluster)`, exitCodes.usage);
     const client = clientFrom(opts);
     const where = await locateCluster(client, name, opts);
-    const res = await client.request(DescribeClusterDocument, where);
+    const withHealthChecks = opts.showMachinehealthchecks === true;
+    const res = await client.request(DescribeClusterDocument, { ...where, withHealthChecks });
     if (!res.ok) throw failureOf(res.error);
     const cluster = res.data.cluster;
     if (cluster.__typename !== 'Cluster') throw new CliFailure(cluster.message, exitCodes.failed);
-    const tree = buildTree(cluster, { grouping: opts.grouping, showMachineSets: opts.showMachinesets });
+    const tree = buildTree(cluster, {
+      grouping: opts.grouping && !opts.disableGrouping,
+      showMachineSets: opts.showMachinesets,
+      showHealthChecks: withHealthChecks,
+    });
     if (opts.output === 'json') process.stdout.write(`${JSON.stringify(tree, null, 2)}\n`);
     else if (opts.output === 'yaml') process.stdout.write(stringify(tree));
     else process.stdout.write(renderTree(tree, painter()));
