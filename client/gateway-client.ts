@@ -1,10 +1,13 @@
 /**
- * A small typed client for the gateway over HTTP: `request(Document, variables)` returns the
- * operation's typed data or a `ClientError` value (never throws for transport or GraphQL errors).
+ * A small typed client for the gateway over HTTP and graphql-ws: `request(Document, variables)`
+ * returns the operation's typed data or a `ClientError` value; `subscribe(Document, variables)`
+ * yields such results as the stream sends them (neither throws for transport or GraphQL errors).
  * The documents are client/documents/*.graphql; their types are generated into client/generated/.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 
 export type ClientError =
   /** Nothing answers at the URL (connection refused, DNS, reset). */
@@ -30,6 +33,16 @@ export interface GatewayClient {
     document: TypedDocumentNode<TData, TVariables>,
     variables?: TVariables,
   ): Promise<Result<TData>>;
+  /**
+   * A subscription over graphql-ws (on the GraphQL URL, ws:// for http://): each result as it
+   * comes; a failed connection or a stream error is one `ok: false` result, then the end.
+   */
+  subscribe<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+  ): AsyncGenerator<Result<TData>, void, undefined>;
+  /** Closes the WebSocket, if one was opened. */
+  close(): Promise<void>;
 }
 
 export interface ClientOptions {
@@ -60,8 +73,44 @@ export function createClient(options: ClientOptions): GatewayClient {
     return text;
   };
 
+  let ws: WsClient | undefined;
+  const wsClient = (): WsClient =>
+    (ws ??= createWsClient({
+      url: options.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      ...(options.token ? { connectionParams: { authorization: `Bearer ${options.token}` } } : {}),
+    }));
+
   return {
     url: options.url,
+    async *subscribe(document, variables) {
+      const iterator = wsClient().iterate({
+        query: textOf(document as never),
+        variables: variables ?? {},
+      });
+      try {
+        for await (const result of iterator) {
+          const errors = (result.errors ?? []) as NonNullable<GraphQLResponse['errors']>;
+          if (result.data === undefined || result.data === null) {
+            yield {
+              ok: false,
+              error: { kind: 'graphql', message: errors.map((e) => e.message).join('; ') || 'no data' },
+            };
+            return;
+          }
+          yield { ok: true, data: result.data as never, partial: errors.map(partialError) };
+        }
+      } catch (error) {
+        yield { ok: false, error: streamError(options.url, error) };
+      } finally {
+        await iterator.return?.();
+      }
+    },
+    async close() {
+      await ws?.dispose();
+    },
     async request(document, variables) {
       let res: Response;
       try {
@@ -118,4 +167,25 @@ function causeOf(error: unknown): string {
   if (cause?.code) return cause.code;
   if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
   return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * What ends a stream: GraphQL errors (an array), a close (a CloseEvent-like object with a code
+ * and reason), or a socket error event (nothing listens at the URL).
+ */
+function streamError(url: string, error: unknown): ClientError {
+  if (Array.isArray(error))
+    return { kind: 'graphql', message: error.map((e: { message?: string }) => e.message).join('; ') };
+  const close = error as { code?: unknown; reason?: unknown; error?: { code?: string; message?: string } };
+  if (typeof close.code === 'number')
+    return {
+      kind: 'unreachable',
+      url,
+      message: typeof close.reason === 'string' && close.reason ? close.reason : `closed ${close.code}`,
+    };
+  return {
+    kind: 'unreachable',
+    url,
+    message: close.error?.code ?? close.error?.message ?? (error instanceof Error ? error.message : 'closed'),
+  };
 }

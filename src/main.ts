@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { bool, gatewayOptions, scopeOptions } from './cli/client-options.ts';
+import { addMutationCommands } from './cli/mutation-commands.ts';
 import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
 import type { DescribeOptions } from './cli/commands/describe-cluster.ts';
 import type { GetOptions } from './cli/commands/get-clusters.ts';
@@ -27,12 +29,6 @@ function positive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
-}
-
-function bool(value: string): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InvalidArgumentError('must be true or false');
 }
 
 function fraction(value: string): number {
@@ -65,19 +61,6 @@ function embeddedOptions(cmd: Command): Command {
     );
 }
 
-/** The flags of the client commands (get, describe): the gateway to talk to. */
-function gatewayOptions(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', "the gateway's GraphQL URL", 'http://127.0.0.1:4000/graphql')
-    .option('--token-file <file>', 'a file holding the bearer token (default: $CAPI_GATEWAY_TOKEN)');
-}
-
-function scopeOptions(cmd: Command): Command {
-  return cmd
-    .option('-n, --namespace <ns>', 'only this namespace (default: every namespace)')
-    .option('--mc <name>', 'only this management cluster');
-}
-
 /** The version in package.json: what `npm ci` installed is what runs (no build step). */
 function packageVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -88,6 +71,8 @@ export function buildCli(): Command {
   const program = new Command('capi-gateway')
     .description('GraphQL gateway for Cluster API management clusters')
     .version(packageVersion(), '-V, --version', 'print the version of capi-gateway')
+    // Program options only before the command: `upgrade --version V` is upgrade's own flag.
+    .enablePositionalOptions()
     .showHelpAfterError();
 
   embeddedOptions(
@@ -139,13 +124,16 @@ export function buildCli(): Command {
     gatewayOptions(
       program
         .command('get')
-        .description('list clusters, machines or managementclusters of a running gateway')
-        .argument('<resource>', 'clusters | machines | managementclusters')
+        .description(
+          'list clusters, machines, machinedeployments, managementclusters or operations of a running gateway',
+        )
+        .argument('<resource>', 'clusters | machines | machinedeployments | managementclusters | operations')
         .showHelpAfterError("See 'capi-gateway get --help' for usage."),
     ),
   )
     .option('-A, --all-namespaces', 'every namespace (the default; kubectl habit)')
     .option('-l, --selector <selector>', 'label selector, e.g. env=prod,tier!=edge')
+    .option('-w, --watch', 'after the list, print a row whenever a cluster changes (clusters only)')
     .addOption(
       new Option('-o, --output <format>', 'output format')
         .choices(['table', 'wide', 'json', 'yaml'])
@@ -169,12 +157,27 @@ export function buildCli(): Command {
       bool,
       true,
     )
+    .option('--disable-grouping', "clusterctl's spelling of --grouping=false", false)
     .option('--show-machinesets', 'show the MachineSets between MachineDeployments and their machines', false)
+    .option(
+      '--show-machinehealthchecks',
+      'add the MachineHealthChecks and the machines they check (clusterctl does not show them)',
+      false,
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['tree', 'json', 'yaml']).default('tree'),
     )
     .action(runDescribe);
 
+  addMutationCommands(program);
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(capi-gateway completion bash)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .action(async (shell: string) => {
+      process.stdout.write((await import('./cli/completion.ts')).completionScript(program, shell));
+    });
   return program;
 }
 

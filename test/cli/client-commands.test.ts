@@ -107,6 +107,55 @@ describe('capi-gateway get / describe against a running gateway', () => {
     expect(mcs.stdout.split('\n')[1]!.split(/\s+/).slice(0, 3)).toEqual(['embedded', 'True', 'True']);
   });
 
+  it("get machinedeployments prints CAPI's printer columns; -o json and -l filter", async () => {
+    const r = await cli('get', 'machinedeployments');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]!.split(/ {3,}/)).toEqual([
+      'MANAGEMENT CLUSTER',
+      'NAMESPACE',
+      'NAME',
+      'CLUSTER',
+      'AVAILABLE',
+      'DESIRED',
+      'CURRENT',
+      'READY',
+      'AVAILABLE',
+      'UP-TO-DATE',
+      'PHASE',
+      'AGE',
+      'VERSION',
+    ]);
+    const rows = lines.slice(1).map((l) => l.split(/\s+/));
+    expect(rows.map((cells) => [cells[3], ...cells.slice(4, 10)])).toEqual([
+      ['demo-plain', 'True', '2', '2', '2', '2', '2'],
+      ['demo-topology', 'True', '2', '2', '2', '2', '2'],
+      ['demo-topology', 'True', '1', '1', '1', '1', '1'],
+    ]);
+    const wide = await cli('get', 'md', '-o', 'wide');
+    expect(wide.stdout.split('\n')[0]).toMatch(/UP-TO-DATE {3}PAUSED {3}PHASE/);
+    const json = await cli('get', 'machinedeployments', '-o', 'json', '--mc', 'embedded', '-n', 'default');
+    const items = (JSON.parse(json.stdout) as { items: Array<{ cluster: string; desired: number }> }).items;
+    expect(items.map((i) => [i.cluster, i.desired])).toEqual([
+      ['demo-plain', 2],
+      ['demo-topology', 2],
+      ['demo-topology', 1],
+    ]);
+    const none = await cli('get', 'machinedeployments', '-l', 'no-such-label=x');
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No machinedeployments found.\n' });
+  });
+
+  it('get operations lists the history (none yet on a fresh demo fleet) and refuses -l', async () => {
+    const json = await cli('get', 'operations', '-o', 'json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'List' });
+    const selector = await cli('get', 'operations', '-l', 'a=b');
+    expect(selector).toMatchObject({
+      code: 1,
+      stderr: 'error: get operations does not take -l (operations have no labels)\n',
+    });
+  });
+
   it('describe cluster draws the clusterctl tree, grouping identical machines', async () => {
     const r = await cli('describe', 'cluster', 'demo-topology');
     expect(r.code).toBe(0);
@@ -170,6 +219,36 @@ describe('capi-gateway get / describe against a running gateway', () => {
     expect(treeNames(grouped.stdout).slice(1).map(shape)).toContain('    └─2 Machines...');
   });
 
+  it('describe --show-machinehealthchecks adds the MachineHealthChecks and their targets; --disable-grouping', async () => {
+    const r = await cli('describe', 'cluster', 'demo-topology', '--show-machinehealthchecks');
+    expect(r.code).toBe(0);
+    const names = treeNames(r.stdout).slice(1).map(shape);
+    const checks = names.slice(names.indexOf('├─MachineHealthChecks'), names.indexOf('└─Workers'));
+    // Siblings are ordered by name; the control plane's generated suffix decides where it sorts.
+    expect(checks[0]).toBe('├─MachineHealthChecks');
+    expect(
+      checks
+        .slice(1)
+        .map((n) => n.replace(/^│ [├└]─/, ''))
+        .sort(),
+    ).toEqual([
+      'MachineHealthCheck default/demo-topology-*',
+      'MachineHealthCheck default/demo-topology-pool-a-*',
+      'MachineHealthCheck default/demo-topology-pool-b-*',
+    ]);
+    expect(checks.at(-1)).toMatch(/^│ └─/);
+    expect(r.stdout).toMatch(
+      /MachineHealthCheck default\/demo-topology-pool-b-\S+ +1\/1 +1 +True +RemediationAllowed /,
+    );
+    expect(r.stdout).toMatch(/Checks demo-topology-pool-b-\S+\n/);
+    const plain = await cli('describe', 'cluster', 'demo-topology');
+    expect(plain.stdout).not.toContain('MachineHealthCheck');
+    const disabled = await cli('describe', 'cluster', 'demo-plain', '--disable-grouping');
+    const off = await cli('describe', 'cluster', 'demo-plain', '--grouping=false');
+    expect(treeNames(disabled.stdout)).toEqual(treeNames(off.stdout));
+    expect(treeNames(disabled.stdout).map(shape)).toContain('    ├─Machine default/demo-plain-workers-*');
+  });
+
   it('an unknown cluster is one line on stderr and exit 3', async () => {
     const r = await cli('describe', 'cluster', 'no-such-cluster');
     expect(r).toMatchObject({ code: 3, stdout: '', stderr: 'error: cluster "no-such-cluster" not found\n' });
@@ -193,7 +272,8 @@ describe('capi-gateway get / describe against a running gateway', () => {
     const resource = await cli('get', 'widgets');
     expect(resource).toMatchObject({
       code: 1,
-      stderr: 'error: unknown resource "widgets" (one of: clusters, machines, managementclusters)\n',
+      stderr:
+        'error: unknown resource "widgets" (one of: clusters, machines, machinedeployments, managementclusters, operations)\n',
     });
     const grouping = await cli('describe', 'cluster', 'demo-plain', '--grouping=maybe');
     expect(grouping.code).toBe(1);

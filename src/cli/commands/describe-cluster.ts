@@ -1,12 +1,7 @@
 /** `capi-gateway describe cluster NAME`: the clusterctl describe tree of one cluster. */
 import { stringify } from 'yaml';
-import {
-  DescribeClusterDocument,
-  FindClusterDocument,
-  type FindClusterQuery,
-  type GatewayClient,
-} from '../../../client/index.ts';
-import { allPages } from './cluster-scope.ts';
+import { DescribeClusterDocument } from '../../../client/index.ts';
+import { locateCluster } from './locate-cluster.ts';
 import { age } from './age.ts';
 import { formatColumns } from './columns.ts';
 import { buildTree, type TreeRow } from './describe-tree.ts';
@@ -26,77 +21,33 @@ export type DescribeOptions = GatewayOptions & {
   namespace?: string;
   mc?: string;
   grouping: boolean;
+  disableGrouping?: boolean;
   showMachinesets: boolean;
+  showMachinehealthchecks?: boolean;
   output: 'tree' | 'json' | 'yaml';
 };
-
-type FoundCluster = FindClusterQuery['clusters']['edges'][number]['node'];
-
-interface Where {
-  managementCluster: string;
-  namespace: string;
-  name: string;
-}
 
 export async function runDescribe(kind: string, name: string, opts: DescribeOptions): Promise<void> {
   await runCommand(async () => {
     if (!['cluster', 'clusters', 'cl'].includes(kind.toLowerCase()))
       throw new CliFailure(`cannot describe "${kind}" (only: cluster)`, exitCodes.usage);
     const client = clientFrom(opts);
-    const where = await locate(client, name, opts);
-    const res = await client.request(DescribeClusterDocument, where);
+    const where = await locateCluster(client, name, opts);
+    const withHealthChecks = opts.showMachinehealthchecks === true;
+    const res = await client.request(DescribeClusterDocument, { ...where, withHealthChecks });
     if (!res.ok) throw failureOf(res.error);
     const cluster = res.data.cluster;
     if (cluster.__typename !== 'Cluster') throw new CliFailure(cluster.message, exitCodes.failed);
-    const tree = buildTree(cluster, { grouping: opts.grouping, showMachineSets: opts.showMachinesets });
+    const tree = buildTree(cluster, {
+      grouping: opts.grouping && !opts.disableGrouping,
+      showMachineSets: opts.showMachinesets,
+      showHealthChecks: withHealthChecks,
+    });
     if (opts.output === 'json') process.stdout.write(`${JSON.stringify(tree, null, 2)}\n`);
     else if (opts.output === 'yaml') process.stdout.write(stringify(tree));
     else process.stdout.write(renderTree(tree, painter()));
     return warnProblems([], res.partial);
   });
-}
-
-/** With --mc and -n the cluster is addressed directly; otherwise the name is looked up fleet-wide. */
-async function locate(client: GatewayClient, name: string, opts: DescribeOptions): Promise<Where> {
-  if (opts.mc !== undefined && opts.namespace !== undefined)
-    return { managementCluster: opts.mc, namespace: opts.namespace, name };
-  const filter = {
-    nameContains: name,
-    ...(opts.mc === undefined ? {} : { managementCluster: opts.mc }),
-    ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
-  };
-  const down: string[] = [];
-  const candidates = await allPages<FoundCluster>(async (after) => {
-    const res = await client.request(FindClusterDocument, {
-      filter,
-      ...(after === undefined ? {} : { after }),
-    });
-    if (!res.ok) throw failureOf(res.error);
-    const page = res.data.clusters;
-    if (after === undefined) down.push(...page.errors.map((e) => e.managementCluster));
-    return {
-      items: page.edges.map((e) => e.node),
-      next: page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined,
-    };
-  });
-  const found = candidates.filter((c) => c.name === name);
-  const where = [opts.mc && `management cluster ${opts.mc}`, opts.namespace && `namespace ${opts.namespace}`]
-    .filter(Boolean)
-    .join(', ');
-  if (found.length === 0) {
-    const unreadable = down.length > 0 ? ` (not readable now: ${down.join(', ')})` : '';
-    throw new CliFailure(
-      `cluster "${name}" not found${where ? ` in ${where}` : ''}${unreadable}`,
-      exitCodes.failed,
-    );
-  }
-  if (found.length > 1)
-    throw new CliFailure(
-      `cluster "${name}" is ambiguous: ${found.map((c) => `${c.managementCluster.name}/${c.namespace}`).join(', ')} (use --mc and -n)`,
-      exitCodes.failed,
-    );
-  const c = found[0]!;
-  return { managementCluster: c.managementCluster.name, namespace: c.namespace, name };
 }
 
 const headers = [

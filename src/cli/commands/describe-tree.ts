@@ -22,6 +22,8 @@ export type DescribedCluster = Extract<DescribeClusterQuery['cluster'], { __type
 export interface TreeOptions {
   grouping: boolean;
   showMachineSets: boolean;
+  /** Adds what clusterctl does not show: the MachineHealthChecks and the machines they check. */
+  showHealthChecks?: boolean;
 }
 
 /** Go's string order (bytes), which clusterctl sorts row names by. */
@@ -87,6 +89,15 @@ export function buildTree(cluster: DescribedCluster, opts: TreeOptions): TreeRow
   if (workers.length > 0)
     children.push({ ...emptyCounters, name: 'Workers', condition: undefined, children: sorted(workers) });
 
+  const checks = opts.showHealthChecks ? (cluster.machineHealthChecks ?? []) : [];
+  if (checks.length > 0)
+    children.push({
+      ...emptyCounters,
+      name: 'MachineHealthChecks',
+      condition: undefined,
+      children: sorted(checks.map((mhc) => healthCheckRow(mhc, ns))),
+    });
+
   return {
     ...clusterCounters(cluster),
     name: rowName('Cluster', cluster, cluster.topology?.version),
@@ -114,5 +125,23 @@ function clusterCounters(
     available: text(sum('available')),
     ready: text(sum('ready')),
     upToDate: text(sum('upToDate')),
+  };
+}
+
+type HealthCheck = NonNullable<DescribedCluster['machineHealthChecks']>[number];
+
+/** A MachineHealthCheck: healthy/expected machines, its RemediationAllowed condition, its targets. */
+function healthCheckRow(mhc: HealthCheck, namespace: string): TreeRow {
+  const targets = [...mhc.targets].sort();
+  const shown = targets.length <= 2 ? targets.join(', ') : `${targets.slice(0, 2).join(', ')}, ...`;
+  return {
+    name: rowName('MachineHealthCheck', { ...mhc, namespace }),
+    replicas: mhc.expectedMachines === null ? '' : `${mhc.currentHealthy ?? 0}/${mhc.expectedMachines}`,
+    available: '',
+    ready: mhc.currentHealthy === null ? '' : String(mhc.currentHealthy),
+    upToDate: '',
+    condition: conditionOf(mhc.conditions, 'RemediationAllowed'),
+    message: targets.length > 0 ? `Checks ${shown}` : 'Checks no machines',
+    children: [],
   };
 }

@@ -14,9 +14,9 @@ import {
   type Paint,
 } from './output.ts';
 
-export type GetOptions = GatewayOptions & ScopeOptions & { output: OutputFormat };
+export type GetOptions = GatewayOptions & ScopeOptions & { output: OutputFormat; watch?: boolean };
 
-type ClusterRow = ListClustersQuery['clusters']['edges'][number]['node'];
+export type ClusterRow = ListClustersQuery['clusters']['edges'][number]['node'];
 
 const pageSize = 200;
 
@@ -49,8 +49,12 @@ function render(clusters: ClusterRow[], output: OutputFormat): string {
     process.stderr.write('No clusters found.\n');
     return '';
   }
+  return formatColumns(...clusterTable(clusters, output === 'wide'));
+}
+
+/** The header and rows of the clusters table (also `get clusters -w`'s lines). */
+export function clusterTable(clusters: ClusterRow[], wide: boolean): [string[], string[][]] {
   const paint = painter();
-  const wide = output === 'wide';
   const headers = [
     'MANAGEMENT CLUSTER',
     'NAMESPACE',
@@ -77,7 +81,7 @@ function render(clusters: ClusterRow[], output: OutputFormat): string {
       ? [c.infrastructureCluster?.kind ?? '<none>', c.controlPlane?.kind ?? '<none>', String(c.paused)]
       : []),
   ]);
-  return formatColumns(headers, rows);
+  return [headers, rows];
 }
 
 /** ready/desired, as kubectl's READY column (a missing count reads 0). */

@@ -1,7 +1,10 @@
 /** `capi-gateway get RESOURCE`: dispatches on the resource name and its kubectl-style aliases. */
 import { getClusters, type GetOptions } from './get-clusters.ts';
+import { getMachineDeployments } from './get-machine-deployments.ts';
 import { getMachines } from './get-machines.ts';
 import { getManagementClusters } from './get-management-clusters.ts';
+import { getOperations } from './get-operations.ts';
+import { watchClusters } from './watch-clusters.ts';
 import { CliFailure, exitCodes, runCommand } from './output.ts';
 
 const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
@@ -11,18 +14,27 @@ const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
   machines: getMachines,
   machine: getMachines,
   ma: getMachines,
+  machinedeployments: getMachineDeployments,
+  machinedeployment: getMachineDeployments,
+  md: getMachineDeployments,
   managementclusters: getManagementClusters,
   managementcluster: getManagementClusters,
   mc: getManagementClusters,
+  operations: getOperations,
+  operation: getOperations,
+  op: getOperations,
 };
 
-export const resourceNames = 'clusters, machines, managementclusters';
+export const resourceNames = 'clusters, machines, machinedeployments, managementclusters, operations';
 
 export async function runGet(resource: string, opts: GetOptions): Promise<void> {
   await runCommand(async () => {
     const get = resources[resource.toLowerCase()];
     if (!get)
       throw new CliFailure(`unknown resource "${resource}" (one of: ${resourceNames})`, exitCodes.usage);
+    if (opts.watch && get !== getClusters)
+      throw new CliFailure(`-w is supported for clusters only, not "${resource}"`, exitCodes.usage);
+    if (opts.watch) return watchClusters(opts);
     return get(opts);
   });
 }

@@ -14,8 +14,22 @@ import {
 
 /** Exit codes: 0 success; 1 bad usage (commander's); 2 the gateway cannot be reached; 3 the
  * gateway answered with an error (not found, an unknown management cluster, a GraphQL error);
- * 4 printed, but some management cluster could not answer (its objects are missing). */
-export const exitCodes = { ok: 0, usage: 1, unreachable: 2, failed: 3, partial: 4 } as const;
+ * 4 printed, but some management cluster could not answer (its objects are missing). A change
+ * the gateway refuses: 5 invalid input (ValidationError), 6 a conflict with the object's state
+ * (ConflictError, an upgrade blocked), 7 not allowed (ForbiddenError), 8 a management cluster
+ * unavailable now (UnavailableError); 9 the operation ran and failed or was cancelled. */
+export const exitCodes = {
+  ok: 0,
+  usage: 1,
+  unreachable: 2,
+  failed: 3,
+  partial: 4,
+  invalid: 5,
+  conflict: 6,
+  forbidden: 7,
+  unavailable: 8,
+  operationFailed: 9,
+} as const;
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export const outputFormats: OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
