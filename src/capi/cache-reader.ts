@@ -1,4 +1,5 @@
 import type { GroupKind } from '../k8s/kube-object.ts';
+import type { ClusterIndex } from './cluster-index.ts';
 import type {
   ClusterMemberKind,
   FleetReader,
@@ -165,6 +166,11 @@ export class CacheFleetReader implements FleetReader {
   clusterClass(managementCluster: string, namespace: string, name: string): ClusterClassView | null {
     const view = this.store(managementCluster, coreKinds.ClusterClass)?.get(namespace, name);
     return view?.viewKind === 'ClusterClass' ? view : null;
+  }
+
+  clusterIndex(managementCluster: string): ClusterIndex | null {
+    const cache = this.caches.get(managementCluster);
+    return cache && !this.unavailableReason(cache) ? cache.clusterIndex : null;
   }
 
   controlPlaneOf(cluster: ClusterView): ControlPlaneView | null {

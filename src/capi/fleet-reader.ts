@@ -1,3 +1,4 @@
+import type { ClusterIndex } from './cluster-index.ts';
 import type {
   CapiView,
   ClusterClassView,
@@ -75,4 +76,10 @@ export interface FleetReader {
   /** Every ClusterClass. */
   clusterClasses(managementCluster?: string): FleetResult<ClusterClassView>;
   controlPlaneOf(cluster: ClusterView): ControlPlaneView | null;
+  /**
+   * The cluster counters and postings maintained as objects change (cluster-index.ts), when
+   * this reader keeps them and `managementCluster` can be read; readers without one are
+   * answered by a scan of `clusters()`.
+   */
+  clusterIndex?(managementCluster: string): ClusterIndex | null;
 }

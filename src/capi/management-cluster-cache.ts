@@ -4,6 +4,7 @@ import type { KindCacheSpec, KindChange } from '../k8s/kind-cache.ts';
 import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-object.ts';
 import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
 import type { CacheChangeEvent, CacheChangeListener } from './change-event.ts';
+import { ClusterIndex } from './cluster-index.ts';
 import { clusterAddressOf, type ClusterWalkReader } from './cluster-of.ts';
 import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
 import { normaliseCluster } from './normalise/cluster.ts';
@@ -19,7 +20,7 @@ import {
   normaliseMachinePool,
   normaliseMachineSet,
 } from './normalise/workers.ts';
-import type { CapiView, ObjectAddress, ProviderRole } from './views.ts';
+import type { CapiView, ClusterView, ControlPlaneView, ObjectAddress, ProviderRole } from './views.ts';
 
 /** The index names every kind store carries. */
 export const indexNames = {
@@ -103,6 +104,8 @@ export class ManagementClusterCache implements ClusterWalkReader {
   /** group → kind → store: looked up per field with the strings refs already hold. */
   private readonly stores = new Map<string, Map<string, ViewStore>>();
   private readonly listeners = new Set<CacheChangeListener>();
+  /** Cluster counters and postings, updated with every Cluster and control-plane change. */
+  readonly clusterIndex = new ClusterIndex();
 
   constructor(readonly connection: ManagementClusterConnection) {
     for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
@@ -183,6 +186,7 @@ export class ManagementClusterCache implements ClusterWalkReader {
 
   private changed(change: KindChange<CapiView>): void {
     if (change.new) this.discoverReferencedKinds(change.new);
+    this.indexClusters(change);
     if (this.listeners.size === 0) return;
     const view = change.new ?? change.old;
     if (!view) return;
@@ -201,6 +205,27 @@ export class ManagementClusterCache implements ClusterWalkReader {
       } catch (err) {
         // One failing subscriber must neither stop the cache nor starve the others.
         console.error(`capi-gateway: a cache change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private controlPlaneOf(cluster: ClusterView): ControlPlaneView | null {
+    const ref = cluster.controlPlaneRef;
+    const view = ref ? (this.store(ref)?.get(ref.namespace, ref.name) ?? null) : null;
+    return view?.viewKind === 'ControlPlane' ? view : null;
+  }
+
+  /** A Cluster counts by its own fields and its control plane's version. */
+  private indexClusters(change: KindChange<CapiView>): void {
+    const view = change.new ?? change.old;
+    if (view?.viewKind === 'Cluster') {
+      const cluster = change.new?.viewKind === 'Cluster' ? change.new : null;
+      this.clusterIndex.update(change.key, cluster, cluster && this.controlPlaneOf(cluster));
+    } else if (view?.viewKind === 'ControlPlane') {
+      const controlPlane = change.new?.viewKind === 'ControlPlane' ? change.new : null;
+      for (const c of this.referrers(view, 'Cluster')) {
+        if (c.viewKind !== 'Cluster') continue;
+        this.clusterIndex.update(`${c.address.namespace}/${c.address.name}`, c, controlPlane);
       }
     }
   }
