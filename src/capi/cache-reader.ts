@@ -1,5 +1,6 @@
 import type { GroupKind } from '../k8s/kube-object.ts';
 import type { ClusterIndex } from './cluster-index.ts';
+import type { ProviderRaw } from './provider-raw-reader.ts';
 import type {
   ClusterMemberKind,
   FleetReader,
@@ -24,6 +25,7 @@ import type {
   ControlPlaneView,
   ObjectAddress,
   ObjectRef,
+  ProviderObjectView,
 } from './views.ts';
 
 function byName(a: CapiView, b: CapiView): number {
@@ -171,6 +173,13 @@ export class CacheFleetReader implements FleetReader {
   clusterIndex(managementCluster: string): ClusterIndex | null {
     const cache = this.caches.get(managementCluster);
     return cache && !this.unavailableReason(cache) ? cache.clusterIndex : null;
+  }
+
+  providerRaw(view: ProviderObjectView): Promise<ProviderRaw> {
+    const cache = this.caches.get(view.address.managementCluster);
+    if (!cache)
+      return Promise.reject(new Error(`unknown management cluster '${view.address.managementCluster}'`));
+    return cache.rawReader.load(view);
   }
 
   controlPlaneOf(cluster: ClusterView): ControlPlaneView | null {

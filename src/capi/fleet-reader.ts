@@ -1,4 +1,5 @@
 import type { ClusterIndex } from './cluster-index.ts';
+import type { ProviderRaw } from './provider-raw-reader.ts';
 import type {
   CapiView,
   ClusterClassView,
@@ -12,6 +13,7 @@ import type {
   MachineView,
   ObjectAddress,
   ObjectRef,
+  ProviderObjectView,
 } from './views.ts';
 
 export interface ManagementClusterStatus {
@@ -82,4 +84,9 @@ export interface FleetReader {
    * answered by a scan of `clusters()`.
    */
   clusterIndex?(managementCluster: string): ClusterIndex | null;
+  /**
+   * A provider object's spec and status, for views that do not carry them (`raw` absent): the
+   * caches read them from the API server, batched per query round.
+   */
+  providerRaw?(view: ProviderObjectView): Promise<ProviderRaw>;
 }

@@ -5,6 +5,7 @@ import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-objec
 import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
 import type { CacheChangeEvent, CacheChangeListener } from './change-event.ts';
 import { ClusterIndex } from './cluster-index.ts';
+import { ProviderRawReader } from './provider-raw-reader.ts';
 import { clusterAddressOf, type ClusterWalkReader } from './cluster-of.ts';
 import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
 import { normaliseCluster } from './normalise/cluster.ts';
@@ -83,6 +84,19 @@ const coreNormalisers: Record<string, Normaliser> = {
   [groupKindKey(coreKinds.ClusterctlProvider)]: normaliseClusterctlProvider,
 };
 
+/** A provider object's view without its raw spec/status: the caches read those on demand. */
+function slim(view: CapiView): CapiView {
+  if (view.viewKind !== 'ProviderObject') return view;
+  const { raw: _raw, ...rest } = view;
+  return rest;
+}
+
+/** How the caches turn objects of a kind into the views they keep. */
+export function cachedNormaliserFor(gk: GroupKind, role: KindRole): Normaliser {
+  const normalise = normaliserFor(gk, role);
+  return (object, mc, crd) => slim(normalise(object, mc, crd));
+}
+
 /** How objects of a kind in a role become views (the same for every reader). */
 export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
   if (role === 'Core')
@@ -106,8 +120,11 @@ export class ManagementClusterCache implements ClusterWalkReader {
   private readonly listeners = new Set<CacheChangeListener>();
   /** Cluster counters and postings, updated with every Cluster and control-plane change. */
   readonly clusterIndex = new ClusterIndex();
+  /** Provider objects' spec/status, read from the API server when a query asks (batched). */
+  readonly rawReader: ProviderRawReader;
 
   constructor(readonly connection: ManagementClusterConnection) {
+    this.rawReader = new ProviderRawReader(connection);
     for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
     this.ensureKind(kubeadmControlPlane, 'ControlPlane');
   }
@@ -172,7 +189,7 @@ export class ManagementClusterCache implements ClusterWalkReader {
     if (this.roles.has(key)) return;
     this.roles.set(key, role);
     const mc = this.connection.name;
-    const normalise = normaliserFor(gk, role);
+    const normalise = cachedNormaliserFor(gk, role);
     const spec: KindCacheSpec<CapiView> = {
       transform: (object, crd) => normalise(object, mc, crd),
       indexers,

@@ -41,7 +41,11 @@ export function scaleFleet(options: ScaleFleetOptions): KubeObject[] {
       };
       const i = n * options.clustersPerNamespace + numberOf(o);
       if (o.kind === 'Cluster')
-        metadata.labels = { ...metadata.labels, region: scaleRegions[Math.floor(i / 3) % 3]!, site: `${options.site}-${i}` };
+        metadata.labels = {
+          ...metadata.labels,
+          region: scaleRegions[Math.floor(i / 3) % 3]!,
+          site: `${options.site}-${i}`,
+        };
       if (o.kind === 'KubeadmControlPlane') {
         const spec = { ...(o['spec'] as object), version: scaleVersions[i % 3] };
         out.push({ ...o, metadata, spec });

@@ -266,4 +266,67 @@ describe('edge-fleet scale in small: 3 management clusters × 50 clusters, churn
       );
     }
   });
+
+  it('reads raw provider spec/status on demand, equal to the stored objects (one by GET, many by a batched LIST)', async () => {
+    const machineRaw = `infrastructureMachine { name raw } bootstrapConfig { name raw }`;
+    // Clusters the churn left in place.
+    const live = (mc: string, ns: string) =>
+      [...truth.get(mc)!.values()].find((o) => o.kind === 'Cluster' && o.metadata.namespace === ns)!.metadata
+        .name;
+    const res = await g.query<{
+      cluster: { controlPlane: { machines: Array<Record<string, { name: string; raw: unknown }>> } };
+      one: { infrastructureCluster: { name: string; raw: unknown } };
+    }>(
+      `query { cluster(managementCluster: "edge-a", namespace: "west", name: "${live('edge-a', 'west')}") {
+        ... on Cluster { controlPlane { machines { ${machineRaw} } } } }
+        one: cluster(managementCluster: "edge-b", namespace: "east", name: "${live('edge-b', 'east')}") {
+        ... on Cluster { infrastructureCluster { name raw } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const stored = (mc: string, kind: string, ns: string, name: string) => {
+      const o = truth.get(mc)!.get(`${kind}/${ns}/${name}`)!;
+      return { spec: o['spec'] ?? null, status: o['status'] ?? null };
+    };
+    const machines = res.data!.cluster.controlPlane.machines;
+    expect(machines).toHaveLength(3);
+    for (const m of machines) {
+      expect(m['infrastructureMachine']!.raw).toEqual(
+        stored('edge-a', 'DockerMachine', 'west', m['infrastructureMachine']!.name),
+      );
+      expect(m['bootstrapConfig']!.raw).toEqual(
+        stored('edge-a', 'KubeadmConfig', 'west', m['bootstrapConfig']!.name),
+      );
+    }
+    const infra = res.data!.one.infrastructureCluster;
+    expect(infra.raw).toEqual(stored('edge-b', 'DockerCluster', 'east', infra.name));
+
+    // A whole namespace's machines at once: one LIST per kind, not a GET per object.
+    const transport = g.transports.get('edge-c')!;
+    const before = { ...transport.requests };
+    const all = await g.query<{
+      clusters: {
+        edges: Array<{
+          node: {
+            machineDeployments: Array<{
+              machineSets: Array<{ machines: Array<Record<string, { name: string; raw: unknown }>> }>;
+            }>;
+          };
+        }>;
+      };
+    }>(
+      `query { clusters(first: 10, filter: { managementCluster: "edge-c", namespace: "east" }) { edges { node {
+        machineDeployments { machineSets { machines { ${machineRaw} } } } } } } }`,
+    );
+    expect(all.errors).toBeUndefined();
+    const workers = all.data!.clusters.edges.flatMap((e) =>
+      e.node.machineDeployments.flatMap((d) => d.machineSets.flatMap((s) => s.machines)),
+    );
+    expect(workers.length).toBeGreaterThan(50);
+    for (const m of workers)
+      expect(m['infrastructureMachine']!.raw).toEqual(
+        stored('edge-c', 'DockerMachine', 'east', m['infrastructureMachine']!.name),
+      );
+    expect(transport.requests.get - before.get).toBe(0);
+    expect(transport.requests.list - before.list).toBeLessThanOrEqual(2);
+  });
 });
