@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     const self = fileURLToPath(import.meta.url);
     const child = spawnSync(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', self, ...process.argv.slice(2)],
+      ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', self, ...process.argv.slice(2)],
       { stdio: 'inherit' },
     );
     return child.status ?? 1;
