@@ -38,6 +38,8 @@ function byName(a: CapiView, b: CapiView): number {
  */
 export class CacheFleetReader implements FleetReader {
   private readonly caches: Map<string, ManagementClusterCache>;
+  /** `owned()` answers per index bucket array (replaced when the bucket changes) and owner UID. */
+  private readonly ownedChecked = new WeakMap<readonly CapiView[], Map<string, readonly CapiView[]>>();
 
   constructor(caches: Iterable<ManagementClusterCache>) {
     this.caches = new Map([...caches].map((c) => [c.name, c]));
@@ -147,12 +149,20 @@ export class CacheFleetReader implements FleetReader {
   owned<K extends OwnedKind>(owner: CapiView, kind: K): readonly ViewByKind[K][] {
     const store = this.store(owner.address.managementCluster, coreKinds[kind]);
     const found = (store?.byIndex(indexNames.owner, ownerKey(owner)) ?? []) as readonly ViewByKind[K][];
+    if (found.length === 0) return found;
+    // A bucket array stays the same object until the bucket changes: check it once per owner UID.
+    let checked = this.ownedChecked.get(found);
+    if (!checked) this.ownedChecked.set(found, (checked = new Map()));
+    const known = checked.get(owner.uid);
+    if (known) return known as readonly ViewByKind[K][];
     // The index keys owners by name; an ownerReference to an earlier object of that name is not ours.
     const stale = (v: CapiView): boolean =>
       v.owners.some(
         (o) => o.uid !== owner.uid && o.name === owner.address.name && o.kind === owner.address.kind,
       );
-    return found.some(stale) ? found.filter((v) => !stale(v)) : found;
+    const result = found.some(stale) ? found.filter((v) => !stale(v)) : found;
+    checked.set(owner.uid, result);
+    return result;
   }
 
   ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): readonly ViewByKind[K][] {
