@@ -2,6 +2,9 @@
  * The embedded management cluster: the Kubernetes-compatible API server plus (issue 3) the
  * simulated CAPI controllers and the demo fleet. Reached by everything else over HTTPS.
  */
+import type { KubeObject } from './apiserver/admission.ts';
+import { readSeedFile } from './apiserver/seed-file.ts';
+import type { SeedResult } from './apiserver/seed-objects.ts';
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
 import { startEngine } from './controllers/engine.ts';
@@ -40,6 +43,13 @@ export interface EmbeddedClusterOptions {
   tokenAuthFile?: string;
   /** Where the engine logs why it is stuck (default: JSON lines on stderr). */
   engineLogger?: EngineLogger;
+  /**
+   * Objects to load at start without HTTP (NDJSON or YAML, see apiserver/seed-file.ts), written
+   * through the API server's write pipeline into the store and its WAL before it listens.
+   */
+  seedFile?: string;
+  /** Objects to load at start, as `seedFile` (in-process callers: benchmarks, tests). */
+  seedObjects?: KubeObject[];
 }
 
 export interface EmbeddedCluster {
@@ -63,7 +73,27 @@ function portNotices(previous: number | undefined, url: string): string[] {
   return [`port ${previous} of the previous run is in use; now on port ${port} (kubeconfig rewritten)`];
 }
 
+function seedNotices(result: SeedResult): string[] {
+  const first = result.rejected
+    .slice(0, 3)
+    .map((r) => `${r.object}: ${r.message}`)
+    .join('; ');
+  return [
+    `seeded ${result.objects} objects (${result.writes} writes)` +
+      (result.rejected.length ? `; ${result.rejected.length} refused, e.g. ${first}` : ''),
+  ];
+}
+
+async function seedObjectsOf(options: EmbeddedClusterOptions): Promise<KubeObject[] | undefined> {
+  if (!options.seedFile) return options.seedObjects;
+  const read = await readSeedFile(options.seedFile);
+  if (!read.ok) throw new Error(read.message);
+  return [...(options.seedObjects ?? []), ...read.objects];
+}
+
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const seedObjects = await seedObjectsOf(options);
+  const seeded: string[] = [];
   // Port 0 on a persistent data dir keeps the address clients were given last time, if free.
   const previousPort =
     options.port === 0 && !options.ephemeral
@@ -80,8 +110,9 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     converters: capiConverters(),
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
     ...(options.tokenAuthFile === undefined ? {} : { tokenAuthFile: options.tokenAuthFile }),
+    ...(seedObjects ? { seedObjects, onSeeded: (r: SeedResult) => seeded.push(...seedNotices(r)) } : {}),
   });
-  const notices = portNotices(previousPort, server.url);
+  const notices = [...portNotices(previousPort, server.url), ...seeded];
   // What `clusterctl init` leaves behind, for the CAPI release this cluster stands for; a bare
   // API server (controllers off) has no providers installed.
   if (options.controllers !== false) {

@@ -1,4 +1,6 @@
+import type { ClusterCounts, ClusterIndex } from '../src/capi/cluster-index.ts';
 import type { FleetResult, UnavailableManagementCluster } from '../src/capi/fleet-reader.ts';
+import { CAPI_GROUP } from '../src/capi/kinds.ts';
 import type { ClusterClassView, ClusterView } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
@@ -46,6 +48,64 @@ function assertKnown(ctx: GatewayContext, field: string, managementCluster: stri
   }
 }
 
+function matches(
+  ctx: GatewayContext,
+  c: ClusterView,
+  filter: ClusterFilter,
+  selector: LabelSelector | null,
+): boolean {
+  const wanted = filter.kubernetesVersion;
+  return matchesStatic(c, filter, selector) && (!wanted || kubernetesVersionOf(ctx, c) === wanted);
+}
+
+/** The fleet's clusters matching `filter` by scanning every cluster (readers without an index). */
+function scannedClusters(
+  ctx: GatewayContext,
+  filter: ClusterFilter | null | undefined,
+  selector: LabelSelector | null,
+): FleetResult<ClusterView> {
+  const result = ctx.reader.clusters(filter?.managementCluster ?? undefined);
+  if (!filter) return result;
+  const items = result.items.filter((c) => matches(ctx, c, filter, selector));
+  return { items, unavailable: result.unavailable };
+}
+
+function union(sets: ReadonlySet<string>[]): ReadonlySet<string> {
+  if (sets.length === 1) return sets[0]!;
+  const all = new Set<string>();
+  for (const set of sets) for (const key of set) all.add(key);
+  return all;
+}
+
+/**
+ * The smallest set of cluster keys the index says can match (phase, version, label equality),
+ * or null when no such condition narrows the filter (every cluster is a candidate).
+ */
+function candidateKeys(
+  index: ClusterIndex,
+  filter: ClusterFilter,
+  selector: LabelSelector | null,
+): ReadonlySet<string> | null {
+  const sets: ReadonlySet<string>[] = [];
+  if (filter.phase) {
+    const raw = [...index.knownPhases()].filter((p) => clusterPhaseOf(p === '' ? null : p) === filter.phase);
+    sets.push(union(raw.map((p) => index.withPhase(p))));
+  }
+  if (filter.kubernetesVersion) sets.push(index.withKubernetesVersion(filter.kubernetesVersion));
+  for (const r of selector ?? []) {
+    if (r.op === 'eq') sets.push(index.withLabel(r.key, r.value));
+    if (r.op === 'in') sets.push(union(r.values.map((v) => index.withLabel(r.key, v))));
+  }
+  if (sets.length === 0) return null;
+  return sets.reduce((a, b) => (b.size < a.size ? b : a));
+}
+
+/** Every configured management cluster `filter` selects, in configuration order. */
+function selectedManagementClusters(ctx: GatewayContext, filter: ClusterFilter | null | undefined): string[] {
+  const names = ctx.reader.managementClusters().map((m) => m.name);
+  return filter?.managementCluster ? names.filter((n) => n === filter.managementCluster) : names;
+}
+
 /** The fleet's clusters matching `filter`, and the management clusters that could not answer. */
 export function filteredClusters(
   ctx: GatewayContext,
@@ -53,13 +113,34 @@ export function filteredClusters(
 ): FleetResult<ClusterView> {
   const selector = compileSelector(filter);
   assertKnown(ctx, 'filter.managementCluster', filter?.managementCluster);
-  const result = ctx.reader.clusters(filter?.managementCluster ?? undefined);
-  if (!filter) return result;
-  const wanted = filter.kubernetesVersion;
-  const items = result.items.filter(
-    (c) => matchesStatic(c, filter, selector) && (!wanted || kubernetesVersionOf(ctx, c) === wanted),
-  );
-  return { items, unavailable: result.unavailable };
+  if (!filter || !ctx.reader.clusterIndex) return scannedClusters(ctx, filter, selector);
+  const result: FleetResult<ClusterView> = { items: [], unavailable: [] };
+  for (const managementCluster of selectedManagementClusters(ctx, filter)) {
+    const index = ctx.reader.clusterIndex(managementCluster);
+    if (!index) {
+      const message = ctx.reader.availability(managementCluster) ?? 'management cluster not synced yet';
+      result.unavailable.push({ managementCluster, message });
+      continue;
+    }
+    const keys = candidateKeys(index, filter, selector);
+    if (keys === null) {
+      for (const c of ctx.reader.clusters(managementCluster).items)
+        if (matches(ctx, c, filter, selector)) result.items.push(c);
+      continue;
+    }
+    for (const key of keys) {
+      const slash = key.indexOf('/');
+      const view = ctx.reader.get({
+        managementCluster,
+        group: CAPI_GROUP,
+        kind: 'Cluster',
+        namespace: key.slice(0, slash),
+        name: key.slice(slash + 1),
+      });
+      if (view?.viewKind === 'Cluster' && matches(ctx, view, filter, selector)) result.items.push(view);
+    }
+  }
+  return result;
 }
 
 export function clusterSortKey(c: { address: ClusterView['address'] }): string {
@@ -101,7 +182,75 @@ function countBy(values: string[]): CountEntry[] {
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-export function fleetSummary(ctx: GatewayContext, filter: ClusterFilter | null | undefined): FleetSummary {
+function sortedEntries(counts: Map<string, number>): CountEntry[] {
+  return [...counts]
+    .filter(([, count]) => count > 0)
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function addAll(
+  into: Map<string, number>,
+  from: ReadonlyMap<string, number>,
+  keyOf: (raw: string) => string,
+): void {
+  for (const [raw, count] of from) {
+    const key = keyOf(raw);
+    into.set(key, (into.get(key) ?? 0) + count);
+  }
+}
+
+/** Which namespaces of a management cluster a summary counts (all when absent). */
+export type NamespaceAllowed = (managementCluster: string, namespace: string) => boolean;
+
+/**
+ * The summary from the counters the caches maintain per (management cluster, namespace): a sum
+ * over namespaces, never a scan of the clusters. `allowed` restricts it to the namespaces a
+ * reader may list.
+ */
+export function summaryFromCounts(
+  ctx: GatewayContext,
+  filter: Pick<ClusterFilter, 'managementCluster' | 'namespace'> | null | undefined,
+  allowed?: NamespaceAllowed,
+): FleetSummary {
+  const byPhase = new Map<string, number>();
+  const byVersion = new Map<string, number>();
+  const byInfra = new Map<string, number>();
+  const byMc = new Map<string, number>();
+  const unavailable: UnavailableManagementCluster[] = [];
+  let clusters = 0;
+  for (const managementCluster of selectedManagementClusters(ctx, filter)) {
+    const index = ctx.reader.clusterIndex?.(managementCluster);
+    if (!index) {
+      const message = ctx.reader.availability(managementCluster) ?? 'management cluster not synced yet';
+      unavailable.push({ managementCluster, message });
+      continue;
+    }
+    for (const [namespace, counts] of index.namespaceCounts() as ReadonlyMap<string, ClusterCounts>) {
+      if (filter?.namespace && namespace !== filter.namespace) continue;
+      if (allowed && !allowed(managementCluster, namespace)) continue;
+      clusters += counts.clusters;
+      byMc.set(managementCluster, (byMc.get(managementCluster) ?? 0) + counts.clusters);
+      addAll(byPhase, counts.byPhase, (p) => clusterPhaseOf(p === '' ? null : p) ?? 'Unknown');
+      addAll(byVersion, counts.byKubernetesVersion, (v) => v || 'unknown');
+      addAll(byInfra, counts.byInfrastructureKind, (k) => k || 'none');
+    }
+  }
+  return {
+    clusters,
+    byPhase: sortedEntries(byPhase),
+    byKubernetesVersion: sortedEntries(byVersion),
+    byInfrastructureKind: sortedEntries(byInfra),
+    byManagementCluster: sortedEntries(byMc),
+    unavailable,
+  };
+}
+
+/** The summary by counting the matching clusters one by one. */
+export function summaryByCounting(
+  ctx: GatewayContext,
+  filter: ClusterFilter | null | undefined,
+): FleetSummary {
   const { items: clusters, unavailable } = filteredClusters(ctx, filter);
   return {
     clusters: clusters.length,
@@ -111,6 +260,26 @@ export function fleetSummary(ctx: GatewayContext, filter: ClusterFilter | null |
     byManagementCluster: countBy(clusters.map((c) => c.address.managementCluster)),
     unavailable,
   };
+}
+
+/** Filters the maintained counters can answer: by management cluster and namespace only. */
+function countable(filter: ClusterFilter | null | undefined): boolean {
+  if (!filter) return true;
+  return !(
+    filter.phase ||
+    filter.kubernetesVersion ||
+    filter.infrastructureKind ||
+    filter.labelSelector ||
+    filter.nameContains
+  );
+}
+
+export function fleetSummary(ctx: GatewayContext, filter: ClusterFilter | null | undefined): FleetSummary {
+  if (ctx.reader.clusterIndex && countable(filter)) {
+    assertKnown(ctx, 'filter.managementCluster', filter?.managementCluster);
+    return summaryFromCounts(ctx, filter);
+  }
+  return summaryByCounting(ctx, filter);
 }
 
 /** Every ClusterClass (what a create-cluster form offers), and the management clusters that could not answer. */

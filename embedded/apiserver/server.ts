@@ -54,6 +54,7 @@ import {
 import { ObjectStore } from './store.ts';
 import { ObjectLocks } from './object-locks.ts';
 import { persist } from './write-pipeline.ts';
+import { seedObjects, type SeedResult } from './seed-objects.ts';
 
 export interface ApiServerOptions {
   host: string;
@@ -83,6 +84,12 @@ export interface ApiServerOptions {
   tokenAuthFile?: string;
   /** Where unexpected errors (answered with a bare 500 Status) are reported; default stderr. */
   onInternalError?: (description: string) => void;
+  /**
+   * Objects to write at start, through the write pipeline but without HTTP (seed-objects.ts),
+   * before the server listens; what it refused is reported through `onSeeded`.
+   */
+  seedObjects?: KubeObject[];
+  onSeeded?: (result: SeedResult) => void;
 }
 
 export interface ApiServer {
@@ -315,6 +322,10 @@ async function startLocked(options: ApiServerOptions, lock: DataDirLock): Promis
   queues.gc = new WorkQueue((uid) => collectGarbage(ctx, uid));
   queues.ns = new WorkQueue((ns) => finishNamespace(ctx, ns));
   await seed(ctx, options.capiApi ?? 'v1beta2');
+  if (options.seedObjects?.length) {
+    const seeded = await seedObjects(ctx, options.seedObjects);
+    options.onSeeded?.(seeded);
+  }
   store.startWatchHistory();
   resumeBackgroundWork(ctx);
   const authenticator = bearerAuthenticator(credentials.token, tokenUsers);

@@ -34,7 +34,9 @@ ProviderObjectRef.implement({
     raw: t.field({
       type: 'JSON',
       description: 'The provider-specific spec and status.',
-      resolve: (v) => v.raw,
+      // The caches keep no raw spec/status (most of a provider object's size): read on demand.
+      resolve: (v, _args, ctx) =>
+        v.raw ?? ctx.reader.providerRaw?.(v) ?? Promise.reject(new Error('raw is not available here')),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
     owner: t.field({

@@ -19,7 +19,9 @@ import type {
   ControlPlaneView,
   ObjectAddress,
   ObjectRef,
+  ProviderObjectView,
 } from '../capi/views.ts';
+import type { ProviderRaw } from '../capi/provider-raw-reader.ts';
 import type { ReadAccess } from './read-access.ts';
 
 export class AuthorizedFleetReader implements FleetReader {
@@ -40,6 +42,17 @@ export class AuthorizedFleetReader implements FleetReader {
 
   private fleet<V extends { address: ObjectAddress }>(result: FleetResult<V>): FleetResult<V> {
     return { items: this.only(result.items) as V[], unavailable: result.unavailable };
+  }
+
+  /**
+   * `raw` of a provider object the user may see (the caches keep none; read on demand). No
+   * `clusterIndex`: its counters cover every namespace, so filtered pages and the summary are
+   * counted through this reader instead.
+   */
+  providerRaw(view: ProviderObjectView): Promise<ProviderRaw> {
+    if (!this.visible(view) || !this.inner.providerRaw)
+      return Promise.reject(new Error('raw is not available here'));
+    return this.inner.providerRaw(view);
   }
 
   managementClusters(): ManagementClusterStatus[] {

@@ -1,4 +1,6 @@
 import type { GroupKind } from '../k8s/kube-object.ts';
+import type { ClusterIndex } from './cluster-index.ts';
+import type { ProviderRaw } from './provider-raw-reader.ts';
 import type {
   ClusterMemberKind,
   FleetReader,
@@ -23,6 +25,7 @@ import type {
   ControlPlaneView,
   ObjectAddress,
   ObjectRef,
+  ProviderObjectView,
 } from './views.ts';
 
 function byName(a: CapiView, b: CapiView): number {
@@ -35,6 +38,8 @@ function byName(a: CapiView, b: CapiView): number {
  */
 export class CacheFleetReader implements FleetReader {
   private readonly caches: Map<string, ManagementClusterCache>;
+  /** `owned()` answers per index bucket array (replaced when the bucket changes) and owner UID. */
+  private readonly ownedChecked = new WeakMap<readonly CapiView[], Map<string, readonly CapiView[]>>();
 
   constructor(caches: Iterable<ManagementClusterCache>) {
     this.caches = new Map([...caches].map((c) => [c.name, c]));
@@ -144,12 +149,20 @@ export class CacheFleetReader implements FleetReader {
   owned<K extends OwnedKind>(owner: CapiView, kind: K): readonly ViewByKind[K][] {
     const store = this.store(owner.address.managementCluster, coreKinds[kind]);
     const found = (store?.byIndex(indexNames.owner, ownerKey(owner)) ?? []) as readonly ViewByKind[K][];
+    if (found.length === 0) return found;
+    // A bucket array stays the same object until the bucket changes: check it once per owner UID.
+    let checked = this.ownedChecked.get(found);
+    if (!checked) this.ownedChecked.set(found, (checked = new Map()));
+    const known = checked.get(owner.uid);
+    if (known) return known as readonly ViewByKind[K][];
     // The index keys owners by name; an ownerReference to an earlier object of that name is not ours.
     const stale = (v: CapiView): boolean =>
       v.owners.some(
         (o) => o.uid !== owner.uid && o.name === owner.address.name && o.kind === owner.address.kind,
       );
-    return found.some(stale) ? found.filter((v) => !stale(v)) : found;
+    const result = found.some(stale) ? found.filter((v) => !stale(v)) : found;
+    checked.set(owner.uid, result);
+    return result;
   }
 
   ofCluster<K extends ClusterMemberKind>(cluster: ClusterView, kind: K): readonly ViewByKind[K][] {
@@ -165,6 +178,18 @@ export class CacheFleetReader implements FleetReader {
   clusterClass(managementCluster: string, namespace: string, name: string): ClusterClassView | null {
     const view = this.store(managementCluster, coreKinds.ClusterClass)?.get(namespace, name);
     return view?.viewKind === 'ClusterClass' ? view : null;
+  }
+
+  clusterIndex(managementCluster: string): ClusterIndex | null {
+    const cache = this.caches.get(managementCluster);
+    return cache && !this.unavailableReason(cache) ? cache.clusterIndex : null;
+  }
+
+  providerRaw(view: ProviderObjectView): Promise<ProviderRaw> {
+    const cache = this.caches.get(view.address.managementCluster);
+    if (!cache)
+      return Promise.reject(new Error(`unknown management cluster '${view.address.managementCluster}'`));
+    return cache.rawReader.load(view);
   }
 
   controlPlaneOf(cluster: ClusterView): ControlPlaneView | null {

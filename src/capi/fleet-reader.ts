@@ -1,3 +1,5 @@
+import type { ClusterIndex } from './cluster-index.ts';
+import type { ProviderRaw } from './provider-raw-reader.ts';
 import type {
   CapiView,
   ClusterClassView,
@@ -11,6 +13,7 @@ import type {
   MachineView,
   ObjectAddress,
   ObjectRef,
+  ProviderObjectView,
 } from './views.ts';
 
 export interface ManagementClusterStatus {
@@ -75,4 +78,15 @@ export interface FleetReader {
   /** Every ClusterClass. */
   clusterClasses(managementCluster?: string): FleetResult<ClusterClassView>;
   controlPlaneOf(cluster: ClusterView): ControlPlaneView | null;
+  /**
+   * The cluster counters and postings maintained as objects change (cluster-index.ts), when
+   * this reader keeps them and `managementCluster` can be read; readers without one are
+   * answered by a scan of `clusters()`.
+   */
+  clusterIndex?(managementCluster: string): ClusterIndex | null;
+  /**
+   * A provider object's spec and status, for views that do not carry them (`raw` absent): the
+   * caches read them from the API server, batched per query round.
+   */
+  providerRaw?(view: ProviderObjectView): Promise<ProviderRaw>;
 }

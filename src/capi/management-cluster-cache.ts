@@ -4,6 +4,8 @@ import type { KindCacheSpec, KindChange } from '../k8s/kind-cache.ts';
 import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-object.ts';
 import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
 import type { CacheChangeEvent, CacheChangeListener } from './change-event.ts';
+import { ClusterIndex } from './cluster-index.ts';
+import { ProviderRawReader } from './provider-raw-reader.ts';
 import { clusterAddressOf, type ClusterWalkReader } from './cluster-of.ts';
 import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
 import { normaliseCluster } from './normalise/cluster.ts';
@@ -19,7 +21,7 @@ import {
   normaliseMachinePool,
   normaliseMachineSet,
 } from './normalise/workers.ts';
-import type { CapiView, ObjectAddress, ProviderRole } from './views.ts';
+import type { CapiView, ClusterView, ControlPlaneView, ObjectAddress, ProviderRole } from './views.ts';
 
 /** The index names every kind store carries. */
 export const indexNames = {
@@ -82,6 +84,19 @@ const coreNormalisers: Record<string, Normaliser> = {
   [groupKindKey(coreKinds.ClusterctlProvider)]: normaliseClusterctlProvider,
 };
 
+/** A provider object's view without its raw spec/status: the caches read those on demand. */
+function slim(view: CapiView): CapiView {
+  if (view.viewKind !== 'ProviderObject') return view;
+  const { raw: _raw, ...rest } = view;
+  return rest;
+}
+
+/** How the caches turn objects of a kind into the views they keep. */
+export function cachedNormaliserFor(gk: GroupKind, role: KindRole): Normaliser {
+  const normalise = normaliserFor(gk, role);
+  return (object, mc, crd) => slim(normalise(object, mc, crd));
+}
+
 /** How objects of a kind in a role become views (the same for every reader). */
 export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
   if (role === 'Core')
@@ -103,8 +118,13 @@ export class ManagementClusterCache implements ClusterWalkReader {
   /** group → kind → store: looked up per field with the strings refs already hold. */
   private readonly stores = new Map<string, Map<string, ViewStore>>();
   private readonly listeners = new Set<CacheChangeListener>();
+  /** Cluster counters and postings, updated with every Cluster and control-plane change. */
+  readonly clusterIndex = new ClusterIndex();
+  /** Provider objects' spec/status, read from the API server when a query asks (batched). */
+  readonly rawReader: ProviderRawReader;
 
   constructor(readonly connection: ManagementClusterConnection) {
+    this.rawReader = new ProviderRawReader(connection);
     for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
     this.ensureKind(kubeadmControlPlane, 'ControlPlane');
   }
@@ -174,7 +194,7 @@ export class ManagementClusterCache implements ClusterWalkReader {
     if (this.roles.has(key)) return;
     this.roles.set(key, role);
     const mc = this.connection.name;
-    const normalise = normaliserFor(gk, role);
+    const normalise = cachedNormaliserFor(gk, role);
     const spec: KindCacheSpec<CapiView> = {
       transform: (object, crd) => normalise(object, mc, crd),
       indexers,
@@ -188,6 +208,7 @@ export class ManagementClusterCache implements ClusterWalkReader {
 
   private changed(change: KindChange<CapiView>): void {
     if (change.new) this.discoverReferencedKinds(change.new);
+    this.indexClusters(change);
     if (this.listeners.size === 0) return;
     const view = change.new ?? change.old;
     if (!view) return;
@@ -206,6 +227,27 @@ export class ManagementClusterCache implements ClusterWalkReader {
       } catch (err) {
         // One failing subscriber must neither stop the cache nor starve the others.
         console.error(`capi-gateway: a cache change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private controlPlaneOf(cluster: ClusterView): ControlPlaneView | null {
+    const ref = cluster.controlPlaneRef;
+    const view = ref ? (this.store(ref)?.get(ref.namespace, ref.name) ?? null) : null;
+    return view?.viewKind === 'ControlPlane' ? view : null;
+  }
+
+  /** A Cluster counts by its own fields and its control plane's version. */
+  private indexClusters(change: KindChange<CapiView>): void {
+    const view = change.new ?? change.old;
+    if (view?.viewKind === 'Cluster') {
+      const cluster = change.new?.viewKind === 'Cluster' ? change.new : null;
+      this.clusterIndex.update(change.key, cluster, cluster && this.controlPlaneOf(cluster));
+    } else if (view?.viewKind === 'ControlPlane') {
+      const controlPlane = change.new?.viewKind === 'ControlPlane' ? change.new : null;
+      for (const c of this.referrers(view, 'Cluster')) {
+        if (c.viewKind !== 'Cluster') continue;
+        this.clusterIndex.update(`${c.address.namespace}/${c.address.name}`, c, controlPlane);
       }
     }
   }

@@ -194,7 +194,11 @@ export interface ProviderObjectView extends ViewBase {
   controlPlaneEndpoint: { host: string; port: number } | null;
   dataSecretCreated: boolean;
   dataSecretName: string | null;
-  raw: { spec: unknown; status: unknown };
+  /**
+   * The provider-specific spec and status, as the normaliser reads them. The caches do not keep
+   * them (FleetReader.providerRaw reads them from the API server when asked for).
+   */
+  raw?: { spec: unknown; status: unknown };
 }
 
 /** A clusterctl Provider object: what is installed on a management cluster. */

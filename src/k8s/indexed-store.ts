@@ -6,9 +6,49 @@
  */
 export type Indexer<V> = (value: V) => readonly string[];
 
-interface Bucket<V> {
-  items: Map<string, V>;
+/**
+ * The values under one index key. Most keys name one object (a UID, the target of a ref): such
+ * a bucket holds its member in two fields — a Map per object would cost more than the object's
+ * view — and becomes a Map only when a second member arrives.
+ */
+class Bucket<V> {
+  private key: string | undefined;
+  private value: V | undefined;
+  private items: Map<string, V> | undefined;
   sorted: readonly V[] | undefined;
+
+  get size(): number {
+    return this.items ? this.items.size : this.key === undefined ? 0 : 1;
+  }
+
+  set(key: string, value: V): void {
+    this.sorted = undefined;
+    if (!this.items) {
+      if (this.key === undefined || this.key === key) {
+        this.key = key;
+        this.value = value;
+        return;
+      }
+      this.items = new Map([[this.key, this.value as V]]);
+      this.key = undefined;
+      this.value = undefined;
+    }
+    this.items.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.sorted = undefined;
+    if (this.items) this.items.delete(key);
+    else if (this.key === key) {
+      this.key = undefined;
+      this.value = undefined;
+    }
+  }
+
+  values(): V[] {
+    if (this.items) return [...this.items.values()];
+    return this.key === undefined ? [] : [this.value as V];
+  }
 }
 
 const empty: readonly never[] = Object.freeze([]);
@@ -68,7 +108,7 @@ export class IndexedStore<V> {
     const bucket = this.indexes.get(index)?.get(key);
     if (!bucket) return empty;
     if (!bucket.sorted) {
-      const values = [...bucket.items.values()];
+      const values = bucket.values();
       bucket.sorted = this.order ? values.sort(this.order) : values;
     }
     return bucket.sorted;
@@ -85,9 +125,8 @@ export class IndexedStore<V> {
       const index = this.indexes.get(indexName)!;
       for (const k of indexer(value)) {
         let bucket = index.get(k);
-        if (!bucket) index.set(k, (bucket = { items: new Map(), sorted: undefined }));
-        bucket.items.set(key, value);
-        bucket.sorted = undefined;
+        if (!bucket) index.set(k, (bucket = new Bucket()));
+        bucket.set(key, value);
       }
     }
   }
@@ -105,9 +144,8 @@ export class IndexedStore<V> {
       for (const k of indexer(old)) {
         const bucket = index.get(k);
         if (!bucket) continue;
-        bucket.items.delete(key);
-        bucket.sorted = undefined;
-        if (bucket.items.size === 0) index.delete(k);
+        bucket.delete(key);
+        if (bucket.size === 0) index.delete(k);
       }
     }
     return old;

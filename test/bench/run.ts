@@ -7,11 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultFleetQueryOptions, printFleetQuery, runFleetQuery } from './fleet-query.ts';
+import { defaultFleetScaleOptions, printFleetScale, runFleetScale } from './fleet-scale.ts';
 import { defaultSchemaCheckOptions, printSchemaCheck, runSchemaCheck } from './schema-check.ts';
 import { defaultSubscriptionsOptions, runSubscriptions } from './subscriptions.ts';
 
 interface Flags {
   clusters?: string;
+  /** fleet-scale: how many management clusters. */
+  mcs?: string;
+  /** fleet-scale: seconds of churn. */
+  churn?: string;
   runs?: string;
   /** A CPU profile of the measured runs goes to this file (see README). */
   profile?: string;
@@ -27,6 +32,17 @@ const scenarios: Record<string, (flags: Flags) => Promise<void>> = {
       log,
     });
     printFleetQuery(report, log);
+  },
+  'fleet-scale': async (flags) => {
+    const log = (line: string) => console.log(line);
+    const report = await runFleetScale({
+      managementClusters: flags.mcs ? Number(flags.mcs) : defaultFleetScaleOptions.managementClusters,
+      clusters: flags.clusters ? Number(flags.clusters) : defaultFleetScaleOptions.clusters,
+      runs: flags.runs ? Number(flags.runs) : defaultFleetScaleOptions.runs,
+      churnSeconds: flags.churn ? Number(flags.churn) : defaultFleetScaleOptions.churnSeconds,
+      log,
+    });
+    printFleetScale(report, log);
   },
   'schema-check': async (flags) => {
     const runs = flags.runs ? Number(flags.runs) : defaultSchemaCheckOptions.runs;
@@ -53,19 +69,27 @@ async function main(): Promise<number> {
     const self = fileURLToPath(import.meta.url);
     const child = spawnSync(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', self, ...process.argv.slice(2)],
+      ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', self, ...process.argv.slice(2)],
       { stdio: 'inherit' },
     );
     return child.status ?? 1;
   }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { clusters: { type: 'string' }, runs: { type: 'string' }, profile: { type: 'string' } },
+    options: {
+      clusters: { type: 'string' },
+      runs: { type: 'string' },
+      profile: { type: 'string' },
+      mcs: { type: 'string' },
+      churn: { type: 'string' },
+    },
   });
   const flags: Flags = {
     clusters: positiveInteger('clusters', values.clusters),
     runs: positiveInteger('runs', values.runs),
     profile: values.profile,
+    mcs: positiveInteger('mcs', values.mcs),
+    churn: positiveInteger('churn', values.churn),
   };
   const names = positionals.length > 0 ? positionals : Object.keys(scenarios);
   const unknown = names.filter((n) => !(n in scenarios));

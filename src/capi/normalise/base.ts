@@ -2,6 +2,7 @@ import { groupOfApiVersion, type KubeObject } from '../../k8s/kube-object.ts';
 import { labels as capiLabels } from '../kinds.ts';
 import type { ObjectRef, ReplicaCounters, RolloutStrategyView, ViewBase } from '../views.ts';
 import { conditionsOf } from './conditions.ts';
+import { intern, internLabels } from './intern.ts';
 import { at, intOrString, num, str } from './json-path.ts';
 
 /** Annotations that are large or only tooling noise; kept out of the cache. */
@@ -21,30 +22,31 @@ export function baseOf(
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta.annotations ?? {}))
     if (!droppedAnnotations.has(k)) annotations[k] = v;
-  const labels = meta.labels ?? {};
+  const labels = internLabels(meta.labels);
+  const apiVersion = intern(object.apiVersion);
   return {
     address: {
       managementCluster,
-      group: groupOfApiVersion(object.apiVersion),
-      kind: object.kind,
-      namespace,
+      group: intern(groupOfApiVersion(apiVersion)),
+      kind: intern(object.kind),
+      namespace: intern(namespace),
       name: meta.name,
     },
     uid: meta.uid,
-    apiVersion: object.apiVersion,
+    apiVersion,
     labels,
-    annotations,
-    createdAt: meta.creationTimestamp ?? null,
+    annotations: Object.keys(annotations).length ? annotations : internLabels(undefined),
+    createdAt: intern(meta.creationTimestamp ?? null),
     deletionTimestamp: meta.deletionTimestamp ?? null,
     owners: (meta.ownerReferences ?? []).map((o) => ({
-      group: groupOfApiVersion(o.apiVersion),
-      kind: o.kind,
+      group: intern(groupOfApiVersion(o.apiVersion)),
+      kind: intern(o.kind),
       name: o.name,
       uid: o.uid,
       controller: o.controller === true,
     })),
     conditions: conditionsOf(object, object.apiVersion),
-    clusterName: str(object, 'spec', 'clusterName') ?? labels[capiLabels.clusterName] ?? null,
+    clusterName: intern(str(object, 'spec', 'clusterName') ?? labels[capiLabels.clusterName] ?? null),
     refs: refs.filter((r): r is ObjectRef => r !== null),
   };
 }

@@ -1,4 +1,5 @@
 import type { ConditionView } from '../views.ts';
+import { intern } from './intern.ts';
 import { arr, at, str } from './json-path.ts';
 
 /**
@@ -25,7 +26,8 @@ function conditionOf(value: unknown): ConditionView | null {
     status,
     reason: shared(str(value, 'reason') || null),
     message: str(value, 'message') || null,
-    lastTransitionTime: str(value, 'lastTransitionTime'),
+    // Conditions set together share a timestamp (one reconcile writes them all).
+    lastTransitionTime: intern(str(value, 'lastTransitionTime')),
   };
 }
 

@@ -1,5 +1,6 @@
 import { groupOfApiVersion } from '../../k8s/kube-object.ts';
 import type { ObjectRef } from '../views.ts';
+import { intern } from './intern.ts';
 import { str } from './json-path.ts';
 
 /**
@@ -14,7 +15,12 @@ export function refOf(value: unknown, namespace: string): ObjectRef | null {
   const apiVersion = str(value, 'apiVersion');
   const group = apiGroup ?? (apiVersion !== null ? groupOfApiVersion(apiVersion) : null);
   if (group === null) return null;
-  return { group, kind, name, namespace: str(value, 'namespace') || namespace };
+  return {
+    group: intern(group),
+    kind: intern(kind),
+    name,
+    namespace: intern(str(value, 'namespace') || namespace),
+  };
 }
 
 export function refKey(ref: ObjectRef): string {
