@@ -255,7 +255,7 @@ export function UpgradeAction(props: {
         <button type="submit" className="small">
           Plan upgrade
         </button>
-        {plan && (
+        {plan?.__typename === 'UpgradePlan' && (
           <button type="button" className="small primary" onClick={upgrade} disabled={action.busy}>
             Upgrade…
           </button>

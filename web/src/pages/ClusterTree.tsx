@@ -16,8 +16,17 @@ export type Tree = DashClusterTreeFragment;
 
 function summaryHealth(conditions: readonly DashConditionFragment[], deleting: boolean): HealthInfo {
   if (deleting) return { level: 'idle', text: 'Deleting' };
-  const main = conditions.find((c) => c.type === 'Ready') ?? conditions.find((c) => c.type === 'Available');
-  if (!main) return { level: 'idle', text: 'no condition' };
+  const main =
+    conditions.find((c) => c.type === 'Ready') ??
+    conditions.find((c) => c.type === 'Available') ??
+    conditions.find((c) => c.status === 'False');
+  if (!main) {
+    if (conditions.length === 0) return { level: 'idle', text: 'no condition' };
+    const unknown = conditions.filter((c) => c.status !== 'True').length;
+    return unknown === 0
+      ? { level: 'ok', text: 'all conditions True' }
+      : { level: 'progress', text: `${unknown} conditions Unknown` };
+  }
   return {
     level: conditionHealth(main.status),
     text: `${main.type}: ${main.status}${main.reason ? ` (${main.reason})` : ''}`,

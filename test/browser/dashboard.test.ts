@@ -1,0 +1,220 @@
+/**
+ * The dashboard and GraphiQL in headless Chromium against `capi-gateway serve` (the embedded
+ * management cluster, demo fleet, engine 20× faster), with every request to anything but the
+ * gateway blocked. Screenshots go to test-results/screens/; with DASHBOARD_SCREENSHOT=path the fleet
+ * page is also saved there (`npm run docs:screenshot` writes docs/dashboard.png).
+ */
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childTracker, graphqlLine, pollUntil } from '../cli/cli-child.ts';
+import { chromiumPath, skipReason } from './chromium.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const screens = `${root}test-results/screens`;
+const children = childTracker();
+let browser: Browser;
+let context: BrowserContext;
+let origin: string;
+/** Requests the route blocked: anything not to the gateway. */
+const blocked: string[] = [];
+
+interface GraphQLAnswer {
+  data?: Record<string, unknown>;
+}
+
+async function graphql(query: string): Promise<GraphQLAnswer> {
+  const res = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as GraphQLAnswer;
+}
+
+async function openPage(path: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${origin}${path}`);
+  return page;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${screens}/${name}.png`, fullPage: true });
+}
+
+describe.skipIf(!chromiumPath)(
+  `dashboard in headless chromium${chromiumPath ? '' : ` (skipped: ${skipReason})`}`,
+  () => {
+    beforeAll(async () => {
+      await mkdir(screens, { recursive: true });
+      // The same build `npm start` runs first.
+      await promisify(execFile)(process.execPath, ['scripts/web-build.mjs', '--if-stale'], { cwd: root });
+      const serve = children.start([
+        'serve',
+        '--ephemeral',
+        '--port',
+        '0',
+        '--api-port',
+        '0',
+        '--speed',
+        '20',
+      ]);
+      const url = (await serve.waitForStdout(graphqlLine, 90_000))[1]!;
+      origin = new URL(url).origin;
+      // Both demo clusters provisioned, so the pages below have machines to show.
+      await pollUntil(
+        'the demo clusters Provisioned',
+        () => graphql('{ clusters { edges { node { name phase } } } }'),
+        (answer) => {
+          const edges = (answer.data?.clusters as { edges: Array<{ node: { phase: string } }> } | undefined)
+            ?.edges;
+          return edges?.length === 2 && edges.every((e) => e.node.phase === 'Provisioned');
+        },
+        120_000,
+      );
+      browser = await chromium.launch({ executablePath: chromiumPath!, args: ['--no-sandbox'] });
+      context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.route('**/*', (route) => {
+        const target = route.request().url();
+        if (target.startsWith(`${origin}/`) || target.startsWith('data:')) return route.continue();
+        blocked.push(target);
+        return route.abort('internetdisconnected');
+      });
+    }, 240_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await children.stopAll();
+    });
+
+    it('the fleet page lists the demo clusters with their health in words', async () => {
+      const page = await openPage('/');
+      const table = page.getByRole('table', { name: 'cluster table' });
+      for (const name of ['demo-plain', 'demo-topology']) {
+        const row = table.locator(`[data-cluster="${name}"]`);
+        await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+        await expect.poll(() => row.textContent(), { timeout: 60_000 }).toContain('Healthy');
+      }
+      await expect
+        .poll(() => page.getByRole('region', { name: 'management clusters' }).textContent())
+        .toContain('embedded');
+      await expect
+        .poll(() => page.getByRole('img', { name: 'By phase' }).textContent())
+        .toContain('Provisioned');
+      await screenshot(page, 'fleet');
+      if (process.env.DASHBOARD_SCREENSHOT)
+        await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT, fullPage: false });
+      await page.close();
+    });
+
+    it("a scale started from the cluster page shows the operation's steps, and the new machine appears without a reload", async () => {
+      const page = await openPage('/clusters/embedded/default/demo-plain');
+      const md = page.locator('li[data-kind="MachineDeployment"]').first();
+      await md.waitFor({ timeout: 30_000 });
+      const mdName = (await md.getAttribute('data-name'))!;
+      // Machines under the MachineDeployment: single rows plus grouped ones ("N Machines").
+      const machineCount = () =>
+        md.evaluate((el) => {
+          const singles = el.querySelectorAll('li[data-kind="Machine"]').length;
+          const grouped = [...el.querySelectorAll('li[data-kind="MachineGroup"]')].filter(
+            (g) => g.querySelector('li[data-kind="Machine"]') === null,
+          );
+          return singles + grouped.reduce((n, g) => n + parseInt(g.textContent ?? '0', 10), 0);
+        });
+      await expect.poll(machineCount, { timeout: 30_000 }).toBe(2);
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+      await page.getByRole('spinbutton', { name: `replicas of ${mdName}` }).fill('3');
+      await page
+        .getByRole('form', { name: `scale ${mdName}` })
+        .getByRole('button', { name: 'Scale' })
+        .click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Scale' }).click();
+
+      const operation = page.getByRole('region', { name: 'operations started here' });
+      await expect
+        .poll(() => operation.locator('ol.steps li').count(), { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await screenshot(page, 'scale-operation');
+      await expect.poll(machineCount, { timeout: 90_000 }).toBe(3);
+      await expect
+        .poll(() => operation.locator('section.operation').getAttribute('data-phase'), { timeout: 90_000 })
+        .toBe('SUCCEEDED');
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+        true,
+      );
+      await screenshot(page, 'scale-done');
+      await page.close();
+    });
+
+    it('an invalid upgrade shows its typed error in place', async () => {
+      const page = await openPage('/clusters/embedded/default/demo-plain');
+      const upgrade = page.getByRole('form', { name: 'upgrade' });
+      await upgrade.waitFor({ timeout: 30_000 });
+      await upgrade.getByRole('textbox', { name: 'target version' }).fill('v1.20.0');
+      await upgrade.getByRole('button', { name: 'Plan upgrade' }).click();
+      const alert = page.getByRole('region', { name: 'actions' }).getByRole('alert');
+      await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain('ValidationError');
+      expect(await alert.textContent()).toContain('downgrades are not supported');
+      expect(await alert.textContent()).toContain('version');
+      await screenshot(page, 'upgrade-error');
+      await page.close();
+    });
+
+    it("the create form refuses a variable that fails its schema, and shows the gateway's ValidationError", async () => {
+      const page = await openPage('/create');
+      const region = page.getByRole('combobox', { name: /region/ });
+      await region.waitFor({ timeout: 30_000 });
+      await page.getByRole('textbox', { name: 'cluster name' }).fill('team-browser');
+      await region.fill('mars');
+      await expect
+        .poll(() => page.getByRole('alert').first().textContent())
+        .toContain('must be one of eu-west, us-east, ap-south');
+      expect(await page.getByRole('button', { name: 'Create' }).isDisabled()).toBe(true);
+      await screenshot(page, 'create-invalid-variable');
+
+      // Valid in the form, refused by the gateway: its typed error is shown as it answered.
+      await region.fill('eu-west');
+      await page.getByRole('textbox', { name: 'cluster name' }).fill('Not_A_DNS_Name');
+      await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+      await expect
+        .poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 })
+        .toContain('ValidationError');
+      await page.close();
+    });
+
+    it("GraphiQL renders from the gateway's own assets and runs the README's first query", async () => {
+      const page = await openPage('/graphql');
+      await page.locator('.graphiql-execute-button').waitFor({ timeout: 30_000 });
+      const answered = page.waitForResponse(
+        (res) =>
+          res.url() === `${origin}/graphql` &&
+          res.request().method() === 'POST' &&
+          (res.request().postData() ?? '').includes('fleetSummary'),
+      );
+      await page.locator('.graphiql-execute-button').click();
+      const body = (await (await answered).json()) as {
+        data?: { clusters: { edges: Array<{ node: { name: string } }> } };
+        errors?: unknown;
+      };
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.clusters.edges.map((e) => e.node.name).sort()).toEqual([
+        'demo-plain',
+        'demo-topology',
+      ]);
+      // The editor shows the answer (only its first lines are in the DOM: the editor virtualises).
+      const response = page.locator('.graphiql-response');
+      await expect.poll(() => response.textContent(), { timeout: 30_000 }).toContain('managementClusters');
+      expect(await response.textContent()).toContain('demo-plain');
+      await screenshot(page, 'graphiql');
+      await page.close();
+    });
+
+    it('no page loaded anything from outside the gateway', () => {
+      expect(blocked).toEqual([]);
+    });
+  },
+);
