@@ -27,7 +27,23 @@ export function clusterHealth(cluster: ClusterLike): HealthInfo {
   return { level: 'idle', text: cluster.phase ?? 'Unknown' };
 }
 
-export function conditionHealth(status: string): HealthLevel {
+/** CAPI's negative-polarity conditions: True reports something going on, False is the quiet state. */
+const negativePolarity = new Set([
+  'Paused',
+  'Deleting',
+  'RollingOut',
+  'ScalingUp',
+  'ScalingDown',
+  'Remediating',
+  'Updating',
+]);
+
+export function isNegativePolarity(type: string): boolean {
+  return negativePolarity.has(type);
+}
+
+export function conditionHealth(status: string, type = ''): HealthLevel {
+  if (negativePolarity.has(type)) return status === 'False' ? 'ok' : status === 'True' ? 'warn' : 'progress';
   return status === 'True' ? 'ok' : status === 'False' ? 'bad' : 'progress';
 }
 

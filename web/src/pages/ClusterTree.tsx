@@ -9,7 +9,7 @@ import type {
   DashConditionFragment,
   DashMachineFragment,
 } from '../../generated/graphql.ts';
-import { conditionHealth, HealthBadge, type HealthInfo } from '../components/Health.tsx';
+import { conditionHealth, HealthBadge, isNegativePolarity, type HealthInfo } from '../components/Health.tsx';
 import { YamlButton } from '../components/YamlView.tsx';
 
 export type Tree = DashClusterTreeFragment;
@@ -19,16 +19,16 @@ function summaryHealth(conditions: readonly DashConditionFragment[], deleting: b
   const main =
     conditions.find((c) => c.type === 'Ready') ??
     conditions.find((c) => c.type === 'Available') ??
-    conditions.find((c) => c.status === 'False');
+    conditions.find((c) => c.status === 'False' && !isNegativePolarity(c.type));
   if (!main) {
     if (conditions.length === 0) return { level: 'idle', text: 'no condition' };
-    const unknown = conditions.filter((c) => c.status !== 'True').length;
+    const unknown = conditions.filter((c) => c.status === 'Unknown').length;
     return unknown === 0
-      ? { level: 'ok', text: 'all conditions True' }
+      ? { level: 'ok', text: 'no problem reported' }
       : { level: 'progress', text: `${unknown} conditions Unknown` };
   }
   return {
-    level: conditionHealth(main.status),
+    level: conditionHealth(main.status, main.type),
     text: `${main.type}: ${main.status}${main.reason ? ` (${main.reason})` : ''}`,
   };
 }
@@ -50,7 +50,7 @@ function Conditions({ conditions }: { conditions: readonly DashConditionFragment
           <tr key={c.type}>
             <td>{c.type}</td>
             <td>
-              <HealthBadge health={{ level: conditionHealth(c.status), text: c.status }} />
+              <HealthBadge health={{ level: conditionHealth(c.status, c.type), text: c.status }} />
             </td>
             <td>{c.reason ?? ''}</td>
             <td className="message">{c.message ?? ''}</td>
