@@ -4,23 +4,15 @@
  * gateway blocked. Screenshots go to test-results/screens/; with DASHBOARD_SCREENSHOT=path the fleet
  * page is also saved there (`npm run docs:screenshot` writes docs/dashboard.png).
  */
-import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childTracker, graphqlLine, pollUntil } from '../cli/cli-child.ts';
+import { buildDashboard, launchAgainst, type GatewayBrowser } from './browser.ts';
 import { chromiumPath, skipReason } from './chromium.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const screens = `${root}test-results/screens`;
 const children = childTracker();
-let browser: Browser;
-let context: BrowserContext;
+let browser: GatewayBrowser;
 let origin: string;
-/** Requests the route blocked: anything not to the gateway. */
-const blocked: string[] = [];
 
 interface GraphQLAnswer {
   data?: Record<string, unknown>;
@@ -35,23 +27,14 @@ async function graphql(query: string): Promise<GraphQLAnswer> {
   return (await res.json()) as GraphQLAnswer;
 }
 
-async function openPage(path: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${origin}${path}`);
-  return page;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${screens}/${name}.png`, fullPage: true });
-}
+const openPage = (path: string): Promise<Page> => browser.open(path);
+const screenshot = (page: Page, name: string): Promise<void> => browser.screenshot(page, name);
 
 describe.skipIf(!chromiumPath)(
   `dashboard in headless chromium${chromiumPath ? '' : ` (skipped: ${skipReason})`}`,
   () => {
     beforeAll(async () => {
-      await mkdir(screens, { recursive: true });
-      // The same build `npm start` runs first.
-      await promisify(execFile)(process.execPath, ['scripts/web-build.mjs', '--if-stale'], { cwd: root });
+      await buildDashboard();
       const serve = children.start([
         'serve',
         '--ephemeral',
@@ -75,14 +58,7 @@ describe.skipIf(!chromiumPath)(
         },
         120_000,
       );
-      browser = await chromium.launch({ executablePath: chromiumPath!, args: ['--no-sandbox'] });
-      context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-      await context.route('**/*', (route) => {
-        const target = route.request().url();
-        if (target.startsWith(`${origin}/`) || target.startsWith('data:')) return route.continue();
-        blocked.push(target);
-        return route.abort('internetdisconnected');
-      });
+      browser = await launchAgainst(origin);
     }, 240_000);
 
     afterAll(async () => {
@@ -214,7 +190,7 @@ describe.skipIf(!chromiumPath)(
     });
 
     it('no page loaded anything from outside the gateway', () => {
-      expect(blocked).toEqual([]);
+      expect(browser.blocked).toEqual([]);
     });
   },
 );
