@@ -40,6 +40,9 @@ function isStale() {
 if (process.argv.includes('--if-stale') && !isStale()) process.exit(0);
 const started = Date.now();
 process.stdout.write('Building the web dashboard (web/ → web/dist/)… ');
+// A production bundle whatever the caller's NODE_ENV (vitest runs this with NODE_ENV=test, which
+// would otherwise give React's development build).
+process.env.NODE_ENV = 'production';
 const { build } = await import('vite');
-await build({ configFile: join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+await build({ configFile: join(root, 'web/vite.config.ts'), mode: 'production', logLevel: 'warn' });
 process.stdout.write(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

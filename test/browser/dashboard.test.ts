@@ -159,6 +159,15 @@ describe.skipIf(!chromiumPath)(
       await expect
         .poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 })
         .toContain('ValidationError');
+
+      // A valid form: "Preview" is a dry run that shows the manifests and creates nothing.
+      await page.getByRole('textbox', { name: 'cluster name' }).fill('team-preview');
+      await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+      const manifests = page.getByRole('region', { name: 'manifests' });
+      await expect.poll(() => manifests.textContent(), { timeout: 30_000 }).toContain('kind: Cluster');
+      expect(await manifests.textContent()).toContain('region');
+      const created = await graphql('{ clusters(filter: { nameContains: "team-preview" }) { totalCount } }');
+      expect((created.data?.clusters as { totalCount: number }).totalCount).toBe(0);
       await page.close();
     });
 
@@ -186,6 +195,65 @@ describe.skipIf(!chromiumPath)(
       await expect.poll(() => response.textContent(), { timeout: 30_000 }).toContain('managementClusters');
       expect(await response.textContent()).toContain('demo-plain');
       await screenshot(page, 'graphiql');
+      await page.close();
+    });
+
+    it('asks for a token when the gateway answers 401, then sends it on HTTP and in graphql-ws connection_init', async () => {
+      // Authentication is the gateway's to add; here the browser's route plays a gateway that
+      // wants `Bearer s3cret` on every HTTP request.
+      const context = await browser.context.browser()!.newContext();
+      const authorizations: Array<string | undefined> = [];
+      await context.route('**/*', async (route) => {
+        const request = route.request();
+        if (!request.url().startsWith(`${origin}/`)) return route.abort('internetdisconnected');
+        if (request.method() !== 'POST') return route.continue();
+        const authorization = await request.headerValue('authorization');
+        authorizations.push(authorization ?? undefined);
+        if (authorization !== 'Bearer s3cret')
+          return route.fulfill({
+            status: 401,
+            contentType: 'application/json',
+            body: JSON.stringify({ errors: [{ message: 'Unauthorized' }] }),
+          });
+        return route.continue();
+      });
+      const inits: unknown[] = [];
+      await context.routeWebSocket(/\/graphql$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => {
+          const parsed = JSON.parse(String(message)) as { type?: string; payload?: unknown };
+          if (parsed.type === 'connection_init') inits.push(parsed.payload ?? {});
+          server.send(message);
+        });
+      });
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      const prompt = page.getByRole('dialog', { name: 'The gateway asks for a token' });
+      await prompt.waitFor({ timeout: 30_000 });
+      await screenshot(page, 'token-prompt');
+      await prompt.getByLabel('Bearer token').fill('s3cret');
+      await prompt.getByRole('button', { name: 'Use token' }).click();
+      const table = page.getByRole('table', { name: 'cluster table' });
+      await expect.poll(() => table.locator('[data-cluster]').count(), { timeout: 30_000 }).toBe(2);
+      expect(await prompt.count()).toBe(0);
+      expect(authorizations.at(-1)).toBe('Bearer s3cret');
+      await expect.poll(() => inits, { timeout: 30_000 }).toContainEqual({ authorization: 'Bearer s3cret' });
+      expect(await page.evaluate(() => sessionStorage.getItem('capi-gateway.token'))).toBe('s3cret');
+      await context.close();
+    });
+
+    it('is usable from the keyboard: Tab reaches a cluster link, Enter opens it', async () => {
+      const page = await openPage('/');
+      await page.locator('[data-cluster="demo-plain"] a').waitFor({ timeout: 30_000 });
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+        if (focused === 'demo-plain') break;
+      }
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('demo-plain');
+      await page.keyboard.press('Enter');
+      await page.getByRole('region', { name: 'cluster tree' }).waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).pathname).toBe('/clusters/embedded/default/demo-plain');
       await page.close();
     });
 

@@ -1,6 +1,6 @@
 /** The shell: navigation, theme, the token prompt, and the page of the current route. */
 import { useEffect, useState } from 'react';
-import { onAuthNeeded, setToken } from './api.ts';
+import { onAuthNeeded, onReconnect, setToken } from './api.ts';
 import { Link } from './components/Link.tsx';
 import { ClusterPage } from './pages/ClusterPage.tsx';
 import { CreatePage } from './pages/CreatePage.tsx';
@@ -82,6 +82,9 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const route = useRoute();
   const [theme, setTheme] = useTheme();
+  // A new token: the page mounts again, so its queries and subscriptions go out with it.
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => onReconnect(() => setGeneration((g) => g + 1)), []);
   return (
     <>
       <a className="skip" href="#content">
@@ -114,7 +117,7 @@ export function App() {
         </label>
       </header>
       <div id="content">
-        <Page route={route} />
+        <Page key={generation} route={route} />
       </div>
       <TokenPrompt />
     </>

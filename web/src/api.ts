@@ -84,7 +84,7 @@ export function setToken(value: string): void {
 }
 
 const reconnectListeners = new Set<() => void>();
-/** Subscriptions re-subscribe when the token changes (they were opened on the old socket). */
+/** Called once a new token is in use: what was loaded or subscribed with the old one starts again. */
 export function onReconnect(listener: () => void): () => void {
   reconnectListeners.add(listener);
   return () => reconnectListeners.delete(listener);
@@ -109,35 +109,26 @@ function textOf(document: object): string {
   return text;
 }
 
-/** Subscribes over graphql-ws; returns the unsubscribe. Errors on the path arrive with data. */
+/**
+ * Subscribes over graphql-ws; returns the unsubscribe. Errors on the path arrive with data. A new
+ * token replaces the socket: the app remounts its page (onReconnect), which subscribes again.
+ */
 export function subscribe<TData, TVariables extends Record<string, unknown>>(
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
   handlers: SubscriptionHandlers<TData>,
 ): () => void {
-  let stop: () => void = () => undefined;
-  const open = (): void => {
-    stop = ws.subscribe<TData>(
-      { query: textOf(document), variables },
-      {
-        next: (result) => {
-          if (result.data) handlers.next(result.data);
-          else if (result.errors?.length) handlers.error?.(result.errors.map((e) => e.message).join('; '));
-        },
-        error: (error) => handlers.error?.(error instanceof Error ? error.message : 'subscription closed'),
-        complete: () => undefined,
+  return ws.subscribe<TData>(
+    { query: textOf(document), variables },
+    {
+      next: (result) => {
+        if (result.data) handlers.next(result.data);
+        else if (result.errors?.length) handlers.error?.(result.errors.map((e) => e.message).join('; '));
       },
-    );
-  };
-  open();
-  const off = onReconnect(() => {
-    stop();
-    open();
-  });
-  return () => {
-    off();
-    stop();
-  };
+      error: (error) => handlers.error?.(error instanceof Error ? error.message : 'subscription closed'),
+      complete: () => undefined,
+    },
+  );
 }
 
 export type { Result };
