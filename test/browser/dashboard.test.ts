@@ -234,7 +234,9 @@ describe.skipIf(!chromiumPath)(
       await prompt.getByLabel('Bearer token').fill('s3cret');
       await prompt.getByRole('button', { name: 'Use token' }).click();
       const table = page.getByRole('table', { name: 'cluster table' });
-      await expect.poll(() => table.locator('[data-cluster]').count(), { timeout: 30_000 }).toBe(2);
+      await expect
+        .poll(() => table.locator('[data-cluster="demo-plain"]').count(), { timeout: 30_000 })
+        .toBe(1);
       expect(await prompt.count()).toBe(0);
       expect(authorizations.at(-1)).toBe('Bearer s3cret');
       await expect.poll(() => inits, { timeout: 30_000 }).toContainEqual({ authorization: 'Bearer s3cret' });
@@ -254,6 +256,45 @@ describe.skipIf(!chromiumPath)(
       await page.keyboard.press('Enter');
       await page.getByRole('region', { name: 'cluster tree' }).waitFor({ timeout: 30_000 });
       expect(new URL(page.url()).pathname).toBe('/clusters/embedded/default/demo-plain');
+      await page.close();
+    });
+
+    it('the fleet page is live: a cluster created elsewhere appears, and the counts follow, without a reload', async () => {
+      const page = await openPage('/');
+      const table = page.getByRole('table', { name: 'cluster table' });
+      await table.locator('[data-cluster="demo-plain"]').waitFor({ timeout: 30_000 });
+      const total = page.getByRole('region', { name: 'fleet summary' }).locator('.total');
+      const before = parseInt((await total.textContent()) ?? '', 10);
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+      const created = await graphql(`
+        mutation {
+          createCluster(
+            input: {
+              managementCluster: "embedded"
+              namespace: "default"
+              name: "team-live"
+              clusterClass: "capi-gateway-demo"
+              kubernetesVersion: "v1.33.1"
+              controlPlaneReplicas: 1
+              workers: [{ name: "pool-a", class: "general-purpose", replicas: 1 }]
+              variables: { region: "eu-west" }
+            }
+          ) {
+            __typename
+          }
+        }
+      `);
+      expect(created.data?.createCluster).toEqual({ __typename: 'CreateClusterPayload' });
+      await expect
+        .poll(() => table.locator('[data-cluster="team-live"]').count(), { timeout: 30_000 })
+        .toBe(1);
+      await expect
+        .poll(async () => parseInt((await total.textContent()) ?? '', 10), { timeout: 30_000 })
+        .toBe(before + 1);
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+        true,
+      );
+      await screenshot(page, 'fleet-live');
       await page.close();
     });
 
