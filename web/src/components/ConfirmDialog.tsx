@@ -43,7 +43,9 @@ export function ConfirmDialog(props: ConfirmProps) {
         {props.children}
         {props.typeToConfirm !== undefined && (
           <label className="field">
-            Type <code>{props.typeToConfirm}</code> to confirm
+            <span>
+              Type <code>{props.typeToConfirm}</code> to confirm
+            </span>
             <input
               autoFocus
               value={typed}

@@ -4,6 +4,7 @@ import { subscribe } from '../api.ts';
 import { DashOperationUpdatedDocument, type DashOperationFragment } from '../../generated/graphql.ts';
 import { Link } from './Link.tsx';
 import { operationPath } from '../router.ts';
+import { TargetLink } from './TargetLink.tsx';
 
 const phaseLevel: Record<string, string> = {
   SUCCEEDED: 'ok',
@@ -43,7 +44,8 @@ export function OperationView({
   return (
     <section className="operation" aria-label={`operation ${operation.name}`} data-phase={operation.phase}>
       <header>
-        <strong>{title ?? operation.type}</strong> <PhaseBadge phase={operation.phase} />{' '}
+        <strong>{title ?? operation.type}</strong> <TargetLink target={operation.target} />{' '}
+        <PhaseBadge phase={operation.phase} />{' '}
         <progress max={1} value={operation.progress} aria-label="progress" />{' '}
         {Math.round(operation.progress * 100)}%{' '}
         <Link href={operationPath(operation.id)}>{operation.name}</Link>
@@ -63,7 +65,8 @@ export function OperationView({
           <ul>
             {operation.children.map((child) => (
               <li key={child.id}>
-                <PhaseBadge phase={child.phase} /> {child.type} {Math.round(child.progress * 100)}%{' '}
+                <PhaseBadge phase={child.phase} /> {child.type} <TargetLink target={child.target} />{' '}
+                {Math.round(child.progress * 100)}%{' '}
                 {child.currentStep && <span className="muted">{child.currentStep}</span>}
                 {child.error && <span className="error-inline"> {child.error}</span>}
               </li>

@@ -483,7 +483,8 @@ export function FleetPage() {
       <SummaryCharts filter={filter} />
       <Filters state={filterState} onChange={setFilterState} managementClusters={managementClusters} />
       <ClusterTable filter={filter} />
-      <FleetUpgrade filter={filter} />
+      {/* What the filters say now, not what the table last loaded: the upgrade must select what is shown. */}
+      <FleetUpgrade filter={toClusterFilter(filterState)} />
     </main>
   );
 }

@@ -10,6 +10,7 @@ import { Link } from '../components/Link.tsx';
 import { OperationView, PhaseBadge } from '../components/OperationView.tsx';
 import { operationPath } from '../router.ts';
 import { SimpleAction } from './ClusterActions.tsx';
+import { TargetLink } from '../components/TargetLink.tsx';
 
 export function OperationsPage({ id }: { id?: string }) {
   const [list, setList] = useState<DashOperationFragment[]>();
@@ -40,10 +41,7 @@ export function OperationsPage({ id }: { id?: string }) {
       {error && <div className="error">{error}</div>}
       {selected && (
         <section aria-label="selected operation" className="panel">
-          <OperationView
-            operation={selected}
-            title={`${selected.type} on ${selected.targetId ?? 'the fleet'}`}
-          />
+          <OperationView operation={selected} title={selected.type} />
           {(selected.phase === 'RUNNING' || selected.phase === 'PENDING') && (
             <SimpleAction
               label="Cancel"
@@ -66,6 +64,7 @@ export function OperationsPage({ id }: { id?: string }) {
           <tr>
             <th>Operation</th>
             <th>Type</th>
+            <th>Target</th>
             <th>Phase</th>
             <th>Progress</th>
             <th>Current step</th>
@@ -81,6 +80,9 @@ export function OperationsPage({ id }: { id?: string }) {
                 <Link href={operationPath(o.id)}>{o.name}</Link>
               </td>
               <td>{o.type}</td>
+              <td>
+                <TargetLink target={o.target} />
+              </td>
               <td>
                 <PhaseBadge phase={o.phase} />
               </td>
