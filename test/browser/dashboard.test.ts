@@ -84,7 +84,7 @@ describe.skipIf(!chromiumPath)(
       if (process.env.DASHBOARD_SCREENSHOT)
         await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT, fullPage: false });
       await page.close();
-    });
+    }, 180_000);
 
     it("a scale started from the cluster page shows the operation's steps, and the new machine appears without a reload", async () => {
       const page = await openPage('/clusters/embedded/default/demo-plain');
@@ -110,6 +110,10 @@ describe.skipIf(!chromiumPath)(
         .click();
       await page.getByRole('dialog').getByRole('button', { name: 'Scale' }).click();
 
+      // The tree is live: what changed is highlighted for a moment.
+      await expect
+        .poll(() => page.locator('.tree-row.flash').count(), { timeout: 30_000 })
+        .toBeGreaterThan(0);
       const operation = page.getByRole('region', { name: 'operations started here' });
       await expect
         .poll(() => operation.locator('ol.steps li').count(), { timeout: 30_000 })
@@ -124,7 +128,7 @@ describe.skipIf(!chromiumPath)(
       );
       await screenshot(page, 'scale-done');
       await page.close();
-    });
+    }, 180_000);
 
     it('an invalid upgrade shows its typed error in place', async () => {
       const page = await openPage('/clusters/embedded/default/demo-plain');
@@ -138,7 +142,7 @@ describe.skipIf(!chromiumPath)(
       expect(await alert.textContent()).toContain('version');
       await screenshot(page, 'upgrade-error');
       await page.close();
-    });
+    }, 180_000);
 
     it("the create form refuses a variable that fails its schema, and shows the gateway's ValidationError", async () => {
       const page = await openPage('/create');
@@ -169,7 +173,7 @@ describe.skipIf(!chromiumPath)(
       const created = await graphql('{ clusters(filter: { nameContains: "team-preview" }) { totalCount } }');
       expect((created.data?.clusters as { totalCount: number }).totalCount).toBe(0);
       await page.close();
-    });
+    }, 180_000);
 
     it("GraphiQL renders from the gateway's own assets and runs the README's first query", async () => {
       const page = await openPage('/graphql');
@@ -196,7 +200,7 @@ describe.skipIf(!chromiumPath)(
       expect(await response.textContent()).toContain('demo-plain');
       await screenshot(page, 'graphiql');
       await page.close();
-    });
+    }, 180_000);
 
     it('asks for a token when the gateway answers 401, then sends it on HTTP and in graphql-ws connection_init', async () => {
       // Authentication is the gateway's to add; here the browser's route plays a gateway that
@@ -242,7 +246,7 @@ describe.skipIf(!chromiumPath)(
       await expect.poll(() => inits, { timeout: 30_000 }).toContainEqual({ authorization: 'Bearer s3cret' });
       expect(await page.evaluate(() => sessionStorage.getItem('capi-gateway.token'))).toBe('s3cret');
       await context.close();
-    });
+    }, 180_000);
 
     it('is usable from the keyboard: Tab reaches a cluster link, Enter opens it', async () => {
       const page = await openPage('/');
@@ -257,7 +261,7 @@ describe.skipIf(!chromiumPath)(
       await page.getByRole('region', { name: 'cluster tree' }).waitFor({ timeout: 30_000 });
       expect(new URL(page.url()).pathname).toBe('/clusters/embedded/default/demo-plain');
       await page.close();
-    });
+    }, 180_000);
 
     it('the fleet page is live: a cluster created elsewhere appears, and the counts follow, without a reload', async () => {
       const page = await openPage('/');
@@ -296,7 +300,7 @@ describe.skipIf(!chromiumPath)(
       );
       await screenshot(page, 'fleet-live');
       await page.close();
-    });
+    }, 180_000);
 
     it('no page loaded anything from outside the gateway', () => {
       expect(browser.blocked).toEqual([]);

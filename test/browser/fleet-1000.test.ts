@@ -91,6 +91,6 @@ describe.skipIf(!chromiumPath)(
       expect(graphqlPosts.length).toBeLessThan(12);
       expect(browser!.blocked).toEqual([]);
       await page.close();
-    });
+    }, 180_000);
   },
 );

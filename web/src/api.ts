@@ -98,7 +98,8 @@ export function request<TData, TVariables extends Record<string, unknown>>(
 }
 
 export interface SubscriptionHandlers<TData> {
-  next(data: TData): void;
+  /** `errors`: what could not be answered next to the data (e.g. a management cluster down). */
+  next(data: TData, errors?: string): void;
   error?(message: string): void;
 }
 
@@ -122,8 +123,9 @@ export function subscribe<TData, TVariables extends Record<string, unknown>>(
     { query: textOf(document), variables },
     {
       next: (result) => {
-        if (result.data) handlers.next(result.data);
-        else if (result.errors?.length) handlers.error?.(result.errors.map((e) => e.message).join('; '));
+        const errors = result.errors?.length ? result.errors.map((e) => e.message).join('; ') : undefined;
+        if (result.data) handlers.next(result.data, errors);
+        else if (errors) handlers.error?.(errors);
       },
       error: (error) => handlers.error?.(error instanceof Error ? error.message : 'subscription closed'),
       complete: () => undefined,

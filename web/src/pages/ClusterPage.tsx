@@ -28,6 +28,7 @@ const flashMs = 2_000;
 function useLiveCluster(managementCluster: string, namespace: string, name: string) {
   const [tree, setTree] = useState<Tree | null>();
   const [error, setError] = useState<string>();
+  const [liveError, setLiveError] = useState<string>();
   const [flash, setFlash] = useState<ReadonlySet<string>>(new Set());
   const previous = useRef<Map<string, string>>(undefined);
 
@@ -62,11 +63,13 @@ function useLiveCluster(managementCluster: string, namespace: string, name: stri
         DashClusterUpdatedDocument,
         { id: answer.id },
         {
-          next: (data) => {
+          next: (data, errors) => {
+            setLiveError(errors);
             if (data.clusterUpdated) show(data.clusterUpdated);
-            else setTree(null);
+            // Null with an error: the management cluster cannot be read; what was shown stays.
+            else if (!errors) setTree(null);
           },
-          error: (message) => setError(message),
+          error: (message) => setLiveError(message),
         },
       );
     })();
@@ -75,11 +78,15 @@ function useLiveCluster(managementCluster: string, namespace: string, name: stri
       stop?.();
     };
   }, [managementCluster, namespace, name]);
-  return { tree, error, flash };
+  return { tree, error, liveError, flash };
 }
 
 export function ClusterPage(props: { managementCluster: string; namespace: string; name: string }) {
-  const { tree, error, flash } = useLiveCluster(props.managementCluster, props.namespace, props.name);
+  const { tree, error, liveError, flash } = useLiveCluster(
+    props.managementCluster,
+    props.namespace,
+    props.name,
+  );
   const [operations, setOperations] = useState<DashOperationFragment[]>([]);
   const started = (operation: DashOperationFragment): void => setOperations((list) => [operation, ...list]);
 
@@ -131,6 +138,11 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
         )}
         {tree.paused && <strong> · paused</strong>}
       </div>
+      {liveError && (
+        <div className="error" role="status">
+          Not live right now (what is shown may be stale): {liveError}
+        </div>
+      )}
       <section className="panel" aria-label="actions">
         <UpgradeAction id={tree.id} name={tree.name} current={tree.kubernetesVersion} onStarted={started} />
         <ClusterLevelActions id={tree.id} name={tree.name} paused={tree.paused} onStarted={started} />
