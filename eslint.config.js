@@ -23,6 +23,8 @@ export default tseslint.config(
       '.cache/**',
       'test/generated/**',
       'client/generated/**',
+      'web/generated/**',
+      'web/dist/**',
       'test/realcluster/go/**',
     ],
   },

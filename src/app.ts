@@ -16,6 +16,7 @@ import { usePartialErrors } from './partial-errors.ts';
 import { useEnumValuesHint } from './enum-values-hint.ts';
 import { buildGatewaySchema } from '../schema/index.ts';
 import { serveHealth } from './health.ts';
+import { defaultDashboardDir, serveDashboard } from './dashboard-static.ts';
 import { useKnownOperationTypes } from './known-operation-types.ts';
 import { createFleet, type Fleet } from './capi/fleet.ts';
 import type { ConnectionOptions } from './k8s/management-cluster-connection.ts';
@@ -181,6 +182,8 @@ export function buildGateway(options: GatewayOptions): Gateway {
 export interface AppOptions extends GatewayOptions {
   host: string;
   port: number;
+  /** The built web dashboard served at `/` (default web/dist/ of this package). */
+  dashboardDir?: string;
 }
 
 export interface App {
@@ -299,6 +302,7 @@ function serveGraphqlWs(
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const gateway = buildGateway(options);
+  const dashboardDir = options.dashboardDir ?? defaultDashboardDir;
   const server = createServer((req, res) => {
     if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
     if (serveMetrics(req, res, gateway.metrics)) return;
@@ -306,7 +310,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       gateway.metrics.rejectedBy(['requestBodyBytes']);
       return;
     }
-    void gateway.yoga(req, res);
+    void serveDashboard(req, res, dashboardDir, gateway.yoga.graphqlEndpoint).then((served) => {
+      if (!served) void gateway.yoga(req, res);
+    });
   });
   // graphql-ws joins once the port is ours: attached earlier, a failed listen reaches it as an
   // "Internal error emitted on the WebSocket server" with a stack trace.

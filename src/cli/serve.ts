@@ -122,6 +122,7 @@ export async function runServe(opts: ServeCliOptions, cmd: Command): Promise<voi
     : app.url;
   const everywhere = isWildcard(opts.host) ? ', listening on every address' : '';
   process.stdout.write(`GraphQL: ${url} (GraphiQL in a browser; /healthz, /readyz, /metrics${everywhere})\n`);
+  process.stdout.write(`Dashboard: ${new URL('/', url).toString()}\n`);
   onShutdown(async () => {
     await app.stop();
     await embedded?.stop();
