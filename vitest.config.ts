@@ -9,6 +9,7 @@ const projects = {
   cli: 'test/cli',
   acceptance: 'test/acceptance',
   bench: 'test/bench',
+  deploy: 'test/deploy',
 };
 
 export default defineConfig({

@@ -15,10 +15,14 @@ const dist = outFlag > 0 ? resolve(process.argv[outFlag + 1] ?? 'dist') : join(r
 const runtimeAssets = ['embedded/apiserver/schema/generated/capi-schemas.json'];
 
 rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 for (const asset of runtimeAssets) cpSync(join(root, asset), join(dist, asset));
 
 // src/main.ts reads its version from `../package.json` relative to itself; in dist/ that is

@@ -62,5 +62,6 @@ async function measure(mode) {
 }
 
 for (let i = 0; i < runs; i++) {
-  for (const mode of ['tsx', 'compiled']) console.log(JSON.stringify({ bench: 'startup', ...(await measure(mode)) }));
+  for (const mode of ['tsx', 'compiled'])
+    console.log(JSON.stringify({ bench: 'startup', ...(await measure(mode)) }));
 }
