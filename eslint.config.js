@@ -24,6 +24,7 @@ export default tseslint.config(
       'test/generated/**',
       'client/generated/**',
       'test/realcluster/go/**',
+      'dist/**',
     ],
   },
   js.configs.recommended,
