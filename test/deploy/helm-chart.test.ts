@@ -77,7 +77,7 @@ describe.skipIf(skip)('the Helm chart deploy/helm/capi-gateway', () => {
       spec: { replicas: number; template: { spec: Record<string, never> } };
     };
     expect(deployment.spec.replicas).toBe(2);
-    const pod = deployment.spec.template.spec as {
+    const pod = deployment.spec.template.spec as unknown as {
       securityContext: Record<string, unknown>;
       containers: Array<Record<string, never>>;
       volumes: Array<{ name: string; emptyDir?: object }>;
