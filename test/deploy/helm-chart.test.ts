@@ -106,6 +106,13 @@ describe.skipIf(skip)('the Helm chart deploy/helm/capi-gateway', () => {
     expect(pod.volumes.find((v) => v.name === 'tmp')?.emptyDir).toBeDefined();
     expect(container.volumeMounts.map((m) => m.mountPath)).toContain('/tmp');
     expect(pod.serviceAccountName).toBe(one(all, 'ServiceAccount').metadata.name);
+    // Every namespaced object names its namespace, so `helm template | kubectl apply` works too.
+    const clusterScoped = ['ClusterRole', 'ClusterRoleBinding'];
+    for (const m of all.filter((m) => !clusterScoped.includes(m.kind))) {
+      expect(m.metadata.namespace, `${m.kind} ${m.metadata.name}`).toBe(
+        m.kind.startsWith('Role') ? 'kube-system' : namespace,
+      );
+    }
     expect(all.map((m) => m.kind).sort()).toEqual(
       [
         'ClusterRole',

@@ -118,11 +118,7 @@ describe.skipIf(skip)('the chart on the real management cluster', () => {
       includeCrds: true,
       set: ['auth.mode=none'],
     });
-    await kubectl(
-      cluster.kubeconfigPath,
-      ['apply', '--server-side', '-n', releaseNamespace, '-f', '-'],
-      manifests,
-    );
+    await kubectl(cluster.kubeconfigPath, ['apply', '--server-side', '-f', '-'], manifests);
     gatewayKubeconfig = await serviceAccountKubeconfig(cluster, dir, release, 'token');
   }, 900_000);
 
@@ -141,7 +137,7 @@ describe.skipIf(skip)('the chart on the real management cluster', () => {
     });
     const out = await kubectl(
       requireCluster().kubeconfigPath,
-      ['apply', '--server-side', '--dry-run=server', '-n', releaseNamespace, '-f', '-'],
+      ['apply', '--server-side', '--dry-run=server', '-f', '-'],
       manifests,
     );
     for (const kind of [
