@@ -156,7 +156,7 @@ describe.skipIf(skip)('the chart on the real management cluster', () => {
   });
 
   it('the ServiceAccount may do what the gateway does, and nothing of another kind', async () => {
-    const can = async (verb: string, resource: string, namespace?: string) =>
+    const can = async (verb: string, resource: string, namespace?: string, subresource?: string) =>
       (
         await runKubectl(requireCluster().kubeconfigPath, [
           'auth',
@@ -166,16 +166,18 @@ describe.skipIf(skip)('the chart on the real management cluster', () => {
           '--as',
           `system:serviceaccount:${releaseNamespace}:${release}`,
           ...(namespace ? ['-n', namespace] : ['--all-namespaces']),
+          ...(subresource ? ['--subresource', subresource] : []),
         ])
       ).stdout.trim();
     expect(await can('watch', 'machines.cluster.x-k8s.io')).toBe('yes');
-    expect(await can('update', 'machinedeployments.cluster.x-k8s.io/scale')).toBe('yes');
+    expect(await can('update', 'machinedeployments.cluster.x-k8s.io', undefined, 'scale')).toBe('yes');
     expect(await can('patch', 'leases.coordination.k8s.io/capi-gateway-operations', 'kube-system')).toBe(
       'yes',
     );
     expect(await can('patch', 'leases.coordination.k8s.io/other', 'kube-system')).toBe('no');
     expect(await can('list', 'pods')).toBe('no');
     expect(await can('list', 'secrets')).toBe('no');
+    expect(await can('update', 'machines.cluster.x-k8s.io', undefined, 'status')).toBe('no');
     expect(await can('create', 'customresourcedefinitions.apiextensions.k8s.io')).toBe('no');
     expect(await can('impersonate', 'users')).toBe('no');
   });
