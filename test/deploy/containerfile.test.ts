@@ -53,9 +53,12 @@ describe('the Containerfile', () => {
         expect(existsSync(join(repoRoot, source)), source).toBe(true);
     }
     const build = all.find((s) => s.name === 'build')!;
-    const tsconfig = parse(readFileSync(join(repoRoot, 'tsconfig.build.json'), 'utf8')) as {
-      include: string[];
-    };
+    // tsconfig files are JSON with comments.
+    const tsconfigText = readFileSync(join(repoRoot, 'tsconfig.build.json'), 'utf8').replace(
+      /^\s*\/\/.*$/gm,
+      '',
+    );
+    const tsconfig = JSON.parse(tsconfigText) as { include: string[] };
     expect(copiedSources(build)).toEqual(expect.arrayContaining([...tsconfig.include, 'scripts/build.mjs']));
     expect(build.lines).toContain('RUN node scripts/build.mjs');
   });
