@@ -26,6 +26,7 @@ export default tseslint.config(
       'web/generated/**',
       'web/dist/**',
       'test/realcluster/go/**',
+      'dist/**',
     ],
   },
   js.configs.recommended,

@@ -10,6 +10,7 @@ const projects = {
   acceptance: 'test/acceptance',
   bench: 'test/bench',
   browser: 'test/browser',
+  deploy: 'test/deploy',
 };
 
 export default defineConfig({
