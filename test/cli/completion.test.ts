@@ -25,7 +25,9 @@ describe('capi-gateway completion', () => {
       expect(complete('capi-gateway', 'sc')).toBe('scale');
       expect(complete('capi-gateway', 'get', 'ma')).toBe('machines machinedeployments managementclusters');
       expect(complete('capi-gateway', 'scale', '--re')).toBe('--replicas');
-      expect(complete('capi-gateway', 'describe', '--show-m')).toBe('--show-machinesets');
+      expect(complete('capi-gateway', 'describe', '--show-m')).toBe(
+        '--show-machinesets --show-machinehealthchecks',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

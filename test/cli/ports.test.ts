@@ -1,4 +1,4 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +65,26 @@ describe('serve checks its ports before it starts or writes anything', () => {
 
   it('a --host that is not an address of this machine: one line naming --host', async () => {
     const dataDir = join(dir, 'host');
-    const result = await finished(['serve', '--host', '192.0.2.254', '--port', '0', '--data-dir', dataDir]);
+    // A non-loopback --host needs authentication first (host.test.ts); with it, the address is what fails.
+    await writeFile(join(dir, 'tokens.csv'), 'ports-test-token-0123456789abcdef,admin,uid-admin\n', {
+      mode: 0o600,
+    });
+    const config = join(dir, 'gateway.yaml');
+    await writeFile(
+      config,
+      'managementClusters:\n  - name: embedded\n    embedded: true\nauth:\n  tokenFile: tokens.csv\n',
+    );
+    const result = await finished([
+      'serve',
+      '--config',
+      config,
+      '--host',
+      '192.0.2.254',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^capi-gateway: cannot start the gateway: cannot listen on 192\.0\.2\.254: .*--host/,
