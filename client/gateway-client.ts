@@ -14,8 +14,11 @@ export type ClientError =
   | { kind: 'unreachable'; url: string; message: string }
   /** The server answered with a non-GraphQL response (a wrong URL, a proxy error page). */
   | { kind: 'http'; url: string; status: number; message: string }
-  /** The request reached GraphQL and failed there (validation, an execution error). */
-  | { kind: 'graphql'; message: string };
+  /**
+   * The request reached GraphQL and failed there (validation, an execution error). In a
+   * subscription, `code` MANAGEMENT_CLUSTER_UNAVAILABLE is one event's error: the stream goes on.
+   */
+  | { kind: 'graphql'; message: string; code?: string };
 
 /** A GraphQL error next to data: a part of the answer (e.g. one management cluster's) is missing. */
 export interface PartialError {
@@ -59,6 +62,8 @@ interface GraphQLResponse {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: unknown } }>;
 }
 
+export const unavailableCode = 'MANAGEMENT_CLUSTER_UNAVAILABLE';
+
 export function createClient(options: ClientOptions): GatewayClient {
   const doFetch = options.fetch ?? fetch;
   const headers: Record<string, string> = {
@@ -94,11 +99,15 @@ export function createClient(options: ClientOptions): GatewayClient {
         for await (const result of iterator) {
           const errors = (result.errors ?? []) as NonNullable<GraphQLResponse['errors']>;
           if (result.data === undefined || result.data === null) {
+            const message = errors.map((e) => e.message).join('; ') || 'no data';
+            // A management cluster away is an error on the path of one event; the stream goes on.
+            const away = errors.length > 0 && errors.every((e) => e.extensions?.code === unavailableCode);
             yield {
               ok: false,
-              error: { kind: 'graphql', message: errors.map((e) => e.message).join('; ') || 'no data' },
+              error: { kind: 'graphql', message, ...(away ? { code: unavailableCode } : {}) },
             };
-            return;
+            if (!away) return;
+            continue;
           }
           yield { ok: true, data: result.data as never, partial: errors.map(partialError) };
         }

@@ -188,7 +188,7 @@ export function clusterEvents(
   ctx: GatewayContext,
   filter: ClusterFilter | null | undefined,
   since: string | null | undefined,
-): AsyncIterableIterator<ClusterEvent> {
+): AsyncIterableIterator<Streamed<ClusterEvent>> {
   const hub = hubOf(ctx);
   let seen = new Map<string, ClusterView>();
   const matching = (): Map<string, ClusterView> => {
@@ -217,20 +217,32 @@ export function clusterEvents(
   }
   const queue = latestQueue<ClusterMessage>(10_000, () => off());
   const off = hub.subscribeFleet((m) => queue.push(m));
-  return streamOf(queue, initial, (message): Step<ClusterEvent> => {
+  const event = (value: ClusterEvent): Streamed<ClusterEvent> => ({ ok: true, value });
+  return streamOf(queue, initial.map(event), (message): Step<Streamed<ClusterEvent>> => {
     if (queue.dropped > 0) throw new SubscriberTooFarBehindError('resubscribe with the last cursor');
-    if (message.kind !== 'changes') return [];
+    // A management cluster gone: an error on the path (the stream goes on; its clusters are
+    // kept as last seen, and come back as MODIFIED or nothing, never a second ADDED).
+    if (message.kind !== 'changes') {
+      const elsewhere = filter?.managementCluster && filter.managementCluster !== message.managementCluster;
+      return elsewhere ? [] : unavailableEvents(message);
+    }
     const key = clusterKey(message.managementCluster, message.cluster);
     const now = matching();
     const before = seen.get(key);
     const after = now.get(key);
     seen = now;
     const cursor = hub.cursor(message.seq);
-    if (after) return [{ type: before ? 'MODIFIED' : 'ADDED', cluster: after, cursor }];
-    if (before) return [{ type: 'DELETED', cluster: before, cursor }];
+    if (after) return [event({ type: before ? 'MODIFIED' : 'ADDED', cluster: after, cursor })];
+    if (before) return [event({ type: 'DELETED', cluster: before, cursor })];
     return [];
   });
 }
+
+/** The error every fleet subscriber answers with while a management cluster is away. */
+const unavailableEvents = perMessage((m: ClusterMessage): Streamed<never>[] => {
+  const error = unavailableValue(m);
+  return error ? [error] : [];
+});
 
 export function assertCursor(since: string | null | undefined): void {
   if (since !== null && since !== undefined && !/^[a-z0-9]+\.\d+$/.test(since))

@@ -62,6 +62,7 @@ export async function createCluster(
   if (reason)
     throw new UnavailableError(`management cluster '${request.managementCluster}' is unavailable: ${reason}`);
 
+  assertClassVisible(ctx, cache.name, request);
   const plan = planCreateCluster(cache, request);
   if (!plan.ok) throw new ValidationError('the cluster cannot be created as requested', plan.violations);
   const clusterObject = plan.objects.find(isCluster)!;
@@ -105,4 +106,31 @@ export async function createCluster(
 /** `templateVariables(template)`: like `clusterctl generate cluster --list-variables`. */
 export function templateVariables(template: string): TemplateVariable[] {
   return listTemplateVariables(template);
+}
+
+/**
+ * With authentication, a ClusterClass the caller may not list answers exactly as a missing one:
+ * the plan itself reads the shared cache, whose answer must not reach this caller.
+ */
+function assertClassVisible(
+  ctx: GatewayContext,
+  managementCluster: string,
+  request: CreateClusterRequest,
+): void {
+  if (!ctx.access || !request.clusterClass) return;
+  const namespace = request.classNamespace || request.namespace;
+  const address: ObjectAddress = {
+    managementCluster,
+    group: 'cluster.x-k8s.io',
+    kind: 'ClusterClass',
+    namespace,
+    name: request.clusterClass,
+  };
+  if (ctx.reader.get(address)) return;
+  throw new ValidationError('the cluster cannot be created as requested', [
+    {
+      path: 'clusterClass',
+      message: `no ClusterClass '${request.clusterClass}' in namespace '${namespace}' on '${managementCluster}'`,
+    },
+  ]);
 }

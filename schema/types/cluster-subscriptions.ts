@@ -63,6 +63,6 @@ builder.subscriptionFields((t) => ({
       assertCursor(args.since);
       return clusterEvents(ctx, args.filter, args.since);
     },
-    resolve: (value) => value as unknown as ClusterEvent,
+    resolve: (value) => valueOrError(value as unknown as Streamed<ClusterEvent>),
   }),
 }));

@@ -10,6 +10,10 @@ builder.subscriptionFields((t) => ({
       'The operation now, then its progress step by step as its driver records it; completes when it ends.',
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, args, ctx) => operationUpdates(ctx, String(args.id)),
-    resolve: (value) => value as unknown as OperationRecord,
+    // An Error is the management cluster being away: an error on the path, the stream goes on.
+    resolve: (value) => {
+      if (value instanceof Error) throw value;
+      return value as unknown as OperationRecord;
+    },
   }),
 }));

@@ -30,7 +30,9 @@ interface Tree {
 
 const unavailable = (r: Received): boolean =>
   r.errors?.some(
-    (e) => e.extensions?.['code'] === 'MANAGEMENT_CLUSTER_UNAVAILABLE' && e.path?.[0] === 'clusterUpdated',
+    (e) =>
+      e.extensions?.['code'] === 'MANAGEMENT_CLUSTER_UNAVAILABLE' &&
+      (e.path?.[0] === 'clusterUpdated' || e.path?.[0] === 'clusterEvents'),
   ) === true;
 const tree = (r: Received): Tree | undefined => (r.data as { clusterUpdated?: Tree } | null)?.clusterUpdated;
 
@@ -118,9 +120,9 @@ describe('subscriptions while the management cluster process is killed and resta
 
       await embedded.stop('SIGKILL');
       await waitUntil(
-        () => subs.every((s) => s.results.some(unavailable)),
+        () => [...subs, fleet].every((s) => s.results.some(unavailable)),
         60_000,
-        'every subscriber to hear that the management cluster is unavailable',
+        'every subscriber (clusterEvents too) to hear that the management cluster is unavailable',
       );
 
       embedded = await startEmbedded();
@@ -149,6 +151,10 @@ describe('subscriptions while the management cluster process is killed and resta
         .filter((e) => e?.cluster?.name === CLUSTER)
         .map((e) => e!.type);
       expect(types[0]).toBe('ADDED');
+      // The outage was an error on the clusterEvents path, and events went on after it.
+      const outage = fleet.results.findIndex(unavailable);
+      expect(outage).toBeGreaterThan(0);
+      expect(fleet.results.slice(outage + 1).some((r) => r.errors === undefined)).toBe(true);
       expect(types.slice(1)).not.toContain('ADDED');
     } finally {
       await Promise.all([...subs, fleet].map((s) => s.close()));

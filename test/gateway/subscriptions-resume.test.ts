@@ -125,7 +125,13 @@ describe('clusterEvents resume, and a management cluster that goes away', () => 
         const [, , back] = await u.waitFor(3);
         expect(back).toEqual({ data: { clusterUpdated: { name: 'cluster-0000', phase: 'Deleting' } } });
       }
-      const after = events(await fleet.waitFor(4)).slice(3);
+      // clusterEvents: the outage as an error on its path, then only the change (no second ADDED).
+      const received = await fleet.waitFor(5);
+      expect(received[3]).toMatchObject({
+        data: null,
+        errors: [{ path: ['clusterEvents'], extensions: { code: 'MANAGEMENT_CLUSTER_UNAVAILABLE' } }],
+      });
+      const after = events(received.slice(4));
       expect(after).toEqual([
         expect.objectContaining({
           type: 'MODIFIED',

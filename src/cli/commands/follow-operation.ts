@@ -9,6 +9,7 @@ import {
   GetOperationDocument,
   type GatewayClient,
   type OperationFieldsFragment,
+  unavailableCode,
 } from '../../../client/index.ts';
 import { isFinished, phaseCell } from './operation-view.ts';
 import { CliFailure, colourEnabled, exitCodes, failureOf, painter, type Paint } from './output.ts';
@@ -23,6 +24,10 @@ export async function followOperation(
   draw(last);
   if (!isFinished(last.phase)) {
     for await (const res of client.subscribe(FollowOperationDocument, { id: start.id })) {
+      if (!res.ok && res.error.kind === 'graphql' && res.error.code === unavailableCode) {
+        process.stderr.write(`warning: ${res.error.message}\n`);
+        continue;
+      }
       if (!res.ok) throw failureOf(res.error);
       last = res.data.operationUpdated;
       draw(last);

@@ -4,7 +4,7 @@
  * With -o json|yaml, one document per event. Runs until interrupted or the stream ends.
  */
 import { stringify } from 'yaml';
-import { WatchClustersDocument } from '../../../client/index.ts';
+import { unavailableCode, WatchClustersDocument } from '../../../client/index.ts';
 import { clusterFilter } from './cluster-scope.ts';
 import { visibleLength } from './columns.ts';
 import { clusterTable, type ClusterRow, type GetOptions } from './get-clusters.ts';
@@ -22,6 +22,10 @@ export async function watchClusters(opts: GetOptions): Promise<number> {
       .join('')
       .trimEnd();
   for await (const res of client.subscribe(WatchClustersDocument, { filter: clusterFilter(opts) })) {
+    if (!res.ok && res.error.kind === 'graphql' && res.error.code === unavailableCode) {
+      process.stderr.write(`warning: ${res.error.message}\n`);
+      continue;
+    }
     if (!res.ok) throw failureOf(res.error);
     const event = res.data.clusterEvents;
     if (opts.output === 'json' || opts.output === 'yaml') {
