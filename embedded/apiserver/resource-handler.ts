@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { randomInt } from 'node:crypto';
 import type { KubeObject } from './admission.ts';
 import { timestamp, type ApiContext } from './api-context.ts';
+import { authorizeCreateByApply } from './auth/create-by-apply.ts';
 import { deleteObject, parseDeleteOptions } from './delete.ts';
 import {
   retryOnStale,
@@ -195,6 +196,7 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
       listMapKeysFor(rt),
     );
     if (!stored) {
+      authorizeCreateByApply(ctx.authorizer, req.user, route);
       delete merged.metadata.resourceVersion;
       const result = await persist(ctx, rt, merged, undefined, opts);
       send(

@@ -110,6 +110,7 @@ export function rbacTests(ctx: RbacContext): void {
         { apiGroups: ['cluster.x-k8s.io'], resources: ['clusters'], verbs: ['list', 'watch'] },
         { apiGroups: ['cluster.x-k8s.io'], resources: ['clusters/status'], verbs: ['patch'] },
         { apiGroups: [''], resources: ['configmaps'], resourceNames: ['cm-a'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: ['cm-applied'], verbs: ['patch'] },
       ],
     });
     await create(`/apis/${rbac}/v1/namespaces/${namespace}/rolebindings`, {
@@ -248,6 +249,19 @@ export function rbacTests(ctx: RbacContext): void {
           message: `clusters.cluster.x-k8s.io "none" is forbidden: User "rbac-alice" cannot patch resource "clusters" in API group "cluster.x-k8s.io" in the namespace "${ns()}"`,
         },
       );
+      // patch without create: an apply that would create the object is refused as a create.
+      const applied = await send(
+        alice,
+        'PATCH',
+        `/api/v1/namespaces/${ns()}/configmaps/cm-applied?fieldManager=contract`,
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-applied' }, data: { a: '1' } },
+        { 'Content-Type': 'application/apply-patch+yaml' },
+      );
+      expect(statusOf(applied)).toMatchObject({
+        httpStatus: 403,
+        message: `configmaps "cm-applied" is forbidden: User "rbac-alice" cannot create resource "configmaps" in API group "" in the namespace "${ns()}"`,
+        details: { name: 'cm-applied', kind: 'configmaps' },
+      });
       expect(statusOf(await send(alice, 'DELETE', clusters))).toMatchObject({
         httpStatus: 403,
         message: `clusters.cluster.x-k8s.io is forbidden: User "rbac-alice" cannot deletecollection resource "clusters" in API group "cluster.x-k8s.io" in the namespace "${ns()}"`,

@@ -17,8 +17,9 @@ import WebSocket from 'ws';
 import { buildApp, type App } from '../../../src/app.ts';
 import { buildAuthenticator } from '../../../src/auth/authenticator.ts';
 import { encodeGlobalId } from '../../../resolvers/global-id.ts';
-import { contractFixtures, type ContractCluster } from '../../contract/fixtures.ts';
-import { testKube, type TestKube } from '../../contract/kube.ts';
+import { contractFixtures, sharedCapiDir, type ContractCluster } from '../../contract/fixtures.ts';
+import { render } from '../../contract/cluster-lifecycle.ts';
+import { createAll, testKube, type TestKube } from '../../contract/kube.ts';
 import { pollUntil } from '../../realcluster/poll.ts';
 import type { GqlResponse } from '../support/gql.ts';
 import { wsSubscribe, type WsSubscriber } from '../support/ws-subscriber.ts';
@@ -280,6 +281,54 @@ describe.each(contractFixtures())('RBAC through the gateway on the $name managem
     ).data!.pauseCluster;
     expect(pauseForbidden.__typename).toBe('NotFoundError');
     expect(pauseForbidden).toEqual({ ...pauseMissing, message: pauseMissing.message.replace('zz', 'b1') });
+  });
+
+  it('createCluster from a ClusterClass in a namespace the user may not list answers exactly like a missing class', async (ctx) => {
+    const capiDir = sharedCapiDir();
+    if (skip !== undefined || capiDir === undefined) return ctx.skip();
+    await createAll(kube, render(capiDir, 'clusterclass-in-memory.yaml', { NAMESPACE: nsB }), nsB);
+    await pollUntil(
+      async () => (app!.gateway.fleet.reader.clusterClass(mc, nsB, 'in-memory') ? true : undefined),
+      { what: 'the gateway sees the ClusterClass in B', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(await apiServerAllows(users.alice, 'list', 'cluster.x-k8s.io', 'clusterclasses', nsB)).toBe(false);
+    const create = `mutation($input: CreateClusterInput!) { createCluster(input: $input) {
+      __typename ... on Error { message } ... on ValidationError { fields { path message } }
+    } }`;
+    const createInput = (clusterClass: string) => ({
+      managementCluster: mc,
+      namespace: nsA,
+      name: 'from-b',
+      clusterClass,
+      classNamespace: nsB,
+      kubernetesVersion: 'v1.36.0',
+      controlPlaneReplicas: 1,
+      workers: [{ name: 'md-0', class: 'default-worker', replicas: 1 }],
+    });
+    const attempt = async (clusterClass: string) =>
+      JSON.stringify((await authorizedGql(users.alice, create, { input: createInput(clusterClass) })).data);
+    const hidden = await attempt('in-memory');
+    const missing = await attempt('no-such-class');
+    expect(hidden).toContain('"__typename":"ValidationError"');
+    expect(hidden).toBe(missing.replaceAll('no-such-class', 'in-memory'));
+
+    // A class alice may see, in her own namespace: the create is then the API server's decision
+    // for her, and she may not create Clusters.
+    expect(await apiServerAllows(users.alice, 'create', 'cluster.x-k8s.io', 'clusters', nsA)).toBe(false);
+    await createAll(kube, render(capiDir, 'clusterclass-in-memory.yaml', { NAMESPACE: nsA }), nsA);
+    await pollUntil(
+      async () => (app!.gateway.fleet.reader.clusterClass(mc, nsA, 'in-memory') ? true : undefined),
+      { what: 'the gateway sees the ClusterClass in A', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const own = await authorizedGql<{ createCluster: { __typename: string; message?: string } }>(
+      users.alice,
+      create,
+      {
+        input: { ...createInput('in-memory'), classNamespace: nsA },
+      },
+    );
+    expect(own.data!.createCluster.__typename).toBe('ForbiddenError');
+    await expect(kube.objects.read(clusterObject(nsA, 'from-b'))).rejects.toThrow();
   });
 
   const pauseMutation = `mutation($id: ID!) { pauseCluster(id: $id) {
