@@ -3,7 +3,7 @@
  * simulated CAPI controllers and the demo fleet. Reached by everything else over HTTPS.
  */
 import type { KubeObject } from './apiserver/admission.ts';
-import { readSeedFile } from './apiserver/seed-file.ts';
+import { readSeedFile, SeedFileError } from './apiserver/seed-file.ts';
 import type { SeedResult } from './apiserver/seed-objects.ts';
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
 import { capiAdmissionPlugins } from './controllers/admission/capi-admission-plugins.ts';
@@ -87,7 +87,7 @@ function seedNotices(result: SeedResult): string[] {
 async function seedObjectsOf(options: EmbeddedClusterOptions): Promise<KubeObject[] | undefined> {
   if (!options.seedFile) return options.seedObjects;
   const read = await readSeedFile(options.seedFile);
-  if (!read.ok) throw new Error(read.message);
+  if (!read.ok) throw new SeedFileError(read.message);
   return [...(options.seedObjects ?? []), ...read.objects];
 }
 

@@ -56,6 +56,10 @@ function embeddedOptions(cmd: Command): Command {
     .option('--fail-machines <fraction>', 'fraction of machines whose provisioning fails', fraction, 0)
     .option('--unhealthy-nodes <fraction>', 'fraction of nodes that go NotReady', fraction, 0)
     .option(
+      '--seed <file>',
+      'load these objects at start, before listening (NDJSON, JSON or YAML; see npm run seed:generate)',
+    )
+    .option(
       '--token-auth-file <file>',
       'users of the embedded API server (RBAC applies to them), as kube-apiserver\'s: token,user,uid,"group1,group2" per line',
     );

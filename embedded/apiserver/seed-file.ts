@@ -1,12 +1,16 @@
 /**
- * A seed file: Kubernetes objects as NDJSON (one JSON object per line; `.ndjson` / `.jsonl`)
- * or as a multi-document YAML stream (anything else). Lists (`kind: …List`) are unpacked.
+ * A seed file: Kubernetes objects as NDJSON (one JSON object per line; `.ndjson` / `.jsonl`),
+ * one JSON document (`.json`, e.g. `kubectl get -o json`) or a multi-document YAML stream
+ * (anything else). Lists (`kind: …List`) are unpacked.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './admission.ts';
+
+/** A seed file that cannot be read or is not Kubernetes objects: the user's to fix. */
+export class SeedFileError extends Error {}
 
 export type SeedFileResult = { ok: true; objects: KubeObject[] } | { ok: false; message: string };
 
@@ -64,9 +68,23 @@ async function readYaml(path: string): Promise<SeedFileResult> {
   return { ok: true, objects };
 }
 
+/** One JSON document (an object or a List, as `kubectl get -o json` prints). */
+async function readJson(path: string): Promise<SeedFileResult> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    return { ok: false, message: `${path}: ${(error as Error).message}` };
+  }
+  const objects: KubeObject[] = [];
+  const problem = unpack(value, path, objects);
+  return problem ? { ok: false, message: problem } : { ok: true, objects };
+}
+
 export async function readSeedFile(path: string): Promise<SeedFileResult> {
   try {
-    return /\.(nd)?jsonl?$|\.ndjson$/.test(path) ? await readNdjson(path) : await readYaml(path);
+    if (/\.(ndjson|jsonl)$/.test(path)) return await readNdjson(path);
+    return /\.json$/.test(path) ? await readJson(path) : await readYaml(path);
   } catch (error) {
     return { ok: false, message: `cannot read seed file ${path}: ${(error as Error).message}` };
   }

@@ -45,10 +45,13 @@ export function mergeConditions(
   observedGeneration: number | undefined,
 ): Condition[] {
   const byType = new Map(existing.map((c) => [c.type, c]));
-  for (const update of updates) {
+  // A later update of a type overrides an earlier one (a phase's problem over the summary's
+  // default); both are compared with the stored condition, so overriding is not a transition.
+  const finalUpdates = new Map(updates.map((u) => [u.type, u]));
+  for (const update of finalUpdates.values()) {
     const status: ConditionStatus =
       typeof update.status === 'boolean' ? (update.status ? 'True' : 'False') : update.status;
-    const previous = byType.get(update.type);
+    const previous = existing.find((c) => c.type === update.type);
     const condition: Condition = {
       type: update.type,
       status,

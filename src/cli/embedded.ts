@@ -17,6 +17,7 @@ export function embeddedClusterOptions(opts: EmbeddedCliOptions, port: number, d
     capiApi: opts.capiApi,
     faults: { machineFailureRate: opts.failMachines, nodeNotReadyRate: opts.unhealthyNodes },
     ...(opts.tokenAuthFile === undefined ? {} : { tokenAuthFile: opts.tokenAuthFile }),
+    ...(opts.seed === undefined ? {} : { seedFile: opts.seed }),
   };
 }
 

@@ -11,6 +11,8 @@ export interface EmbeddedCliOptions {
   unhealthyNodes: number;
   /** kube-apiserver `--token-auth-file` format: users of the embedded API server besides the admin. */
   tokenAuthFile?: string;
+  /** Objects to load at start (NDJSON, JSON or YAML), e.g. a fleet from `npm run seed:generate`. */
+  seed?: string;
 }
 
 export interface ServeCliOptions extends EmbeddedCliOptions {

@@ -1,11 +1,12 @@
 /**
  * Failures a user causes and can fix (a data dir in use or created with another --capi-api, a port
- * taken, an unusable path, a bad --token-auth-file) end the command with one line and exit code 2; anything else is a bug
+ * taken, an unusable path, a bad --token-auth-file or --seed file) end the command with one line and exit code 2; anything else is a bug
  * and keeps its stack trace.
  */
 import { CapiApiMismatchError } from '../../embedded/apiserver/capi-api-mismatch.ts';
 import { DataDirInUseError } from '../../embedded/apiserver/data-dir-lock.ts';
 import { TokenFileError } from '../../embedded/apiserver/auth/token-file.ts';
+import { SeedFileError } from '../../embedded/apiserver/seed-file.ts';
 
 type SystemError = NodeJS.ErrnoException & { address?: string; port?: number };
 
@@ -18,7 +19,8 @@ export function describeExpectedFailure(error: unknown): string | undefined {
   if (
     error instanceof DataDirInUseError ||
     error instanceof CapiApiMismatchError ||
-    error instanceof TokenFileError
+    error instanceof TokenFileError ||
+    error instanceof SeedFileError
   )
     return error.message;
   if (!isSystemError(error) || typeof error.syscall !== 'string') return undefined;

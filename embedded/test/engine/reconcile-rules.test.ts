@@ -179,6 +179,26 @@ describe('conditions and the work queue', () => {
     });
   });
 
+  it('a condition set twice in one update (default, then a phase’s problem) keeps its time while its final status holds', () => {
+    const stuck = [
+      { type: 'ScalingUp', status: false, reason: 'NotScalingUp' },
+      { type: 'ScalingUp', status: true, reason: 'TemplateNotFound', message: 'gone' },
+    ];
+    const first = mergeConditions([], stuck, 't1', 1);
+    expect(first).toEqual([
+      {
+        type: 'ScalingUp',
+        status: 'True',
+        reason: 'TemplateNotFound',
+        message: 'gone',
+        lastTransitionTime: 't1',
+        observedGeneration: 1,
+      },
+    ]);
+    // Reconciled again with nothing changed: the same condition, so no status write to make.
+    expect(mergeConditions(first, stuck, 't2', 1)).toEqual(first);
+  });
+
   it('never runs one key twice at once and re-runs it when it changed meanwhile', async () => {
     const runs: string[] = [];
     let active = 0;
