@@ -69,7 +69,9 @@ export async function reconcileClusterClass(
     const kind = ctx.cache.resolve(group, ref.kind);
     const found = ctx.cache.getRef(group, ref.kind, namespace, ref.name);
     if (found.state === 'pending') retryMs = 500;
-    if (found.state === 'missing') retryMs ??= 2_000;
+    const key = `${group}/${ref.kind}/${namespace}/${ref.name}`;
+    if (found.state === 'missing') retryMs ??= ctx.missing.retryMs(key);
+    if (found.state === 'found') ctx.missing.found(key);
     if (!kind || found.state !== 'found') continue;
     if (found.object.metadata.ownerReferences?.some((o) => o.uid === clusterClass.metadata.uid)) continue;
     await updateObject(ctx, kind.type, found.object, (copy) =>

@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import { isoTime } from './clock.ts';
 import { type ConditionInput, mergeConditions, readConditions } from './conditions.ts';
 import type { KubeClient, KubeResult, ResourceType } from './kube-client.ts';
+import type { MissingBackoff } from './missing-backoff.ts';
 import type { ObjectCache } from './object-cache.ts';
 import type { ReconcileCause } from './reconcile-errors.ts';
 import { type JsonRecord, isRecord } from './object-fields.ts';
@@ -41,6 +42,8 @@ export interface EngineContext {
    */
   startedAt(uid: string, step: string, since?: string): number;
   forgetTimers(uid: string): void;
+  /** Waits for references to objects that do not exist (see missing-backoff.ts). */
+  missing: MissingBackoff;
   /** Declares that a kind plays a role (its objects get that role's controller). */
   watchRole(role: ObjectRole, apiGroup: string, kind: string): void;
   enqueue(controller: string, namespace: string | undefined, name: string, afterMs?: number): void;

@@ -23,6 +23,7 @@ import { reconcileMachineHealthCheck } from './machine-health-check-controller.t
 import { reconcileMachineSet } from './machine-set-controller.ts';
 import { reconcileMachine } from './machine-controller.ts';
 import { MACHINE_POOL_TYPE, reconcileMachinePool } from './machine-pool-controller.ts';
+import { MissingBackoff } from './missing-backoff.ts';
 import { ObjectCache } from './object-cache.ts';
 import { stringField } from './object-fields.ts';
 import { type EngineLogger, ReconcileErrors, defaultEngineLogger } from './reconcile-errors.ts';
@@ -128,6 +129,7 @@ function createContext(parts: EngineParts, queue: () => WorkQueue, router: () =>
       return started;
     },
     forgetTimers: (uid) => void timers.delete(uid),
+    missing: new MissingBackoff(),
     watchRole(role, apiGroup, kind) {
       const key = `${apiGroup}/${kind}`;
       const informer = cache.informerForKind(apiGroup, kind);

@@ -51,14 +51,18 @@ function lookupTemplate(
   ref: ObjectRef,
 ): { ok: true; template: KubeObject } | { ok: false; reason: string; message: string; retryMs: number } {
   const found = ctx.cache.getRef(ref.apiGroup, ref.kind, namespace, ref.name);
-  if (found.state === 'found') return { ok: true, template: found.object };
+  const key = `${ref.apiGroup}/${ref.kind}/${namespace}/${ref.name}`;
+  if (found.state === 'found') {
+    ctx.missing.found(key);
+    return { ok: true, template: found.object };
+  }
   if (found.state === 'pending')
     return { ok: false, reason: 'Waiting', message: `Reading ${ref.kind} ${ref.name}`, retryMs: 200 };
   return {
     ok: false,
     reason: 'TemplateNotFound',
     message: `${ref.kind} ${namespace}/${ref.name} does not exist`,
-    retryMs: 2_000,
+    retryMs: ctx.missing.retryMs(key),
   };
 }
 
@@ -118,7 +122,7 @@ export async function createMachineChildren(
       ok: false,
       reason: 'KindNotFound',
       message: `No CRD serves ${blueprint.infrastructureTemplate.kind.replace(/Template$/, '')}`,
-      retryMs: 2_000,
+      retryMs: ctx.missing.retryMs(`kind:${blueprint.infrastructureTemplate.apiGroup}/${blueprint.infrastructureTemplate.kind}`),
     };
   const infra = cloneFromTemplate(
     infraTemplate.template,
@@ -147,7 +151,7 @@ export async function createMachineChildren(
         ok: false,
         reason: 'KindNotFound',
         message: `No CRD serves ${ref.kind.replace(/Template$/, '')}`,
-        retryMs: 2_000,
+        retryMs: ctx.missing.retryMs(`kind:${ref.apiGroup}/${ref.kind}`),
       };
     const config = cloneFromTemplate(
       bootstrapTemplate.template,

@@ -47,13 +47,15 @@ export function readTemplate(
       2_000,
     );
   const found = ctx.cache.getRef(group, ref.kind, namespace, ref.name);
+  const key = `${group}/${ref.kind}/${namespace}/${ref.name}`;
   if (found.state === 'pending') throw new Waiting('Waiting', `Reading ${ref.kind} ${ref.name}`, 200);
   if (found.state === 'missing')
     throw new Waiting(
       'TemplateNotFound',
       `${ref.kind} ${namespace}/${ref.name} referenced by the ClusterClass does not exist`,
-      2_000,
+      ctx.missing.retryMs(key),
     );
+  ctx.missing.found(key);
   return { object: found.object, type: kind.type };
 }
 
