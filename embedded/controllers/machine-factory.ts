@@ -122,7 +122,9 @@ export async function createMachineChildren(
       ok: false,
       reason: 'KindNotFound',
       message: `No CRD serves ${blueprint.infrastructureTemplate.kind.replace(/Template$/, '')}`,
-      retryMs: ctx.missing.retryMs(`kind:${blueprint.infrastructureTemplate.apiGroup}/${blueprint.infrastructureTemplate.kind}`),
+      retryMs: ctx.missing.retryMs(
+        `kind:${blueprint.infrastructureTemplate.apiGroup}/${blueprint.infrastructureTemplate.kind}`,
+      ),
     };
   const infra = cloneFromTemplate(
     infraTemplate.template,
