@@ -1,8 +1,8 @@
 /**
  * Writes a synthetic fleet as a seed file for `capi-gateway embedded|serve --seed FILE`: the
  * fleet-scale benchmark's clusters (Cluster, KubeadmControlPlane, MachineDeployment, MachineSet,
- * 3 control-plane + 10 worker Machines with their DockerMachines and KubeadmConfigs), one NDJSON
- * line per object, spread over namespaces of `--per-namespace` clusters.
+ * 3 control-plane + 10 worker Machines with their DockerMachines and KubeadmConfigs) and the machine
+ * templates they reference, one NDJSON line per object, spread over namespaces of `--per-namespace` clusters.
  *
  *   npm run seed:generate -- --clusters 1000 --out fleet.ndjson
  */
@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, InvalidArgumentError } from 'commander';
 import { scaleFleet } from '../test/bench/scale-fleet.ts';
+import { seedTemplates } from './seed-templates.ts';
 
 function count(value: string): number {
   const n = Number(value);
@@ -30,11 +31,12 @@ if (!/\.(ndjson|jsonl)$/.test(opts.out)) {
   process.stderr.write('seed:generate: --out must end in .ndjson or .jsonl\n');
   process.exit(2);
 }
-const objects = scaleFleet({
+const fleet = scaleFleet({
   clusters: opts.clusters,
   clustersPerNamespace: opts.perNamespace,
   site: opts.site,
 });
+const objects = [...fleet, ...seedTemplates(fleet)];
 const out = createWriteStream(opts.out);
 for (const o of objects) if (!out.write(`${JSON.stringify(o)}\n`)) await once(out, 'drain');
 out.end();

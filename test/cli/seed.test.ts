@@ -40,10 +40,11 @@ describe('serve / embedded --seed FILE', () => {
       ['scripts/generate-seed.ts', '--clusters', '3', '--per-namespace', '2', '--out', seed],
       { cwd: repo },
     );
-    expect(generated.stdout).toBe(`${seed}: 134 objects, 3 clusters\n`);
+    // 44 objects per cluster, 3 machine templates each, 2 namespaces.
+    expect(generated.stdout).toBe(`${seed}: 143 objects, 3 clusters\n`);
     const gateway = children.start(['serve', '--seed', seed, '--no-demo', '--ephemeral', '--port', '0']);
     const url = (await gateway.waitForStdout(graphqlLine, 120_000))[1]!;
-    expect(gateway.stdout()).toMatch(/note: seeded 134 objects/);
+    expect(gateway.stdout()).toMatch(/note: seeded 143 objects \(\d+ writes\)\n/);
     const answer = (await pollUntil(
       'the seeded clusters through GraphQL',
       () => query(url, clustersQuery) as Promise<ClustersAnswer>,
