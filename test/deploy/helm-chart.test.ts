@@ -198,7 +198,19 @@ describe.skipIf(skip)('the Helm chart deploy/helm/capi-gateway', () => {
     expect(verbsOn(rules, 'apiextensions.k8s.io', 'customresourcedefinitions')).toEqual([
       'get',
       'list',
+      'patch',
       'watch',
+    ]);
+    // The patch is its own Operation CRD's only (an older one gains spec.requestedGroups).
+    expect(
+      rules.filter((r) => r.apiGroups.includes('apiextensions.k8s.io') && r.verbs.includes('patch')),
+    ).toEqual([
+      {
+        apiGroups: ['apiextensions.k8s.io'],
+        resources: ['customresourcedefinitions'],
+        resourceNames: ['operations.capi-gateway.dev'],
+        verbs: ['patch'],
+      },
     ]);
     expect(verbsOn(rules, 'authorization.k8s.io', 'subjectaccessreviews')).toEqual(['create']);
     expect(verbsOn(rules, '', 'users')).toEqual(['impersonate']);

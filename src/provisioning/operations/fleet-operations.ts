@@ -103,7 +103,10 @@ export class FleetOperations implements OperationsAccess {
     const tryOnce = async () => {
       const installed = await ensureOperationCrd(writer);
       if (cancelled) return;
-      if (installed.ok) return then();
+      if (installed.ok) {
+        if (installed.value) this.log(installed.value);
+        return then();
+      }
       // Said once: operations wait for it, and the management cluster's own errors show on queries.
       if (attempts++ === 0)
         this.log(`cannot install the Operation CRD yet (retrying): ${installed.error.message}`);
