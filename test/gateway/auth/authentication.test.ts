@@ -83,6 +83,21 @@ describe('authentication', () => {
     expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  it('answers an SSE subscription without a token with 401 before any stream (POST, and GET as graphql-sse sends it)', async () => {
+    const viaPost = await post({ query: summarySubscription }, { accept: 'text/event-stream' });
+    const viaGet = await app.gateway.yoga.fetch(
+      `http://gateway.test/graphql?query=${encodeURIComponent(summarySubscription)}`,
+      { headers: { accept: 'text/event-stream' } },
+    );
+    for (const res of [viaPost, viaGet]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="capi-gateway"');
+      expect(res.headers.get('content-type')).not.toContain('text/event-stream');
+      const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('serves a static token of the token file and an OIDC token of the issuer', async () => {
     for (const token of [staticToken, await oidc()]) {
       const res = await post({ query: countQuery }, bearer(token));
