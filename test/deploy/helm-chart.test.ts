@@ -164,6 +164,23 @@ describe.skipIf(skip)('the Helm chart deploy/helm/capi-gateway', () => {
       deployment.spec.template.spec.volumes.filter((v) => v.secret).map((v) => v.secret!.secretName),
     ).toEqual(['capi-gateway-kubeconfig-hub-eu', 'hub-us-kubeconfig']);
     expect(all.map((m) => m.kind)).toEqual(expect.arrayContaining(['Ingress', 'ServiceMonitor']));
+    // With authentication on, /metrics wants a bearer token: Prometheus sends the Secret's.
+    const endpoint = (manifest: Manifest) =>
+      (manifest as unknown as { spec: { endpoints: Array<Record<string, unknown>> } }).spec.endpoints[0]!;
+    expect(endpoint(one(all, 'ServiceMonitor'))).toEqual({
+      port: 'http',
+      path: '/metrics',
+      interval: '30s',
+      authorization: { type: 'Bearer', credentials: { name: 'capi-gateway-metrics-token', key: 'token' } },
+    });
+    const withoutToken = manifests(
+      await renderChart(bin, { namespace, set: ['auth.mode=none', 'serviceMonitor.enabled=true'] }),
+    );
+    expect(endpoint(one(withoutToken, 'ServiceMonitor'))).toEqual({
+      port: 'http',
+      path: '/metrics',
+      interval: '30s',
+    });
   });
 
   it('passes the access-control settings to the config file (token file Secret and OIDC)', async () => {
