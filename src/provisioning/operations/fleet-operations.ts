@@ -143,10 +143,6 @@ export class FleetOperations implements OperationsAccess {
     return this.caches.get(managementCluster);
   }
 
-  writer(managementCluster: string): KubeWriter | undefined {
-    return this.caches.get(managementCluster)?.connection.writer;
-  }
-
   get(address: ObjectAddress): OperationRecord | null {
     if (address.group !== operationKind.group || address.kind !== operationKind.kind) return null;
     return this.stores.get(address.managementCluster)?.get(address.namespace, address.name) ?? null;

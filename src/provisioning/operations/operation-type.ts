@@ -52,7 +52,6 @@ export interface OperationsAccess {
   get(address: ObjectAddress): OperationRecord | null;
   startOperation(request: StartOperationRequest): Promise<Result<OperationRecord>>;
   cache(managementCluster: string): ManagementClusterCache | undefined;
-  writer(managementCluster: string): KubeWriter | undefined;
 }
 
 export interface StepContext {
