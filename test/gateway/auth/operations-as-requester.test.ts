@@ -2,7 +2,8 @@
  * Operations write as the user who asked, not as the gateway: the mutation's SubjectAccessReview
  * is only the early answer; every write an operation's driver makes later impersonates the
  * requester (user and groups, recorded in the Operation), so the API server applies their RBAC
- * at each step — on any replica, one without authentication included. Embedded management
+ * at each step (a RoleBinding removed after the request but before the write counts) — on any
+ * replica, one without authentication included. Embedded management
  * cluster: its admission chain shows who each write was made as (kube's AdmissionReview
  * userInfo), and its RBAC refuses what the user may not do although the gateway's own
  * credentials could.
@@ -55,6 +56,8 @@ const users = {
     token: randomBytes(16).toString('hex'),
     groups: ['auth-readers', 'capi-upgraders'],
   },
+  // May upgrade through her own RoleBinding, removed while her fleet upgrade soaks between waves.
+  gina: { name: 'gina', token: randomBytes(16).toString('hex'), groups: ['auth-readers'] },
 } satisfies Record<string, User>;
 
 const rbacYaml = `
@@ -105,6 +108,12 @@ kind: RoleBinding
 metadata: { name: upgraders, namespace: default }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: upgrader }
 subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: capi-upgraders }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: upgrader-gina, namespace: default }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: upgrader }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: gina }]
 `;
 
 const plain = (name: string, labels = '') =>
@@ -252,10 +261,18 @@ describe('operations write as their requester (impersonation), so the API server
     await kubectlOk(mc, ['apply', '-n', 'default', '--validate=false', '-f', '-'], rbacYaml);
     await applyYaml(
       mc,
-      [plain('r-deny'), plain('r-ok'), plain('r-fleet', '\n  labels: { fleet: requester }')].join('\n---\n'),
+      [
+        plain('r-deny'),
+        plain('r-ok'),
+        plain('r-fleet', '\n  labels: { fleet: requester }'),
+        plain('r-wave-1', '\n  labels: { fleet: revoked }'),
+        plain('r-wave-2', '\n  labels: { fleet: revoked }'),
+      ].join('\n---\n'),
     );
     app = await startGateway(true);
-    await Promise.all(['r-deny', 'r-ok', 'r-fleet'].map((c) => waitSettled(mc, c, 150_000)));
+    await Promise.all(
+      ['r-deny', 'r-ok', 'r-fleet', 'r-wave-1', 'r-wave-2'].map((c) => waitSettled(mc, c, 150_000)),
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -354,6 +371,49 @@ describe('operations write as their requester (impersonation), so the API server
     });
     const writes = admitted.filter((a) => a.name === 'r-fleet-cp' && a.change?.includes('version'));
     expect(writes.map((a) => [a.user, a.change])).toEqual([['frank', `spec.version: ${FROM} -> ${TO}`]]);
+  });
+
+  it('a user allowed when the fleet upgrade started, whose RoleBinding is removed before a later wave writes, fails that wave Forbidden', async () => {
+    expect(
+      await canI(users.gina, 'patch', 'kubeadmcontrolplanes.controlplane.cluster.x-k8s.io/r-wave-2-cp'),
+    ).toBe('yes');
+    const started = (
+      await as(users.gina, UpgradeClustersDocument, {
+        filter: { labelSelector: 'fleet=revoked' },
+        version: TO,
+        strategy: { maxConcurrency: 1, waveTimeoutSeconds: 120, soakBetweenWavesSeconds: 4 },
+      })
+    ).upgradeClusters;
+    if (started.__typename !== 'UpgradeClustersPayload') throw new Error(JSON.stringify(started));
+    expect(started.waves.map((w) => w.clusters.map((c) => c.name))).toEqual([['r-wave-1'], ['r-wave-2']]);
+    // The first wave done, the soak running: the next write is at least seconds away.
+    await eventually(
+      async () => {
+        const op = (await as(users.gina, Day2OperationDocument, { id: started.operation.id })).operation!;
+        const soak = op.steps.find((s) => s.name === 'soak-after-wave-1');
+        return soak?.phase === 'RUNNING' ? true : undefined;
+      },
+      120_000,
+      'the first wave to succeed and the soak to start',
+    );
+    await kubectlOk(mc, ['delete', 'rolebinding', '-n', 'default', 'upgrader-gina']);
+    expect(
+      await canI(users.gina, 'patch', 'kubeadmcontrolplanes.controlplane.cluster.x-k8s.io/r-wave-2-cp'),
+    ).toBe('no');
+
+    const parent = await ended(users.gina, started.operation.id);
+    expect(parent.phase).toBe('FAILED');
+    expect(parent.steps.map((s) => [s.name, s.phase])).toEqual([
+      ['wave-1', 'SUCCEEDED'],
+      ['soak-after-wave-1', 'SUCCEEDED'],
+      ['wave-2', 'FAILED'],
+    ]);
+    const children = (await as(users.gina, FleetUpgradeChildrenDocument, { id: started.operation.id }))
+      .operation!.children;
+    const second = children.find((c) => c.phase === 'FAILED')!;
+    expect(second.steps.find((s) => s.phase === 'FAILED')!.message).toMatch(/^Forbidden: .*"gina"/);
+    expect((await items(mc, 'kcp', 'r-wave-2'))[0]!.spec.version).toBe(FROM);
+    expect((await items(mc, 'kcp', 'r-wave-1'))[0]!.spec.version).toBe(TO);
   });
 
   it('another replica, without authentication, resumes operations as recorded: the user when one was, the gateway for anonymous ones', async () => {
