@@ -2,7 +2,7 @@
  * The embedded management cluster: the Kubernetes-compatible API server plus (issue 3) the
  * simulated CAPI controllers and the demo fleet. Reached by everything else over HTTPS.
  */
-import type { KubeObject } from './apiserver/admission.ts';
+import type { AdmissionChain, KubeObject } from './apiserver/admission.ts';
 import { readSeedFile, SeedFileError } from './apiserver/seed-file.ts';
 import type { SeedResult } from './apiserver/seed-objects.ts';
 import { kubeconfigFile, startApiServer } from './apiserver/server.ts';
@@ -58,6 +58,11 @@ export interface EmbeddedCluster {
   kubeconfigPath: string;
   /** What a user should know about this start (e.g. the previous port was taken). */
   notices: string[];
+  /**
+   * The API server's in-process admission chain (the engine's CAPI webhooks are in it): a plugin
+   * added here sees every write as the server admits it, who made it included (userInfo).
+   */
+  admission: AdmissionChain;
   stop(): Promise<void>;
 }
 
@@ -128,7 +133,13 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // The engine speaks CAPI v1beta2 (what v1.14 stores); a legacy v1beta1 server runs without it.
   if (options.controllers === false || options.capiApi === 'v1beta1') {
     if (options.capiApi === 'v1beta1') notices.push(legacyNotice);
-    return { url: server.url, kubeconfigPath: server.kubeconfigPath, notices, stop: () => server.stop() };
+    return {
+      url: server.url,
+      kubeconfigPath: server.kubeconfigPath,
+      notices,
+      admission: server.admission,
+      stop: () => server.stop(),
+    };
   }
   const engine = startEngine({
     kubeconfigPath: server.kubeconfigPath,
@@ -148,6 +159,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     url: server.url,
     kubeconfigPath: server.kubeconfigPath,
     notices,
+    admission: server.admission,
     stop: async () => {
       await engine.stop();
       await server.stop();

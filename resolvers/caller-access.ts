@@ -1,7 +1,7 @@
 /**
- * The caller's Kubernetes RBAC for a change the gateway makes later on their behalf (an
- * operation's driver writes with the gateway's own credentials): asked now, as a
- * SubjectAccessReview, so a user cannot start what they could not do themselves.
+ * The caller's Kubernetes RBAC for a change an operation makes later on their behalf: asked now,
+ * as a SubjectAccessReview, so the mutation answers ForbiddenError at once. It is only the early
+ * answer: the driver's writes impersonate the caller, and the API server decides each of them.
  */
 import type { ObjectAddress } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';

@@ -18,6 +18,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
 import { assertAvailable } from './objects.ts';
 import { operationsOf } from './operations.ts';
+import { requesterOf } from './record-operation.ts';
 
 type ViewKind = CapiView['viewKind'];
 export type ViewOf<K extends ViewKind> = Extract<CapiView, { viewKind: K }>;
@@ -114,7 +115,7 @@ export async function startOperation(
     type,
     target: target.address,
     input,
-    requestedBy: ctx.requestedBy,
+    ...requesterOf(ctx),
   });
   if (!started.ok) fail(started.error, `the ${type} operation`);
   await recorded(ctx, started.value);

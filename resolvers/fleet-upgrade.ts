@@ -95,7 +95,8 @@ export async function upgradeClusters(
       ]);
   }
 
-  // Each cluster's upgrade is written later by the driver: every one must be the caller's to patch.
+  // Each cluster's upgrade is written later by the driver, as the caller: asked now for every
+  // cluster, so a refusal is immediate rather than a failed wave.
   for (const cluster of clusters) await assertAllowed(ctx, 'patch', cluster.address);
 
   const waves = fleetWaves(

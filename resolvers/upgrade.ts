@@ -48,8 +48,8 @@ export async function upgradeCluster(
 ): Promise<{ operation: OperationRecord; cluster: ClusterView; plan: UpgradePlan }> {
   const { cluster, plan } = await planFor(ctx, args);
   assertNoRunningOperation(ctx, cluster.address, EXCLUSIVE_TYPES);
-  // The operation's driver writes later with the gateway's own credentials: the caller's RBAC is
-  // checked now, for the change the upgrade starts with (the Cluster's version or topology).
+  // The operation's driver writes later, as the caller: their RBAC is asked now for the change
+  // the upgrade starts with (the Cluster's version or topology), so a refusal is immediate.
   await assertAllowed(ctx, 'patch', cluster.address);
   if (plan.blockers.length > 0) throw new UpgradeBlockedError(plan.blockers);
   if (plan.steps.length === 0)

@@ -11,8 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outFlag = process.argv.indexOf('--out-dir');
 const dist = outFlag > 0 ? resolve(process.argv[outFlag + 1] ?? 'dist') : join(root, 'dist');
 
-/** Files read with `new URL(..., import.meta.url)`, relative to the repository root. */
-const runtimeAssets = ['embedded/apiserver/schema/generated/capi-schemas.json'];
+/** Files (and folders) read with `new URL(..., import.meta.url)`, relative to the repository root. */
+const runtimeAssets = [
+  'embedded/apiserver/schema/generated/capi-schemas.json',
+  // `serve --trusted-documents` alone allows what the CLI and the dashboard send
+  // (src/cli/bundled-documents.ts).
+  'client/documents',
+  'web/documents',
+];
 
 rmSync(dist, { recursive: true, force: true });
 execFileSync(
@@ -23,7 +29,7 @@ execFileSync(
     stdio: 'inherit',
   },
 );
-for (const asset of runtimeAssets) cpSync(join(root, asset), join(dist, asset));
+for (const asset of runtimeAssets) cpSync(join(root, asset), join(dist, asset), { recursive: true });
 
 // The dashboard the gateway serves at `/` (src/dashboard-static.ts reads ../web/dist/ relative
 // to itself): built from web/ when stale, then copied next to the compiled modules.

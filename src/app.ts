@@ -305,7 +305,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const dashboardDir = options.dashboardDir ?? defaultDashboardDir;
   const server = createServer((req, res) => {
     if (serveHealth(req, res, () => gateway.fleet.reader.managementClusters())) return;
-    if (serveMetrics(req, res, gateway.metrics)) return;
+    if (serveMetrics(req, res, gateway.metrics, options.auth?.authenticate)) return;
     if (refuseBody(req, res, gateway.limits.requestBodyBytes)) {
       gateway.metrics.rejectedBy(['requestBodyBytes']);
       return;

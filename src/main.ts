@@ -96,7 +96,7 @@ export function buildCli(): Command {
     .option('--no-graphiql', 'serve no GraphiQL page, for production')
     .option(
       '--trusted-documents [paths...]',
-      "run only these GraphQL documents (files or folders; alone: the CLI's client/documents)",
+      "run only these GraphQL documents (files or folders; alone: the CLI's and the dashboard's)",
     )
     .addOption(
       new Option('--log-level <level>', 'request log level (JSON lines on stderr)').choices([

@@ -9,6 +9,7 @@
 
 /** The one object type of the lower Kubernetes layer; admission sees objects before they are named. */
 import type { KubeObjectDraft as KubeObject } from '../../src/k8s/kube-object.ts';
+import type { UserInfo } from './auth/user.ts';
 
 export type { KubeObject };
 
@@ -30,6 +31,11 @@ export interface AdmissionRequest {
   /** The stored object before this request; undefined for CREATE. */
   oldObject?: KubeObject;
   dryRun: boolean;
+  /**
+   * Who made the request (the impersonated user when it impersonates), as kube's AdmissionReview
+   * `request.userInfo`; absent for the server's own writes (garbage collection).
+   */
+  userInfo?: UserInfo;
 }
 
 /** One field-level problem, rendered into the Status `details.causes` of a 422. */

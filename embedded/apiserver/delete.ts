@@ -17,6 +17,7 @@ import {
 } from './errors.ts';
 import { objectKey } from './object-locks.ts';
 import type { ResourceType } from './resource-type.ts';
+import type { UserInfo } from './auth/user.ts';
 import { clone, refOf, removeObject } from './write-pipeline.ts';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
@@ -25,6 +26,8 @@ export interface DeleteOptions {
   propagationPolicy?: PropagationPolicy;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun: boolean;
+  /** The requester (never read from the body): admission sees it as the request's userInfo. */
+  user?: UserInfo;
 }
 
 export interface DeleteResult {
@@ -65,6 +68,7 @@ async function admitDelete(
   rt: ResourceType,
   old: KubeObject,
   dryRun: boolean,
+  user: UserInfo | undefined,
 ): Promise<void> {
   const request: AdmissionRequest = {
     operation: 'DELETE',
@@ -77,6 +81,7 @@ async function admitDelete(
     name: old.metadata.name ?? '',
     oldObject: old,
     dryRun,
+    ...(user ? { userInfo: user } : {}),
   };
   for (const plugin of ctx.admission.validating) {
     const response = await plugin.validate(request);
@@ -135,7 +140,7 @@ async function attemptDelete(
       `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
     );
   }
-  await admitDelete(ctx, rt, old, options.dryRun);
+  await admitDelete(ctx, rt, old, options.dryRun, options.user);
 
   const finalizers = [...(old.metadata.finalizers ?? [])];
   const policy = options.propagationPolicy ?? 'Background';

@@ -255,7 +255,7 @@ async function patch(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: 
 
 async function remove(ctx: ApiContext, route: ResourceRoute, req: ApiRequest, r: Responder): Promise<void> {
   const body = req.body.length ? decodeBody(req) : undefined;
-  const options = parseDeleteOptions(body, req.query);
+  const options = { ...parseDeleteOptions(body, req.query), ...(req.user ? { user: req.user } : {}) };
   const result = await deleteObject(ctx, route.rt, route.namespace ?? '', route.name ?? '', options);
   send(r, 200, objectBody(route.rt, result.object, { as: 'object' }, ctx.store.resourceVersion));
 }
@@ -267,7 +267,7 @@ async function removeCollection(
   r: Responder,
 ): Promise<void> {
   const body = req.body.length ? decodeBody(req) : undefined;
-  const options = parseDeleteOptions(body, req.query);
+  const options = { ...parseDeleteOptions(body, req.query), ...(req.user ? { user: req.user } : {}) };
   const { items } = selectObjects(ctx, route.rt, route.namespace, req.query);
   const deleted: KubeObject[] = [];
   for (const stored of items) {

@@ -50,7 +50,10 @@ export interface WriteOptions {
    * see nothing, as their rules do not match the subresource.
    */
   scale?: (obj: KubeObject) => KubeObject;
-  /** The requesting user: RBAC writes are checked for escalation against what it holds. */
+  /**
+   * The requesting user: RBAC writes are checked for escalation against what it holds, and
+   * admission sees it as the request's userInfo.
+   */
   user?: UserInfo;
 }
 
@@ -406,6 +409,7 @@ export async function persist(
     object: next,
     ...(old ? { oldObject: old } : {}),
     dryRun: opts.dryRun,
+    ...(opts.user ? { userInfo: opts.user } : {}),
   };
   let admissionWarnings: string[];
   if (opts.scale) {

@@ -22,7 +22,7 @@ export interface ServeCliOptions extends EmbeddedCliOptions {
   introspection?: boolean;
   /** `--no-graphiql`: false; unset: the config file's (default on). */
   graphiql?: boolean;
-  /** `--trusted-documents [paths...]`: true alone means the CLI's own client/documents. */
+  /** `--trusted-documents [paths...]`: true alone means the shipped ones (the CLI's and the dashboard's). */
   trustedDocuments?: string[] | true;
   logLevel?: string;
 }

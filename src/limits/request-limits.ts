@@ -39,8 +39,9 @@ export interface RequestLimits {
   /** GraphiQL in a browser on the GraphQL path. */
   graphiql: boolean;
   /**
-   * Trusted documents: only these operations run (each a GraphQL document: the CLI's
-   * client/documents and any dashboard's). Unset: any operation within the limits runs.
+   * Trusted documents: only these operations run (GraphQL files, or folders of them: the CLI's
+   * client/documents, the dashboard's web/documents, any other client's). Unset: any operation
+   * within the limits runs.
    */
   trustedDocuments?: string[];
 }

@@ -1,7 +1,8 @@
 /**
  * Trusted documents (persisted operations by content): only operations that are, up to
- * formatting and unused definitions, one of an allowed set run — the CLI's client/documents
- * and any dashboard's. An operation is compared with its fragments, printed canonically.
+ * formatting and unused definitions, one of an allowed set run — the CLI's client/documents,
+ * the dashboard's web/documents, any other client's. An operation is compared with its
+ * fragments, printed canonically.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,18 +56,30 @@ function fragmentsOf(definitions: readonly DefinitionNode[]): Map<string, Fragme
 }
 
 export class TrustedDocuments {
-  private readonly allowed: Set<string>;
-  private readonly verdicts = new WeakMap<DocumentNode, Map<string, boolean>>();
+  private readonly allowed = new Set<string>();
+  private verdicts = new WeakMap<DocumentNode, Map<string, boolean>>();
 
-  /** `documents`: GraphQL texts; fragments may be in any of them. */
-  constructor(documents: readonly string[]) {
+  /** `documents`: GraphQL texts of one set; fragments may be in any of them. */
+  constructor(documents: readonly string[] = []) {
+    this.add(documents);
+  }
+
+  /**
+   * Allows the operations of one more set. Fragments resolve within their set: two clients
+   * (the CLI and the dashboard) may each name a fragment alike without one's operations
+   * being compared with the other's fragment.
+   */
+  add(documents: readonly string[]): this {
     const definitions = documents.flatMap((text) => parse(text).definitions);
     const fragments = fragmentsOf(definitions);
-    this.allowed = new Set(
-      definitions
-        .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-        .flatMap((op) => canonical(op, fragments) ?? []),
-    );
+    for (const op of definitions) {
+      if (op.kind !== Kind.OPERATION_DEFINITION) continue;
+      const text = canonical(op, fragments);
+      if (text !== undefined) this.allowed.add(text);
+    }
+    // A document refused before may be one of these.
+    this.verdicts = new WeakMap();
+    return this;
   }
 
   get size(): number {
@@ -94,18 +107,22 @@ export class TrustedDocuments {
   }
 }
 
-/** The `.graphql` files at `paths` (files, or folders read one level deep). */
+/**
+ * The `.graphql` files at `paths`: each folder (read one level deep) one client's set, the files
+ * named one by one another set together (a file of fragments listed next to its queries).
+ */
 export function readTrustedDocuments(paths: readonly string[]): TrustedDocuments {
-  const texts: string[] = [];
+  const trusted = new TrustedDocuments();
+  const files: string[] = [];
   for (const path of paths) {
     if (statSync(path).isDirectory()) {
       const names = readdirSync(path)
         .filter((n) => n.endsWith('.graphql'))
         .sort();
-      for (const name of names) texts.push(readFileSync(join(path, name), 'utf8'));
-    } else texts.push(readFileSync(path, 'utf8'));
+      trusted.add(names.map((name) => readFileSync(join(path, name), 'utf8')));
+    } else files.push(readFileSync(path, 'utf8'));
   }
-  return new TrustedDocuments(texts);
+  return trusted.add(files);
 }
 
 function refusal() {

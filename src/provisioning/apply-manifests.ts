@@ -64,8 +64,9 @@ export interface ApplyOptions {
 export async function applyManifests(
   cache: ManagementClusterCache,
   objects: readonly KubeObject[],
-  options: ApplyOptions = {},
-  writer: KubeWriter = cache.connection.writer,
+  options: ApplyOptions,
+  /** As the requester (impersonation), so their RBAC decides what may be created. */
+  writer: KubeWriter,
 ): Promise<Result<KubeObject[]>> {
   const applied: KubeObject[] = [];
   for (const [index, object] of objects.entries()) {

@@ -7,6 +7,9 @@ import type { KubeWriter } from '../k8s/kube-writer.ts';
 import { FIELD_MANAGER } from './field-manager.ts';
 import { resourceTargetOf } from './resource-target.ts';
 
+// Every write takes its writer: the requester's (impersonation) from mutations and operation
+// steps; none falls back to the gateway's own identity unnoticed.
+
 /** The Cluster as the API server answered a write, in the view queries use. */
 function viewOf(cache: ManagementClusterCache, object: Parameters<typeof normaliseCluster>[0]): ClusterView {
   return normaliseCluster(object, cache.name);
@@ -30,11 +33,7 @@ async function patchCluster(
 }
 
 /** spec.paused = true (v1beta1 and v1beta2 alike). Setting it again changes nothing. */
-export function setClusterPaused(
-  cache: ManagementClusterCache,
-  cluster: ObjectAddress,
-  writer: KubeWriter = cache.connection.writer,
-) {
+export function setClusterPaused(cache: ManagementClusterCache, cluster: ObjectAddress, writer: KubeWriter) {
   return patchCluster(cache, cluster, { spec: { paused: true } }, writer);
 }
 
@@ -45,7 +44,7 @@ export function setClusterPaused(
 export function clearClusterPaused(
   cache: ManagementClusterCache,
   cluster: ObjectAddress,
-  writer: KubeWriter = cache.connection.writer,
+  writer: KubeWriter,
 ) {
   return patchCluster(
     cache,
@@ -63,7 +62,7 @@ export function clearClusterPaused(
 export async function deleteCluster(
   cache: ManagementClusterCache,
   cluster: ObjectAddress,
-  writer: KubeWriter = cache.connection.writer,
+  writer: KubeWriter,
 ): Promise<Result<ClusterView | null>> {
   const target = resourceTargetOf(cache, coreKinds.Cluster);
   if (!target.ok) return target;

@@ -54,7 +54,12 @@ async function kubeconfigExists(cluster: ClusterView, ctx: StepContext): Promise
   const memo = kubeconfigSeen.get(key);
   if (memo && performance.now() - memo.at < 1000) return memo.outcome;
   const name = `${cluster.address.name}-kubeconfig`;
-  const read = await ctx.writer.readMetadata(secrets, { namespace: cluster.address.namespace, name });
+  // The gateway's own check of CAPI's progress, not a change for the user: its identity (a user
+  // may create clusters without being allowed to read their credentials).
+  const read = await ctx.cache.connection.writer.readMetadata(secrets, {
+    namespace: cluster.address.namespace,
+    name,
+  });
   const outcome = read.ok
     ? done()
     : read.error.code === 'NOT_FOUND'

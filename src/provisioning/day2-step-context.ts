@@ -12,8 +12,9 @@ export function readerOf(ctx: Pick<StepContext, 'reader'>): FleetReader {
   return ctx.reader;
 }
 
-export function writesFor(ctx: Pick<StepContext, 'cache'>): ManagementClusterWrites {
-  return writesOf(ctx.cache.connection);
+/** The write verbs as the operation's requester (ctx.writer), with the cluster's resources. */
+export function writesFor(ctx: Pick<StepContext, 'cache' | 'writer'>): ManagementClusterWrites {
+  return writesOf(ctx.cache.connection, ctx.writer);
 }
 
 /** The object at `address` as the caches have it now, if it is still the one with `uid` (when given). */

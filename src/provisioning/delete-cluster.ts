@@ -36,7 +36,7 @@ export const deleteClusterOperation: OperationType = {
     {
       name: 'deletion requested',
       act: async (ctx) => {
-        const deleted = await deleteCluster(ctx.cache, ctx.operation.target!);
+        const deleted = await deleteCluster(ctx.cache, ctx.operation.target!, ctx.writer);
         return deleted.ok ? { ok: true, value: {} } : deleted;
       },
       check: (ctx) => {

@@ -106,7 +106,9 @@ async function startChild(
     type: UPGRADE_CLUSTER,
     target: cluster,
     input: upgradeInput(plan.plan, view.uid, input.concurrency) as unknown as Record<string, unknown>,
+    // The children write as the same user (and groups) as the fleet upgrade.
     requestedBy: ctx.operation.requestedBy,
+    ...(ctx.operation.requestedGroups ? { requestedGroups: ctx.operation.requestedGroups } : {}),
     parent: ctx.operation.address,
     name: childName(ctx, wave, index),
   });

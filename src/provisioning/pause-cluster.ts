@@ -27,7 +27,7 @@ export const pauseClusterOperation: OperationType = {
     {
       name: 'paused set',
       act: async (ctx) => {
-        const written = await setClusterPaused(ctx.cache, ctx.operation.target!);
+        const written = await setClusterPaused(ctx.cache, ctx.operation.target!, ctx.writer);
         return written.ok ? { ok: true, value: {} } : written;
       },
       check: (ctx) => {
@@ -55,7 +55,7 @@ export const resumeClusterOperation: OperationType = {
     {
       name: 'paused cleared',
       act: async (ctx) => {
-        const written = await clearClusterPaused(ctx.cache, ctx.operation.target!);
+        const written = await clearClusterPaused(ctx.cache, ctx.operation.target!, ctx.writer);
         return written.ok ? { ok: true, value: {} } : written;
       },
       check: (ctx) => {

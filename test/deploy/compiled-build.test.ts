@@ -38,6 +38,18 @@ describe('the compiled build with production dependencies only', () => {
     }
   });
 
+  it('carries the CLI’s and the dashboard’s documents, where `serve --trusted-documents` looks for them', async () => {
+    const compiled = (await import(join(layout.dir, 'dist/src/cli/bundled-documents.js'))) as {
+      bundledDocuments: string[];
+    };
+    expect(compiled.bundledDocuments).toEqual([
+      join(layout.dir, 'dist/client/documents'),
+      join(layout.dir, 'dist/web/documents'),
+    ]);
+    for (const dir of compiled.bundledDocuments)
+      expect((await readdir(dir)).filter((n) => n.endsWith('.graphql')).length, dir).toBeGreaterThan(2);
+  });
+
   it('`capi-gateway --version` prints the package version', async () => {
     const { version } = JSON.parse(await readFile(join(layout.dir, 'package.json'), 'utf8')) as {
       version: string;

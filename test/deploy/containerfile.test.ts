@@ -60,6 +60,9 @@ describe('the Containerfile', () => {
     );
     const tsconfig = JSON.parse(tsconfigText) as { include: string[] };
     expect(copiedSources(build)).toEqual(expect.arrayContaining([...tsconfig.include, 'scripts/build.mjs']));
+    // build.mjs builds the dashboard (scripts/web-build.mjs over web/) and copies its documents,
+    // which `serve --trusted-documents` allows with the CLI's.
+    expect(copiedSources(build)).toEqual(expect.arrayContaining(['scripts/web-build.mjs', 'web', 'client']));
     expect(build.lines).toContain('RUN node scripts/build.mjs');
   });
 
@@ -79,6 +82,8 @@ describe('the Containerfile', () => {
 
   it('keeps node_modules, dist and local data out of the build context', () => {
     const ignored = readFileSync(join(repoRoot, '.containerignore'), 'utf8').split('\n');
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.capi-gateway', '.git']));
+    expect(ignored).toEqual(
+      expect.arrayContaining(['node_modules', 'dist', 'web/dist', '.capi-gateway', '.git']),
+    );
   });
 });

@@ -164,6 +164,23 @@ describe.skipIf(skip)('the Helm chart deploy/helm/capi-gateway', () => {
       deployment.spec.template.spec.volumes.filter((v) => v.secret).map((v) => v.secret!.secretName),
     ).toEqual(['capi-gateway-kubeconfig-hub-eu', 'hub-us-kubeconfig']);
     expect(all.map((m) => m.kind)).toEqual(expect.arrayContaining(['Ingress', 'ServiceMonitor']));
+    // With authentication on, /metrics wants a bearer token: Prometheus sends the Secret's.
+    const endpoint = (manifest: Manifest) =>
+      (manifest as unknown as { spec: { endpoints: Array<Record<string, unknown>> } }).spec.endpoints[0]!;
+    expect(endpoint(one(all, 'ServiceMonitor'))).toEqual({
+      port: 'http',
+      path: '/metrics',
+      interval: '30s',
+      authorization: { type: 'Bearer', credentials: { name: 'capi-gateway-metrics-token', key: 'token' } },
+    });
+    const withoutToken = manifests(
+      await renderChart(bin, { namespace, set: ['auth.mode=none', 'serviceMonitor.enabled=true'] }),
+    );
+    expect(endpoint(one(withoutToken, 'ServiceMonitor'))).toEqual({
+      port: 'http',
+      path: '/metrics',
+      interval: '30s',
+    });
   });
 
   it('passes the access-control settings to the config file (token file Secret and OIDC)', async () => {
@@ -198,7 +215,19 @@ describe.skipIf(skip)('the Helm chart deploy/helm/capi-gateway', () => {
     expect(verbsOn(rules, 'apiextensions.k8s.io', 'customresourcedefinitions')).toEqual([
       'get',
       'list',
+      'patch',
       'watch',
+    ]);
+    // The patch is its own Operation CRD's only (an older one gains spec.requestedGroups).
+    expect(
+      rules.filter((r) => r.apiGroups.includes('apiextensions.k8s.io') && r.verbs.includes('patch')),
+    ).toEqual([
+      {
+        apiGroups: ['apiextensions.k8s.io'],
+        resources: ['customresourcedefinitions'],
+        resourceNames: ['operations.capi-gateway.dev'],
+        verbs: ['patch'],
+      },
     ]);
     expect(verbsOn(rules, 'authorization.k8s.io', 'subjectaccessreviews')).toEqual(['create']);
     expect(verbsOn(rules, '', 'users')).toEqual(['impersonate']);

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AdmissionChain } from '../../embedded/apiserver/admission.ts';
 import { startEmbeddedCluster } from '../../embedded/cluster.ts';
 
 export interface KubectlResult {
@@ -18,6 +19,11 @@ export interface TestEmbeddedCluster {
   url: string;
   kubeconfigPath: string;
   dataDir: string;
+  /**
+   * The API server's admission chain (in-process clusters only): a plugin added here sees each
+   * write and who made it.
+   */
+  admission?: AdmissionChain;
   kubectl(args: string[], stdin?: string): Promise<KubectlResult>;
   stop(): Promise<void>;
 }
@@ -76,6 +82,7 @@ export async function startTestEmbeddedCluster(
     url: cluster.url,
     kubeconfigPath: cluster.kubeconfigPath,
     dataDir,
+    admission: cluster.admission,
     kubectl: (args, stdin) => runKubectl(cluster.kubeconfigPath, args, stdin),
     stop: async () => {
       await cluster.stop();

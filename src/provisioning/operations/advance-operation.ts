@@ -74,7 +74,9 @@ async function runStep(
   if (def.act && !step.acted) {
     const acted = await def.act(ctx);
     if (!acted.ok) {
-      step.message = acted.error.message;
+      // Writes go as the requester: a 403 is the API server's RBAC refusing them, said as such.
+      step.message =
+        acted.error.code === 'FORBIDDEN' ? `Forbidden: ${acted.error.message}` : acted.error.message;
       if (transient.has(acted.error.code)) return 'stop';
       step.phase = 'FAILED';
       step.finishedAt = at;

@@ -103,7 +103,10 @@ export class FleetOperations implements OperationsAccess {
     const tryOnce = async () => {
       const installed = await ensureOperationCrd(writer);
       if (cancelled) return;
-      if (installed.ok) return then();
+      if (installed.ok) {
+        if (installed.value) this.log(installed.value);
+        return then();
+      }
       // Said once: operations wait for it, and the management cluster's own errors show on queries.
       if (attempts++ === 0)
         this.log(`cannot install the Operation CRD yet (retrying): ${installed.error.message}`);
@@ -138,10 +141,6 @@ export class FleetOperations implements OperationsAccess {
 
   cache(managementCluster: string): ManagementClusterCache | undefined {
     return this.caches.get(managementCluster);
-  }
-
-  writer(managementCluster: string): KubeWriter | undefined {
-    return this.caches.get(managementCluster)?.connection.writer;
   }
 
   get(address: ObjectAddress): OperationRecord | null {

@@ -2,6 +2,7 @@ import type { Result } from '../../k8s/domain-error.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { ResourceTarget } from '../../k8s/kube-transport.ts';
 import type { KubeWriter } from '../../k8s/kube-writer.ts';
+import { FIELD_MANAGER } from '../field-manager.ts';
 
 export const OPERATION_GROUP = 'capi-gateway.dev';
 export const OPERATION_VERSION = 'v1alpha1';
@@ -77,6 +78,9 @@ export const operationCrd: KubeObject = {
                   parent: address,
                   input: preserve,
                   requestedBy: { type: 'string' },
+                  // The requester's groups (with authentication): the driver writes as requestedBy
+                  // with these groups, on whichever replica drives it.
+                  requestedGroups: { type: 'array', items: { type: 'string' } },
                   cancelRequested: { type: 'boolean' },
                 },
               },
@@ -118,13 +122,47 @@ export const operationCrd: KubeObject = {
   },
 };
 
+/** Whether an installed Operation CRD keeps spec.requestedGroups (an older one prunes it). */
+function keepsRequestedGroups(crd: KubeObject): boolean {
+  const versions = (crd['spec'] as { versions?: unknown } | undefined)?.versions;
+  if (!Array.isArray(versions)) return false;
+  const ours = versions.find((v) => (v as { name?: unknown }).name === OPERATION_VERSION) as
+    | { schema?: { openAPIV3Schema?: { properties?: { spec?: { properties?: Record<string, unknown> } } } } }
+    | undefined;
+  const spec = ours?.schema?.openAPIV3Schema?.properties?.spec?.properties;
+  return spec !== undefined && 'requestedGroups' in spec;
+}
+
 /**
- * Installs the CRD when it is missing. An existing one is left alone: another replica (maybe
- * a newer gateway) installed it, and replicas must not fight over its schema.
+ * Installs the CRD when it is missing. An existing one is left alone — another replica (maybe a
+ * newer gateway) installed it, and replicas must not fight over its schema — unless it lacks
+ * spec.requestedGroups: the API server would prune the requester's groups and operations would
+ * act as the user without them. Helm never upgrades the CRDs it installed, so the gateway does,
+ * once, the older one only. A CRD it may not update is a notice (operations still run); the
+ * value is that notice, if any.
  */
-export async function ensureOperationCrd(writer: KubeWriter): Promise<Result<void>> {
-  const existing = await writer.read(crdTarget, { name: operationCrd.metadata.name });
-  if (existing.ok) return { ok: true, value: undefined };
+export async function ensureOperationCrd(writer: KubeWriter): Promise<Result<string | undefined>> {
+  const key = { name: operationCrd.metadata.name };
+  const existing = await writer.read(crdTarget, key);
+  if (existing.ok) {
+    if (keepsRequestedGroups(existing.value)) return { ok: true, value: undefined };
+    const updated = await writer.mergePatch(
+      crdTarget,
+      key,
+      { spec: { versions: (operationCrd['spec'] as { versions: unknown }).versions } },
+      { resourceVersion: existing.value.metadata.resourceVersion, fieldManager: FIELD_MANAGER },
+    );
+    if (updated.ok) return { ok: true, value: undefined };
+    // Changed meanwhile (another replica updating it): read it again on the next attempt.
+    if (updated.error.code === 'CONFLICT' || updated.error.code === 'UNAVAILABLE') return updated;
+    return {
+      ok: true,
+      value:
+        `the installed Operation CRD lacks spec.requestedGroups and cannot be updated (${updated.error.message}): ` +
+        'operations of authenticated users act as the user without their groups until it is ' +
+        '(apply deploy/helm/capi-gateway/crds/operations.capi-gateway.dev.yaml)',
+    };
+  }
   if (existing.error.code !== 'NOT_FOUND') return existing;
   const created = await writer.create(crdTarget, operationCrd);
   if (created.ok || created.error.code === 'ALREADY_EXISTS') return { ok: true, value: undefined };

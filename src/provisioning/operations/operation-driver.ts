@@ -2,6 +2,7 @@ import type { CacheFleetReader } from '../../capi/cache-reader.ts';
 import type { ManagementClusterCache } from '../../capi/management-cluster-cache.ts';
 import { advanceOperation } from './advance-operation.ts';
 import { LeaseElector } from './lease-elector.ts';
+import { actorOf } from './operation-actor.ts';
 import { isTerminal, type OperationRecord } from './operation-record.ts';
 import type { OperationRegistry } from './operation-registry.ts';
 import type { OperationChange, OperationStore } from './operation-store.ts';
@@ -66,6 +67,7 @@ export class OperationDriver {
     private readonly reader: CacheFleetReader,
     private readonly options: DriverOptions,
   ) {
+    // The Lease is the gateway's own bookkeeping: its identity, whoever requested the operations.
     this.elector = new LeaseElector(cache.connection.writer, {
       namespace: options.leaseNamespace,
       name: options.leaseName,
@@ -192,7 +194,9 @@ export class OperationDriver {
       identity: this.options.identity,
       cache: this.cache,
       reader: this.reader,
-      writer: this.cache.connection.writer,
+      // Steps write as the requester, so the API server applies their RBAC at every write
+      // (status writes go through the store, as the gateway).
+      writer: this.cache.connection.writerAs(actorOf(operation)),
       operations: this.access,
       now: () => this.options.now?.() ?? new Date(),
       persist: (op, status) => this.store.writeStatus(op, status),

@@ -48,6 +48,8 @@ export interface OperationRecord {
   parent: ObjectAddress | null;
   input: Record<string, unknown>;
   requestedBy: string;
+  /** The requester's groups when authentication recorded them; null for an operation recorded without. */
+  requestedGroups: string[] | null;
   cancelRequested: boolean;
   status: OperationStatus;
 }
@@ -122,6 +124,9 @@ export function operationRecordOf(object: KubeObject, managementCluster: string)
     parent: addressOf(spec['parent'], managementCluster),
     input: record(spec['input']),
     requestedBy: str(spec['requestedBy']) ?? 'anonymous',
+    requestedGroups: Array.isArray(spec['requestedGroups'])
+      ? spec['requestedGroups'].filter((g): g is string => typeof g === 'string')
+      : null,
     cancelRequested: spec['cancelRequested'] === true,
     status: {
       phase: phaseOf(status['phase']),

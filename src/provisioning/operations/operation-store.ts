@@ -124,6 +124,7 @@ export class OperationStore {
         ...(request.parent ? { parent: addressSpec(request.parent) } : {}),
         input: request.input,
         requestedBy: request.requestedBy,
+        ...(request.requestedGroups ? { requestedGroups: [...request.requestedGroups] } : {}),
         cancelRequested: false,
       },
     };

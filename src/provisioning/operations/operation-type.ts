@@ -37,6 +37,11 @@ export interface StartOperationRequest {
   target: ObjectAddress | null;
   input: Record<string, unknown>;
   requestedBy: string;
+  /**
+   * The requester's groups, recorded when the gateway authenticated them: the driver then
+   * writes as requestedBy with these groups (impersonation). Absent without authentication.
+   */
+  requestedGroups?: readonly string[];
   parent?: ObjectAddress;
   /** A fixed name makes starting idempotent (children of a resumed parent); default: generated. */
   name?: string;
@@ -47,7 +52,6 @@ export interface OperationsAccess {
   get(address: ObjectAddress): OperationRecord | null;
   startOperation(request: StartOperationRequest): Promise<Result<OperationRecord>>;
   cache(managementCluster: string): ManagementClusterCache | undefined;
-  writer(managementCluster: string): KubeWriter | undefined;
 }
 
 export interface StepContext {
@@ -58,6 +62,12 @@ export interface StepContext {
   cache: ManagementClusterCache;
   /** The whole fleet's caches, as queries read them (synchronous: ofCluster, owned, resolveRef, …). */
   reader: CacheFleetReader;
+  /**
+   * The write verbs acting as the operation's requester (impersonating requestedBy and
+   * requestedGroups, so the API server applies the user's RBAC), or the gateway's own for an
+   * operation recorded without authentication (see operation-actor.ts). Steps write only
+   * through this; the gateway's bookkeeping (Operation objects, Leases) does not.
+   */
   writer: KubeWriter;
   operations: OperationsAccess;
   now(): Date;

@@ -83,6 +83,21 @@ describe('authentication', () => {
     expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  it('answers an SSE subscription without a token with 401 before any stream (POST, and GET as graphql-sse sends it)', async () => {
+    const viaPost = await post({ query: summarySubscription }, { accept: 'text/event-stream' });
+    const viaGet = await app.gateway.yoga.fetch(
+      `http://gateway.test/graphql?query=${encodeURIComponent(summarySubscription)}`,
+      { headers: { accept: 'text/event-stream' } },
+    );
+    for (const res of [viaPost, viaGet]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="capi-gateway"');
+      expect(res.headers.get('content-type')).not.toContain('text/event-stream');
+      const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('serves a static token of the token file and an OIDC token of the issuer', async () => {
     for (const token of [staticToken, await oidc()]) {
       const res = await post({ query: countQuery }, bearer(token));
@@ -136,6 +151,34 @@ describe('authentication', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
     expect(res.headers.get('content-type')).not.toContain('text/event-stream');
+  });
+
+  describe('/metrics (cache counts per management cluster: the fleet’s size)', () => {
+    const scrape = (headers: Record<string, string> = {}, method = 'GET') =>
+      fetch(app.url.replace('/graphql', '/metrics'), { method, headers });
+
+    it('wants a valid bearer token: 401 with the challenge without one or with a refused one', async () => {
+      const missing = await scrape();
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="capi-gateway"');
+      const body = await missing.text();
+      expect(body).not.toContain('capi_gateway_');
+      expect((await scrape({}, 'HEAD')).status).toBe(401);
+      for (const [what, token, description] of refused) {
+        const res = await scrape(bearer(await token()));
+        expect(res.status, what).toBe(401);
+        expect(res.headers.get('www-authenticate'), what).toMatch(description);
+        expect(await res.text(), what).not.toContain('capi_gateway_');
+      }
+    });
+
+    it('answers any identity the gateway accepts, static or OIDC', async () => {
+      for (const token of [staticToken, await oidc()]) {
+        const res = await scrape(bearer(token));
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('capi_gateway_cache_objects{');
+      }
+    });
   });
 
   it('serves GraphiQL to a browser without a token (its requests carry one)', async () => {

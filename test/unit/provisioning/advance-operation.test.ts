@@ -33,6 +33,7 @@ function operation(status: Partial<OperationStatus> = {}, cancelRequested = fals
     parent: null,
     input: {},
     requestedBy: 'anonymous',
+    requestedGroups: null,
     cancelRequested,
     status: { phase: 'PENDING', steps: [], progress: 0, children: [], ...status },
   };
@@ -132,7 +133,12 @@ describe('advancing an operation', () => {
       () => ({ ok: false, error: { code: 'FORBIDDEN', message: 'no' } }),
     );
     const refused = await advanceOperation(operation(), forbidden.type, ctx);
-    expect(refused.ok && refused.value.status).toMatchObject({ phase: 'FAILED', error: 'two: no' });
+    // A 403 is the API server refusing the requester (their RBAC): the step says Forbidden.
+    expect(refused.ok && refused.value.status).toMatchObject({
+      phase: 'FAILED',
+      error: 'two: Forbidden: no',
+      steps: [{ phase: 'SUCCEEDED' }, { phase: 'FAILED', message: 'Forbidden: no' }],
+    });
   });
 
   it('cancels before any further step acts, and fails operations of an unknown type', async () => {

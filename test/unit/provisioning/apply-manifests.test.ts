@@ -68,7 +68,7 @@ describe('applying a create’s manifests', () => {
       },
     });
     const ordered = inDependencyOrder(manifests);
-    const first = await applyManifests(cache, ordered);
+    const first = await applyManifests(cache, ordered, {}, cache.connection.writer);
     expect(first.ok).toBe(false);
     if (first.ok) return;
     expect(first.error.code).toBe('VALIDATION');
@@ -79,14 +79,14 @@ describe('applying a create’s manifests', () => {
     expect(first.error.fields).toEqual([{ path: 'manifests[3].spec.replicas', message: 'must be odd' }]);
     expect([...stored.keys()]).not.toContain('Cluster/c1');
 
-    const retried = await applyManifests(cache, ordered);
+    const retried = await applyManifests(cache, ordered, {}, cache.connection.writer);
     expect(retried.ok).toBe(true);
     expect(stored.size).toBe(6);
   });
 
   it('refuses a kind the management cluster does not serve, before writing it', async () => {
     const { cache, stored } = fakeCache(null);
-    const result = await applyManifests(cache, [object('v1', 'Pod', 'p')]);
+    const result = await applyManifests(cache, [object('v1', 'Pod', 'p')], {}, cache.connection.writer);
     expect(result).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', fields: [{ path: 'manifests[0]' }] },

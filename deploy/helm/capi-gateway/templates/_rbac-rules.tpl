@@ -28,6 +28,12 @@ remote management clusters (README: "RBAC on remote management clusters").
 - apiGroups: [apiextensions.k8s.io]
   resources: [customresourcedefinitions]
   verbs: [get, list, watch]
+# Helm never upgrades what crds/ installed: a gateway whose Operation CRD lacks a field it writes
+# (spec.requestedGroups) patches that one CRD, by name (src/provisioning/operations/operation-crd.ts).
+- apiGroups: [apiextensions.k8s.io]
+  resources: [customresourcedefinitions]
+  resourceNames: [operations.capi-gateway.dev]
+  verbs: [patch]
 # Operations: one object per mutation in the namespace of what it changes; every replica watches
 # them (a restarted or other replica resumes them); the driving replica patches their status.
 - apiGroups: [capi-gateway.dev]
