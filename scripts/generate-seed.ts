@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, InvalidArgumentError } from 'commander';
 import { scaleFleet } from '../test/bench/scale-fleet.ts';
+import { seedAtRest } from './seed-at-rest.ts';
 import { seedTemplates } from './seed-templates.ts';
 
 function count(value: string): number {
@@ -36,7 +37,7 @@ const fleet = scaleFleet({
   clustersPerNamespace: opts.perNamespace,
   site: opts.site,
 });
-const objects = [...fleet, ...seedTemplates(fleet)];
+const objects = [...seedAtRest(fleet), ...seedTemplates(fleet)];
 const out = createWriteStream(opts.out);
 for (const o of objects) if (!out.write(`${JSON.stringify(o)}\n`)) await once(out, 'drain');
 out.end();

@@ -46,7 +46,11 @@ export function scaleFleet(options: ScaleFleetOptions): KubeObject[] {
           region: scaleRegions[Math.floor(i / 3) % 3]!,
           site: `${options.site}-${i}`,
         };
-      if (o.kind === 'KubeadmControlPlane') {
+      // Control-plane machines run their control plane's version: the fleet is at rest, not
+      // mid-rollout (an engine serving it has nothing to do).
+      const controlPlaneMachine =
+        o.kind === 'Machine' && o.metadata.ownerReferences?.some((r) => r.kind === 'KubeadmControlPlane');
+      if (o.kind === 'KubeadmControlPlane' || controlPlaneMachine) {
         const spec = { ...(o['spec'] as object), version: scaleVersions[i % 3] };
         out.push({ ...o, metadata, spec });
       } else out.push({ ...o, metadata });
