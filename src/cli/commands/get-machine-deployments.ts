@@ -8,6 +8,7 @@ import { age } from './age.ts';
 import { allPages, clusterFilter } from './cluster-scope.ts';
 import { formatColumns } from './columns.ts';
 import type { GetOptions } from './get-clusters.ts';
+import { phaseCell } from './phase-cell.ts';
 import { clientFrom, failureOf, painter, serialize, warnProblems, type Paint } from './output.ts';
 
 interface DeploymentLine {
@@ -89,7 +90,7 @@ function table(lines: DeploymentLine[], wide: boolean): string {
       count(md.available),
       count(md.upToDate),
       ...(wide ? [status('Paused')] : []),
-      md.phase ?? '<none>',
+      phaseCell(md.phase, paint),
       age(md.createdAt),
       md.version ?? '<none>',
     ];

@@ -4,6 +4,7 @@ import { age } from './age.ts';
 import { allPages, clusterFilter } from './cluster-scope.ts';
 import { formatColumns } from './columns.ts';
 import type { GetOptions } from './get-clusters.ts';
+import { phaseCell } from './phase-cell.ts';
 import { clientFrom, failureOf, painter, serialize, warnProblems } from './output.ts';
 
 interface MachineLine {
@@ -72,7 +73,7 @@ function table(lines: MachineLine[], wide: boolean): string {
       cluster,
       m.nodeName ?? '<none>',
       ready === 'True' ? paint('green', ready) : ready === 'False' ? paint('red', ready) : ready,
-      m.phase ?? '<none>',
+      phaseCell(m.phase, paint),
       age(m.createdAt),
       m.version ?? '<none>',
       ...(wide ? [m.providerID ?? '<none>', m.controlPlane ? 'control-plane' : 'worker'] : []),
