@@ -20,9 +20,8 @@ export class ChangeMarks {
     return changed && !quiet;
   }
 
-  /** Records a row as gone: marked (as changed) for its last showing. */
-  gone(key: string): void {
-    this.contents.delete(key);
+  /** Marks a row as changed (the caller decided it). */
+  mark(key: string): void {
     this.until.set(key, this.now() + this.holdMs);
   }
 
@@ -30,10 +29,6 @@ export class ChangeMarks {
   drop(key: string): void {
     this.contents.delete(key);
     this.until.delete(key);
-  }
-
-  has(key: string): boolean {
-    return this.contents.has(key);
   }
 
   keys(): string[] {

@@ -19,7 +19,7 @@ export interface LiveOptions {
   /** The command followed this stream before: a gateway lost now is waited for, not a failure. */
   followedBefore?: boolean;
   /** Where warnings go. */
-  log?: NodeJS.WritableStream;
+  log?: { write(text: string): unknown };
 }
 
 export async function* liveSubscription<TData, TVariables extends Record<string, unknown>>(
