@@ -140,7 +140,10 @@ export function buildCli(): Command {
   )
     .option('-A, --all-namespaces', 'every namespace (the default; kubectl habit)')
     .option('-l, --selector <selector>', 'label selector, e.g. env=prod,tier!=edge')
-    .option('-w, --watch', 'after the list, print a row whenever a cluster changes (clusters only)')
+    .option(
+      '-w, --watch',
+      'after the list, follow changes: a row per change (a terminal: the table redrawn); not managementclusters',
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format')
         .choices(['table', 'wide', 'json', 'yaml'])
