@@ -103,6 +103,9 @@ describe('capi-gateway live commands (watch, -w, --wait) against a running gatew
   const children = childTracker();
   let dir: string;
   let url: string;
+  let gateway: CliChild;
+  const serve = (port: string) =>
+    children.start(['serve', '--port', port, '--speed', '20', '--data-dir', join(dir, 'data')]);
 
   const cli = (...args: string[]) => finished([...args, '--url', url], { env: plainEnv });
   const live = (...args: string[]) => children.start([...args, '--url', url], { env: plainEnv });
@@ -121,15 +124,7 @@ describe('capi-gateway live commands (watch, -w, --wait) against a running gatew
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'capi-gateway-cli-live-'));
     await writeFile(join(dir, 'template.yaml'), template);
-    const gateway = children.start([
-      'serve',
-      '--port',
-      '0',
-      '--speed',
-      '20',
-      '--data-dir',
-      join(dir, 'data'),
-    ]);
+    gateway = serve('0');
     url = (await gateway.waitForStdout(graphqlLine))[1]!;
     await pollUntil(
       'the demo fleet provisioned',
@@ -272,4 +267,26 @@ describe('capi-gateway live commands (watch, -w, --wait) against a running gatew
     const gone = await cli('watch', 'cluster', 'live');
     expect(gone).toMatchObject({ code: 3, stdout: '', stderr: 'error: cluster "live" not found\n' });
   }, 120_000);
+
+  it('the gateway restarted: watches warn that it is lost, keep retrying, and go on once it is back', async () => {
+    const tree = live('watch', 'cluster', 'demo-plain');
+    const rows = live('get', 'clusters', '-w');
+    await tree.waitForStdout(/^ {2}Cluster default\/demo-plain\b/m);
+    await rows.waitForStdout(/ demo-topology /);
+    await gateway.stop('SIGTERM');
+    for (const watch of [tree, rows])
+      await watch.waitForStderr(new RegExp(`^warning: lost the gateway at ${url} \\(.+\\); retrying$`, 'm'));
+    gateway = serve(new URL(url).port);
+    expect((await gateway.waitForStdout(graphqlLine))[1]).toBe(url);
+    for (const watch of [tree, rows]) await watch.waitForStderr(/^reconnected to the gateway at /m, 90_000);
+    // The new gateway holds no history: the clusters come again (RESYNC, then the current set).
+    await pollUntil(
+      'the clusters listed again',
+      async () => rows.stdout().match(/ demo-topology /g)?.length ?? 0,
+      (n) => n >= 2,
+    );
+    expect(tree.child.exitCode).toBeNull();
+    expect(await interrupt(tree)).toBe(0);
+    expect(await interrupt(rows)).toBe(0);
+  }, 180_000);
 });

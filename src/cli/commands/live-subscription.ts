@@ -25,7 +25,8 @@ export interface LiveOptions {
 export async function* liveSubscription<TData, TVariables extends Record<string, unknown>>(
   client: GatewayClient,
   document: TypedDocumentNode<TData, TVariables>,
-  variables: TVariables,
+  /** A function: asked again each time the stream is opened (e.g. to resume after a cursor). */
+  variables: TVariables | (() => TVariables),
   options: LiveOptions = {},
 ): AsyncGenerator<TData, void, undefined> {
   const log = options.log ?? process.stderr;
@@ -34,7 +35,10 @@ export async function* liveSubscription<TData, TVariables extends Record<string,
   let delay = firstDelayMs;
   for (;;) {
     let broken = false;
-    for await (const res of client.subscribe(document, variables)) {
+    for await (const res of client.subscribe(
+      document,
+      typeof variables === 'function' ? variables() : variables,
+    )) {
       if (res.ok) {
         if (lost) log.write(`reconnected to the gateway at ${client.url}\n`);
         answered = true;
