@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { bool, gatewayOptions, scopeOptions } from './cli/client-options.ts';
+import { gatewayOptions, scopeOptions, treeOptions } from './cli/client-options.ts';
 import { addMutationCommands } from './cli/mutation-commands.ts';
 import type { EmbeddedCliOptions, ServeCliOptions } from './cli/options.ts';
 import type { DescribeOptions } from './cli/commands/describe-cluster.ts';
 import type { GetOptions } from './cli/commands/get-clusters.ts';
+import type { WatchOptions } from './cli/commands/watch-cluster.ts';
 
 // Each command loads only what it runs: `embedded` never pays for the GraphQL schema and server
 // (seconds of module loading on a busy machine, before the management cluster can answer).
@@ -17,6 +18,8 @@ const runGet = async (resource: string, opts: GetOptions): Promise<void> =>
   (await import('./cli/commands/get.ts')).runGet(resource, opts);
 const runDescribe = async (kind: string, name: string, opts: DescribeOptions): Promise<void> =>
   (await import('./cli/commands/describe-cluster.ts')).runDescribe(kind, name, opts);
+const runWatch = async (kind: string, name: string, opts: WatchOptions): Promise<void> =>
+  (await import('./cli/commands/watch-cluster.ts')).runWatch(kind, name, opts);
 
 function port(value: string): number {
   const n = Number(value);
@@ -137,7 +140,10 @@ export function buildCli(): Command {
   )
     .option('-A, --all-namespaces', 'every namespace (the default; kubectl habit)')
     .option('-l, --selector <selector>', 'label selector, e.g. env=prod,tier!=edge')
-    .option('-w, --watch', 'after the list, print a row whenever a cluster changes (clusters only)')
+    .option(
+      '-w, --watch',
+      'after the list, follow changes: a row per change (a terminal: the table redrawn); not managementclusters',
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format')
         .choices(['table', 'wide', 'json', 'yaml'])
@@ -145,33 +151,35 @@ export function buildCli(): Command {
     )
     .action(runGet);
 
-  scopeOptions(
-    gatewayOptions(
-      program
-        .command('describe')
-        .description("a cluster's objects as the tree `clusterctl describe cluster` prints")
-        .argument('<kind>', 'cluster')
-        .argument('<name>', "the cluster's name")
-        .showHelpAfterError("See 'capi-gateway describe --help' for usage."),
+  treeOptions(
+    scopeOptions(
+      gatewayOptions(
+        program
+          .command('describe')
+          .description("a cluster's objects as the tree `clusterctl describe cluster` prints")
+          .argument('<kind>', 'cluster')
+          .argument('<name>', "the cluster's name")
+          .showHelpAfterError("See 'capi-gateway describe --help' for usage."),
+      ),
     ),
   )
-    .option(
-      '--grouping [bool]',
-      'group identical machines into one row (--grouping=false: one row each)',
-      bool,
-      true,
-    )
-    .option('--disable-grouping', "clusterctl's spelling of --grouping=false", false)
-    .option('--show-machinesets', 'show the MachineSets between MachineDeployments and their machines', false)
-    .option(
-      '--show-machinehealthchecks',
-      'add the MachineHealthChecks and the machines they check (clusterctl does not show them)',
-      false,
-    )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['tree', 'json', 'yaml']).default('tree'),
     )
     .action(runDescribe);
+
+  treeOptions(
+    scopeOptions(
+      gatewayOptions(
+        program
+          .command('watch')
+          .description("a cluster's describe tree, redrawn as it changes (changed rows marked *)")
+          .argument('<kind>', 'cluster')
+          .argument('<name>', "the cluster's name")
+          .showHelpAfterError("See 'capi-gateway watch --help' for usage."),
+      ),
+    ),
+  ).action(runWatch);
 
   addMutationCommands(program);
 

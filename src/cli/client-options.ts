@@ -14,6 +14,24 @@ export function scopeOptions(cmd: Command): Command {
     .option('--mc <name>', 'only this management cluster');
 }
 
+/** How the describe tree is drawn (`describe cluster`, `watch cluster`). */
+export function treeOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--grouping [bool]',
+      'group identical machines into one row (--grouping=false: one row each)',
+      bool,
+      true,
+    )
+    .option('--disable-grouping', "clusterctl's spelling of --grouping=false", false)
+    .option('--show-machinesets', 'show the MachineSets between MachineDeployments and their machines', false)
+    .option(
+      '--show-machinehealthchecks',
+      'add the MachineHealthChecks and the machines they check (clusterctl does not show them)',
+      false,
+    );
+}
+
 export function outputOption(cmd: Command): Command {
   return cmd.addOption(
     new Option('-o, --output <format>', 'output format')

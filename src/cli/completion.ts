@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 const firstWords: Record<string, string[]> = {
   get: ['clusters', 'machines', 'machinedeployments', 'managementclusters', 'operations'],
   describe: ['cluster'],
+  watch: ['cluster'],
   create: ['cluster'],
   scale: ['controlplane', 'machinedeployment', 'machinepool'],
   rollout: ['restart'],

@@ -21,10 +21,17 @@ export interface CliChild {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function runCli(args: string[], options: { cwd?: string } = {}): CliChild {
+export interface CliOptions {
+  cwd?: string;
+  /** The child's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliChild {
   const child = spawn(process.execPath, [bin, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
   let out = '';
   let err = '';
@@ -110,11 +117,20 @@ export function childTracker(): { start: typeof runCli; stopAll(): Promise<void>
 /** A finished command's exit code and output. */
 export async function finished(
   args: string[],
-  options: { cwd?: string } = {},
+  options: CliOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = runCli(args, options);
   const code = await child.exited;
   return { code, stdout: child.stdout(), stderr: child.stderr() };
+}
+
+/** This process's environment with some variables set or (undefined) removed. */
+export function envWith(changes: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [key, value] of Object.entries(changes))
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  return env;
 }
 
 /** Matches the `GraphQL: URL` line of `serve`; group 1 is the URL. */

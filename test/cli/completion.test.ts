@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { finished } from './cli-child.ts';
 
 describe('capi-gateway completion', () => {
-  it("bash: the script completes commands, get resources and a command's flags", async () => {
+  it("bash: the script completes commands, get resources, watch and a command's flags", async () => {
     const r = await finished(['completion', 'bash']);
     expect(r.code).toBe(0);
     const dir = await mkdtemp(join(tmpdir(), 'capi-gateway-completion-'));
@@ -28,6 +28,14 @@ describe('capi-gateway completion', () => {
       expect(complete('capi-gateway', 'describe', '--show-m')).toBe(
         '--show-machinesets --show-machinehealthchecks',
       );
+      expect(complete('capi-gateway', 'wa')).toBe('watch');
+      expect(complete('capi-gateway', 'watch', 'cl')).toBe('cluster');
+      expect(complete('capi-gateway', 'watch', 'cluster', 'x', '--gr')).toBe('--grouping');
+      expect(complete('capi-gateway', 'watch', '--show-m')).toBe(
+        '--show-machinesets --show-machinehealthchecks',
+      );
+      expect(complete('capi-gateway', 'get', 'machines', '--wa')).toBe('--watch');
+      expect(complete('capi-gateway', 'scale', '--wa')).toBe('--wait');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

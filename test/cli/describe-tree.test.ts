@@ -207,17 +207,28 @@ describe('CLI formatting', () => {
     ).toBe(`A    B\n${paint('red', 'xx')}   y\nz    w\n`);
   });
 
-  it('colour only on a terminal and never with NO_COLOR', () => {
-    const saved = process.env.NO_COLOR;
+  it('colour only on a terminal, never with NO_COLOR, also off a terminal with FORCE_COLOR', () => {
+    const saved = { NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR };
+    const tty = { isTTY: true } as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as NodeJS.WriteStream;
     try {
       delete process.env.NO_COLOR;
-      expect(colourEnabled({ isTTY: true } as NodeJS.WriteStream)).toBe(true);
-      expect(colourEnabled({ isTTY: false } as NodeJS.WriteStream)).toBe(false);
+      delete process.env.FORCE_COLOR;
+      expect(colourEnabled(tty)).toBe(true);
+      expect(colourEnabled(pipe)).toBe(false);
+      process.env.FORCE_COLOR = '1';
+      expect(colourEnabled(pipe)).toBe(true);
+      process.env.FORCE_COLOR = '0';
+      expect(colourEnabled(tty)).toBe(false);
       process.env.NO_COLOR = '1';
-      expect(colourEnabled({ isTTY: true } as NodeJS.WriteStream)).toBe(false);
+      process.env.FORCE_COLOR = '1';
+      expect(colourEnabled(tty)).toBe(false);
+      expect(painter(false)('red', 'Failed')).toBe('Failed');
+      expect(painter(true)('red', 'Failed')).toBe('\u001b[31mFailed\u001b[39m');
     } finally {
-      if (saved === undefined) delete process.env.NO_COLOR;
-      else process.env.NO_COLOR = saved;
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
     }
   });
 });

@@ -281,10 +281,11 @@ describe('capi-gateway get clusters -w', () => {
     await watch.waitForStdout(/\n.*\sdemo-plain\s.*\strue\n/);
     // One header, then rows only.
     expect(watch.stdout().match(/MANAGEMENT CLUSTER/g)).toHaveLength(1);
-    const badWatch = await finished(['get', 'machines', '-w', '--url', url]);
+    const badWatch = await finished(['get', 'managementclusters', '-w', '--url', url]);
     expect(badWatch).toMatchObject({
       code: 1,
-      stderr: 'error: -w is supported for clusters only, not "machines"\n',
+      stderr:
+        'error: -w is supported for clusters, machines, machinedeployments and operations, not "managementclusters"\n',
     });
   }, 120_000);
 });

@@ -65,22 +65,28 @@ const headers = [
 /**
  * The tree as clusterctl draws it: ├─ / └─ prefixes, │ under an open branch, columns padded by
  * two spaces; STATUS is the shown condition's status; a multi-line message continues on rows of
- * its own below.
+ * its own below. With `marked` (`watch cluster`), every row starts with a gutter: `* ` on the
+ * rows in it (their name also in inverse when colour is on), two spaces on the others.
  */
-export function renderTree(root: TreeRow, paint: Paint): string {
+export function renderTree(root: TreeRow, paint: Paint, marked?: ReadonlySet<TreeRow>): string {
   const rows: string[][] = [];
+  const gutter = (row: TreeRow | undefined) =>
+    marked === undefined ? '' : row && marked.has(row) ? '* ' : '  ';
   const walk = (row: TreeRow, prefix: string, childPrefix: string) => {
     const [first, ...more] = messageLines(row);
-    rows.push(cells(row, prefix, first ?? '', paint));
+    const line = cells(row, prefix, first ?? '', paint);
+    const name = line[0]!.slice(prefix.length);
+    line[0] = gutter(row) + prefix + (marked?.has(row) ? paint('inverse', name) : name);
+    rows.push(line);
     const continuation = childPrefix + (row.children.length > 0 ? '│ ' : '  ');
-    for (const line of more) rows.push([continuation, '', '', '', '', '', '', '', line]);
+    for (const text of more) rows.push([gutter(undefined) + continuation, '', '', '', '', '', '', '', text]);
     row.children.forEach((child, i) => {
       const last = i === row.children.length - 1;
       walk(child, childPrefix + (last ? '└─' : '├─'), childPrefix + (last ? '  ' : '│ '));
     });
   };
   walk(root, '', '');
-  return formatColumns(headers, rows, 2);
+  return formatColumns([gutter(undefined) + headers[0]!, ...headers.slice(1)], rows, 2);
 }
 
 function messageLines(row: TreeRow): string[] {

@@ -4,7 +4,7 @@
  * MachineDeployments → (MachineSets) → machines, MachinePools → machines. Siblings are ordered
  * by row name, as clusterctl orders them (same z-order); rows follow tree-row.ts.
  */
-import type { DescribeClusterQuery, MachineRowFragment } from '../../../client/index.ts';
+import type { ClusterTreeFragment, MachineRowFragment } from '../../../client/index.ts';
 import { groupMachines } from './machine-groups.ts';
 import {
   conditionOf,
@@ -17,7 +17,8 @@ import {
 
 export type { TreeRow } from './tree-row.ts';
 
-export type DescribedCluster = Extract<DescribeClusterQuery['cluster'], { __typename: 'Cluster' }>;
+/** A cluster as `describe` reads it and `watch` follows it. */
+export type DescribedCluster = ClusterTreeFragment;
 
 export interface TreeOptions {
   grouping: boolean;

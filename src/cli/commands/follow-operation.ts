@@ -11,15 +11,30 @@ import {
   type OperationFieldsFragment,
   unavailableCode,
 } from '../../../client/index.ts';
-import { isFinished, phaseCell } from './operation-view.ts';
-import { CliFailure, colourEnabled, exitCodes, failureOf, painter, type Paint } from './output.ts';
+import { isFinished } from './operation-view.ts';
+import { CliFailure, colourEnabled, exitCodes, failureOf, painter } from './output.ts';
+import { stepBars, type OperationDrawing } from './step-bars.ts';
 
 export async function followOperation(
   client: GatewayClient,
   start: OperationFieldsFragment,
   out: NodeJS.WriteStream = process.stderr,
 ): Promise<OperationFieldsFragment> {
-  const draw = out.isTTY ? liveDrawing(out) : lineLog(out);
+  const drawing = out.isTTY ? stepBars(out, painter(colourEnabled(out))) : lineLog(out);
+  try {
+    return await follow(client, start, drawing);
+  } finally {
+    drawing.stop();
+    await client.close();
+  }
+}
+
+async function follow(
+  client: GatewayClient,
+  start: OperationFieldsFragment,
+  drawing: OperationDrawing,
+): Promise<OperationFieldsFragment> {
+  const draw = (op: OperationFieldsFragment) => drawing.show(op);
   let last = start;
   draw(last);
   if (!isFinished(last.phase)) {
@@ -41,7 +56,6 @@ export async function followOperation(
     if (res.data.operation) last = res.data.operation;
     draw(last);
   }
-  await client.close();
   if (!isFinished(last.phase))
     throw new CliFailure(
       `the stream of operation ${last.name} ended while it was ${last.phase}`,
@@ -60,49 +74,10 @@ export function endOf(op: OperationFieldsFragment): CliFailure | undefined {
   );
 }
 
-const barWidth = 20;
-
-/** Per step: done, its share of the overall progress when current, else nothing. */
-function stepShare(op: OperationFieldsFragment, index: number): number {
-  const step = op.steps[index]!;
-  if (step.phase === 'SUCCEEDED') return 1;
-  if (step.phase !== 'RUNNING') return 0;
-  const done = op.steps.filter((s) => s.phase === 'SUCCEEDED').length;
-  return Math.min(1, Math.max(0, op.progress * op.steps.length - done));
-}
-
-function bar(share: number): string {
-  const filled = Math.round(share * barWidth);
-  return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
-}
-
-/** The block a terminal shows: a header, then one line per step. */
-export function progressBlock(op: OperationFieldsFragment, paint: Paint): string[] {
-  const width = Math.max(0, ...op.steps.map((s) => s.name.length));
-  return [
-    `operation ${op.namespace}/${op.name} (${op.type}) ${phaseCell(op.phase, paint)} ${Math.round(op.progress * 100)}%`,
-    ...op.steps.map((s, i) => {
-      const message = s.phase === 'RUNNING' || s.phase === 'FAILED' ? (s.message ?? '') : '';
-      return `  ${s.name.padEnd(width)} ${bar(stepShare(op, i))} ${phaseCell(s.phase, paint)}${message ? `  ${message}` : ''}`;
-    }),
-  ];
-}
-
-function liveDrawing(out: NodeJS.WriteStream): (op: OperationFieldsFragment) => void {
-  const paint = painter(colourEnabled(out));
-  let drawn = 0;
-  return (op) => {
-    const lines = progressBlock(op, paint).map((l) => l.slice(0, Math.max(20, (out.columns ?? 200) - 1)));
-    // Back over the previous block, then each line cleared and rewritten.
-    if (drawn > 0) out.write(`\u001b[${drawn}F`);
-    out.write(lines.map((l) => `\u001b[2K${l}\n`).join(''));
-    drawn = lines.length;
-  };
-}
-
-function lineLog(out: NodeJS.WriteStream): (op: OperationFieldsFragment) => void {
+/** Off a terminal: one line per change of a step, then how the operation ended. */
+function lineLog(out: NodeJS.WriteStream): OperationDrawing {
   const seen = new Set<string>();
-  return (op) => {
+  const show = (op: OperationFieldsFragment) => {
     const n = op.steps.length;
     op.steps.forEach((s, i) => {
       const line = `[${i + 1}/${n}] ${s.name}: ${s.phase}${s.message ? ` - ${s.message}` : ''}`;
@@ -116,4 +91,5 @@ function lineLog(out: NodeJS.WriteStream): (op: OperationFieldsFragment) => void
       out.write(`${end}\n`);
     }
   };
+  return { show, stop() {} };
 }

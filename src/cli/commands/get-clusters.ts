@@ -3,6 +3,7 @@ import { type PartialError, ListClustersDocument, type ListClustersQuery } from 
 import { age } from './age.ts';
 import { allPages, clusterFilter, type ScopeOptions } from './cluster-scope.ts';
 import { formatColumns } from './columns.ts';
+import { phaseCell } from './phase-cell.ts';
 import {
   clientFrom,
   failureOf,
@@ -11,7 +12,6 @@ import {
   warnProblems,
   type GatewayOptions,
   type OutputFormat,
-  type Paint,
 } from './output.ts';
 
 export type GetOptions = GatewayOptions & ScopeOptions & { output: OutputFormat; watch?: boolean };
@@ -87,12 +87,4 @@ export function clusterTable(clusters: ClusterRow[], wide: boolean): [string[], 
 /** ready/desired, as kubectl's READY column (a missing count reads 0). */
 export function readyOf(s: { ready: number | null; desired: number | null }): string {
   return `${s.ready ?? 0}/${s.desired ?? 0}`;
-}
-
-function phaseCell(phase: string | null, paint: Paint): string {
-  if (!phase) return '<none>';
-  if (phase === 'Provisioned') return paint('green', phase);
-  if (phase === 'Failed') return paint('red', phase);
-  if (phase === 'Deleting') return paint('yellow', phase);
-  return phase;
 }

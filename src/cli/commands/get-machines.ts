@@ -1,20 +1,41 @@
 /** `capi-gateway get machines`: the machines of every cluster in scope, kubectl-style. */
-import { ListMachinesDocument, type MachineRowFragment, type PartialError } from '../../../client/index.ts';
+import {
+  type GatewayClient,
+  ListMachinesDocument,
+  type MachineRowFragment,
+  type PartialError,
+} from '../../../client/index.ts';
 import { age } from './age.ts';
 import { allPages, clusterFilter } from './cluster-scope.ts';
 import { formatColumns } from './columns.ts';
 import type { GetOptions } from './get-clusters.ts';
+import type { RowFormat } from './live-rows.ts';
 import { clientFrom, failureOf, painter, serialize, warnProblems } from './output.ts';
+import { phaseCell } from './phase-cell.ts';
 
-interface MachineLine {
+export interface MachineLine {
   managementCluster: string;
   cluster: string;
   machine: MachineRowFragment;
 }
 
+export interface Listed<T> {
+  lines: T[];
+  problems: Array<{ managementCluster: string; message: string }>;
+  partial: PartialError[];
+}
+
 export async function getMachines(opts: GetOptions): Promise<number> {
-  const client = clientFrom(opts);
-  const problems: Array<{ managementCluster: string; message: string }> = [];
+  const { lines, problems, partial } = await listMachines(clientFrom(opts), opts);
+  if (opts.output === 'json' || opts.output === 'yaml')
+    process.stdout.write(serialize(opts.output, lines.map(machineObject)));
+  else if (lines.length === 0) process.stderr.write('No machines found.\n');
+  else process.stdout.write(formatColumns(...machineTable(lines, opts.output === 'wide')));
+  return warnProblems(problems, partial);
+}
+
+export async function listMachines(client: GatewayClient, opts: GetOptions): Promise<Listed<MachineLine>> {
+  const problems: Listed<MachineLine>['problems'] = [];
   const partial: PartialError[] = [];
   const lines = await allPages<MachineLine>(async (after) => {
     const res = await client.request(ListMachinesDocument, {
@@ -27,29 +48,34 @@ export async function getMachines(opts: GetOptions): Promise<number> {
     const page = res.data.clusters;
     if (after === undefined) problems.push(...page.errors);
     return {
-      items: page.edges.flatMap(({ node }) =>
-        node.machines.map((machine) => ({
-          managementCluster: node.managementCluster.name,
-          cluster: node.name,
-          machine,
-        })),
-      ),
+      items: page.edges.flatMap(({ node }) => machineLines(node)),
       next: page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined,
     };
   });
-  if (opts.output === 'json' || opts.output === 'yaml')
-    process.stdout.write(
-      serialize(
-        opts.output,
-        lines.map((l) => ({ ...l.machine, managementCluster: l.managementCluster, cluster: l.cluster })),
-      ),
-    );
-  else if (lines.length === 0) process.stderr.write('No machines found.\n');
-  else process.stdout.write(table(lines, opts.output === 'wide'));
-  return warnProblems(problems, partial);
+  return { lines, problems, partial };
 }
 
-function table(lines: MachineLine[], wide: boolean): string {
+/** A cluster's machines as lines (also `get machines -w`'s, from each cluster event). */
+export function machineLines(cluster: {
+  name: string;
+  managementCluster: { name: string };
+  machines: MachineRowFragment[];
+}): MachineLine[] {
+  return cluster.machines.map((machine) => ({
+    managementCluster: cluster.managementCluster.name,
+    cluster: cluster.name,
+    machine,
+  }));
+}
+
+/** A machine in -o json|yaml: its fields, and where it is. */
+const machineObject = (l: MachineLine) => ({
+  ...l.machine,
+  managementCluster: l.managementCluster,
+  cluster: l.cluster,
+});
+
+export function machineTable(lines: MachineLine[], wide: boolean): [string[], string[][]] {
   const paint = painter();
   const headers = [
     'MANAGEMENT CLUSTER',
@@ -72,11 +98,23 @@ function table(lines: MachineLine[], wide: boolean): string {
       cluster,
       m.nodeName ?? '<none>',
       ready === 'True' ? paint('green', ready) : ready === 'False' ? paint('red', ready) : ready,
-      m.phase ?? '<none>',
+      phaseCell(m.phase, paint),
       age(m.createdAt),
       m.version ?? '<none>',
       ...(wide ? [m.providerID ?? '<none>', m.controlPlane ? 'control-plane' : 'worker'] : []),
     ];
   });
-  return formatColumns(headers, rows);
+  return [headers, rows];
+}
+
+const placeOf = (l: MachineLine) => [l.managementCluster, l.machine.namespace, l.cluster, l.machine.name];
+
+/** The machine rows of `get machines -w`. */
+export function machineFormat(wide: boolean): RowFormat<MachineLine> {
+  return {
+    headers: machineTable([], wide)[0],
+    cells: (line) => machineTable([line], wide)[1][0]!,
+    compare: (a, b) => placeOf(a).join('\u0000').localeCompare(placeOf(b).join('\u0000')),
+    object: machineObject,
+  };
 }

@@ -4,7 +4,6 @@ import { getMachineDeployments } from './get-machine-deployments.ts';
 import { getMachines } from './get-machines.ts';
 import { getManagementClusters } from './get-management-clusters.ts';
 import { getOperations } from './get-operations.ts';
-import { watchClusters } from './watch-clusters.ts';
 import { CliFailure, exitCodes, runCommand } from './output.ts';
 
 const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
@@ -25,6 +24,17 @@ const resources: Record<string, (opts: GetOptions) => Promise<number>> = {
   op: getOperations,
 };
 
+/** `get … -w`: each one's watch, loaded only when it runs. */
+const watchers = new Map<(opts: GetOptions) => Promise<number>, (opts: GetOptions) => Promise<number>>([
+  [getClusters, async (opts) => (await import('./watch-clusters.ts')).watchClusters(opts)],
+  [getMachines, async (opts) => (await import('./watch-machines.ts')).watchMachines(opts)],
+  [
+    getMachineDeployments,
+    async (opts) => (await import('./watch-machine-deployments.ts')).watchMachineDeployments(opts),
+  ],
+  [getOperations, async (opts) => (await import('./watch-operations.ts')).watchOperations(opts)],
+]);
+
 export const resourceNames = 'clusters, machines, machinedeployments, managementclusters, operations';
 
 export async function runGet(resource: string, opts: GetOptions): Promise<void> {
@@ -32,9 +42,13 @@ export async function runGet(resource: string, opts: GetOptions): Promise<void> 
     const get = resources[resource.toLowerCase()];
     if (!get)
       throw new CliFailure(`unknown resource "${resource}" (one of: ${resourceNames})`, exitCodes.usage);
-    if (opts.watch && get !== getClusters)
-      throw new CliFailure(`-w is supported for clusters only, not "${resource}"`, exitCodes.usage);
-    if (opts.watch) return watchClusters(opts);
-    return get(opts);
+    if (!opts.watch) return get(opts);
+    const watch = watchers.get(get);
+    if (!watch)
+      throw new CliFailure(
+        `-w is supported for clusters, machines, machinedeployments and operations, not "${resource}"`,
+        exitCodes.usage,
+      );
+    return watch(opts);
   });
 }

@@ -12,7 +12,8 @@ export function targetOf(op: OperationFieldsFragment): string {
 export function phaseCell(phase: OperationPhase, paint: Paint): string {
   if (phase === 'SUCCEEDED') return paint('green', phase);
   if (phase === 'FAILED') return paint('red', phase);
-  if (phase === 'CANCELLED') return paint('yellow', phase);
+  // Under way yellow, as a CAPI phase under way (phase-cell.ts).
+  if (phase === 'CANCELLED' || phase === 'RUNNING') return paint('yellow', phase);
   return phase;
 }
 

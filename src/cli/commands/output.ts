@@ -3,7 +3,7 @@
  * format, colour, and the exit codes (README "Using the CLI").
  */
 import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
+import { createColors } from 'picocolors';
 import { stringify } from 'yaml';
 import {
   createClient,
@@ -89,23 +89,26 @@ export async function runCommand(body: () => Promise<number>): Promise<void> {
   }
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+/**
+ * Colour only on a terminal. NO_COLOR (https://no-color.org) turns it off everywhere; FORCE_COLOR
+ * turns it on off a terminal too (a pipe, a test), except FORCE_COLOR=0 or false, as Node's own.
+ * Decided here rather than by picocolors, which also colours whenever CI is set (CI logs are
+ * read by scripts too).
+ */
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
-  const noColor = process.env.NO_COLOR;
-  return stream.isTTY === true && (noColor === undefined || noColor === '');
+  const { NO_COLOR: noColor, FORCE_COLOR: forceColor } = process.env;
+  if (noColor !== undefined && noColor !== '') return false;
+  if (forceColor !== undefined) return forceColor !== '0' && forceColor !== 'false';
+  return stream.isTTY === true;
 }
 
-export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold';
+export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold' | 'inverse';
 export type Paint = (style: Style, text: string) => string;
 
-/** ANSI codes from node's own table (styleText of newer Nodes drops them off a terminal itself,
- * which would second-guess `colourEnabled`). */
+/** Text in a style, or as it is when colour is off. */
 export function painter(enabled = colourEnabled()): Paint {
-  if (!enabled) return (_style, text) => text;
-  return (style, text) => {
-    const [open, close] = inspect.colors[style] ?? [0, 0];
-    return `\u001b[${open}m${text}\u001b[${close}m`;
-  };
+  const colours = createColors(enabled);
+  return (style, text) => colours[style](text);
 }
 
 /** JSON or YAML of the items, kubectl-like: a `List` wrapper of the items. */

@@ -1,14 +1,16 @@
 /**
  * `get clusters -w`: kubectl's watch — the table of the clusters now, then one row per change,
  * from the `clusterEvents` subscription (its current set first, then ADDED / MODIFIED / DELETED).
- * With -o json|yaml, one document per event. Runs until interrupted or the stream ends.
+ * With -o json|yaml, one document per event. Runs until interrupted (Ctrl-C: exit 0).
  */
 import { stringify } from 'yaml';
-import { unavailableCode, WatchClustersDocument } from '../../../client/index.ts';
+import { WatchClustersDocument } from '../../../client/index.ts';
 import { clusterFilter } from './cluster-scope.ts';
 import { visibleLength } from './columns.ts';
 import { clusterTable, type ClusterRow, type GetOptions } from './get-clusters.ts';
-import { clientFrom, exitCodes, failureOf } from './output.ts';
+import { liveSubscription } from './live-subscription.ts';
+import { clientFrom, exitCodes } from './output.ts';
+import { stopOnInterrupt } from './stop-on-interrupt.ts';
 
 export async function watchClusters(opts: GetOptions): Promise<number> {
   const client = clientFrom(opts);
@@ -21,13 +23,15 @@ export async function watchClusters(opts: GetOptions): Promise<number> {
       )
       .join('')
       .trimEnd();
-  for await (const res of client.subscribe(WatchClustersDocument, { filter: clusterFilter(opts) })) {
-    if (!res.ok && res.error.kind === 'graphql' && res.error.code === unavailableCode) {
-      process.stderr.write(`warning: ${res.error.message}\n`);
-      continue;
-    }
-    if (!res.ok) throw failureOf(res.error);
-    const event = res.data.clusterEvents;
+  const release = stopOnInterrupt(() => client.close());
+  // A gateway lost once the stream answered is waited for; the stream then resumes after the
+  // last event seen (or, when the gateway no longer holds that, RESYNC and the current set).
+  let since: string | undefined;
+  const variables = () => ({ filter: clusterFilter(opts), ...(since === undefined ? {} : { since }) });
+  const events = liveSubscription(client, WatchClustersDocument, variables, { reopenOnEnd: true });
+  for await (const data of events) {
+    const event = data.clusterEvents;
+    since = event.cursor;
     if (opts.output === 'json' || opts.output === 'yaml') {
       const doc = { type: event.type, object: event.cluster };
       process.stdout.write(opts.output === 'json' ? `${JSON.stringify(doc)}\n` : `---\n${stringify(doc)}`);
@@ -42,5 +46,6 @@ export async function watchClusters(opts: GetOptions): Promise<number> {
     }
     process.stdout.write(`${line(rows[0]!)}\n`);
   }
+  release();
   return exitCodes.ok;
 }
