@@ -95,7 +95,7 @@ export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): bool
   return stream.isTTY === true && (noColor === undefined || noColor === '');
 }
 
-export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold';
+export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold' | 'cyan' | 'white';
 export type Paint = (style: Style, text: string) => string;
 
 /** ANSI codes from node's own table (styleText of newer Nodes drops them off a terminal itself,
