@@ -26,6 +26,15 @@ export function treeOptions(cmd: Command): Command {
     .option('--disable-grouping', "clusterctl's spelling of --grouping=false", false)
     .option('--show-machinesets', 'show the MachineSets between MachineDeployments and their machines', false)
     .option(
+      '--show-conditions <list>',
+      "list the conditions of these objects as rows: all, Kind or Kind/name, comma-separated (a '+' suffix: only those not in their normal state)",
+    )
+    .option(
+      '--echo',
+      "show machines' infrastructure and bootstrap objects even when their state echoes the machine's",
+      false,
+    )
+    .option(
       '--show-machinehealthchecks',
       'add the MachineHealthChecks and the machines they check (clusterctl does not show them)',
       false,

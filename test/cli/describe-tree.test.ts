@@ -1,6 +1,6 @@
 /** The describe tree's rules on hand-made gateway answers: clusterctl v1.14's grouping and rows. */
 import { describe, expect, it } from 'vitest';
-import type { ConditionFieldsFragment, MachineRowFragment } from '../../client/index.ts';
+import type { ConditionFieldsFragment } from '../../client/index.ts';
 import { humanDuration } from '../../src/cli/commands/age.ts';
 import { formatColumns } from '../../src/cli/commands/columns.ts';
 import { buildTree, type DescribedCluster, type TreeRow } from '../../src/cli/commands/describe-tree.ts';
@@ -30,7 +30,7 @@ function machine(
   conditions: ConditionFieldsFragment[],
   owner: string | null,
   controlPlane = false,
-): MachineRowFragment {
+): DescribedMachine {
   return {
     id: name,
     name,
@@ -46,14 +46,16 @@ function machine(
     conditions,
     owner: owner === null ? null : { id: owner },
     infrastructureMachine: null,
+    bootstrapConfig: null,
   };
 }
 
+type DescribedMachine = DescribedCluster['machines'][number];
+
 const counts = { desired: 3, replicas: 3, ready: 2, available: 2, upToDate: 3 };
 
-function cluster(machines: MachineRowFragment[]): DescribedCluster {
+function cluster(machines: DescribedMachine[]): DescribedCluster {
   return {
-    __typename: 'Cluster',
     id: 'c',
     kind: 'Cluster',
     name: 'c1',
@@ -62,6 +64,10 @@ function cluster(machines: MachineRowFragment[]): DescribedCluster {
     deletionTimestamp: null,
     paused: false,
     topology: null,
+    summary: {
+      controlPlane: { desired: 3, replicas: 3, ready: 3, available: 3, upToDate: 3 },
+      workers: { desired: 3, replicas: 6, ready: 3, available: 3, upToDate: 6 },
+    },
     conditions: [cond('Available', 'False', 'NotAvailable')],
     infrastructureCluster: {
       kind: 'DockerCluster',
@@ -100,10 +106,19 @@ function cluster(machines: MachineRowFragment[]): DescribedCluster {
       },
     ],
     machinePools: [
-      { id: 'mp', name: 'c1-mp', version: 'v1.33.1', deletionTimestamp: null, ...counts, conditions: [] },
+      {
+        id: 'mp',
+        name: 'c1-mp',
+        version: 'v1.33.1',
+        deletionTimestamp: null,
+        ...counts,
+        conditions: [],
+        bootstrapConfig: null,
+        infrastructureMachinePool: null,
+      },
     ],
     machines,
-  } as DescribedCluster;
+  };
 }
 
 const names = (row: TreeRow, depth = 0): string[] => [
@@ -167,7 +182,7 @@ describe('describe tree (clusterctl v1.14 rules)', () => {
     expect(group.condition?.lastTransitionTime).toBe('2026-01-01T00:01:00Z');
   });
 
-  it('counters as clusterctl shows them: sums on the Cluster, none without desired, none on a MachinePool', () => {
+  it("counters as clusterctl shows them: the Cluster's status summed, none without desired, none on a MachinePool", () => {
     const tree = buildTree(cluster(machines), { grouping: true, showMachineSets: false });
     expect(tree).toMatchObject({ replicas: '9/6', available: '6', ready: '6', upToDate: '9' });
     expect(tree.condition?.status).toBe('False');

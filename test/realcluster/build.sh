@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real management cluster's binaries (etcd, kube-apiserver, kube-controller-manager,
-# the Cluster API managers) from the Go modules pinned in k8s/go.mod and capi/go.mod, into a
-# cache directory outside git. A stamp of the pinned versions makes a warm run a no-op.
+# the Cluster API managers) and clusterctl from the Go modules pinned in k8s/go.mod and
+# capi/go.mod, into a cache directory outside git. A stamp of the pinned versions makes a warm
+# run a no-op.
 #
 #   CAPI_GATEWAY_CACHE   cache root (default ~/.cache/capi-gateway); binaries go to
 #                        $CAPI_GATEWAY_CACHE/realcluster/bin
@@ -32,6 +33,7 @@ binaries=(
   "capi-kubeadm-bootstrap:capi:sigs.k8s.io/cluster-api/bootstrap/kubeadm"
   "capi-kubeadm-control-plane:capi:sigs.k8s.io/cluster-api/controlplane/kubeadm"
   "capi-docker:capi:sigs.k8s.io/cluster-api/test/infrastructure/docker"
+  "clusterctl:capi:sigs.k8s.io/cluster-api/cmd/clusterctl"
 )
 
 stamp() {

@@ -1,17 +1,26 @@
 /**
  * The object tree `clusterctl describe cluster` (CAPI v1.14, v1beta2 conditions) prints, built
- * from the gateway's answer: Cluster → infrastructure cluster, control plane → machines, Workers →
- * MachineDeployments → (MachineSets) → machines, MachinePools → machines. Siblings are ordered
- * by row name, as clusterctl orders them (same z-order); rows follow tree-row.ts.
+ * from the gateway's answer as cmd/clusterctl/client/tree/discovery.go builds it: Cluster →
+ * infrastructure cluster, control plane → its machines, Workers → MachineDeployments →
+ * (MachineSets) → machines, MachinePools → machines, Other → machines nothing above owns; a
+ * machine's (a pool's) infrastructure and bootstrap objects under it when they are not an echo.
+ * Siblings are ordered by row name, as clusterctl orders them (same z-order); rows follow
+ * tree-row.ts.
  */
-import type { ClusterTreeFragment, MachineRowFragment } from '../../../client/index.ts';
+import type { ClusterTreeFragment } from '../../../client/index.ts';
+import { withShownConditions } from './condition-rows.ts';
+import { withoutEchoes } from './echo.ts';
 import { groupMachines } from './machine-groups.ts';
 import {
   conditionOf,
+  controlPlaneCounters,
   emptyCounters,
   machineRow,
+  providerRow,
   replicaCounters,
   rowName,
+  virtualRow,
+  type Counters,
   type TreeRow,
 } from './tree-row.ts';
 
@@ -19,10 +28,16 @@ export type { TreeRow } from './tree-row.ts';
 
 /** A cluster as `describe` reads it and `watch` follows it. */
 export type DescribedCluster = ClusterTreeFragment;
+type DescribedMachine = DescribedCluster['machines'][number];
+type DescribedPool = DescribedCluster['machinePools'][number];
 
 export interface TreeOptions {
   grouping: boolean;
   showMachineSets: boolean;
+  /** Show infrastructure and bootstrap objects even when they echo their owner's state. */
+  echo?: boolean;
+  /** clusterctl's --show-conditions list ("all", "Kind", "Kind/name", each with an optional "+"). */
+  showConditions?: string;
   /** Adds what clusterctl does not show: the MachineHealthChecks and the machines they check. */
   showHealthChecks?: boolean;
 }
@@ -32,100 +47,146 @@ const byName = (a: TreeRow, b: TreeRow) => (a.name < b.name ? -1 : a.name > b.na
 const sorted = (rows: TreeRow[]) => [...rows].sort(byName);
 
 export function buildTree(cluster: DescribedCluster, opts: TreeOptions): TreeRow {
+  const tree = clusterTree(cluster, opts);
+  const shown = opts.echo ? tree : withoutEchoes(tree);
+  return opts.showConditions ? withShownConditions(shown, opts.showConditions) : shown;
+}
+
+function clusterTree(cluster: DescribedCluster, opts: TreeOptions): TreeRow {
   const ns = cluster.namespace;
-  const machines = cluster.machines;
-  const owned = (ids: Set<string>) => machines.filter((m) => m.owner !== null && ids.has(m.owner.id));
-  const machineRows = (list: MachineRowFragment[], grouping: boolean) =>
-    sorted(grouping && opts.grouping ? groupMachines(list, ns) : list.map((m) => machineRow(m, ns)));
+  const placed = new Set<string>();
+  /** Machines under a grouping parent (control plane, MachineSet, MachinePool). */
+  const machineRows = (list: DescribedMachine[], grouping = opts.grouping) => {
+    for (const m of list) placed.add(m.id);
+    const single = (m: DescribedMachine) => machineWithProviders(m, ns);
+    return sorted(grouping ? groupMachines(list, ns, single) : list.map(single));
+  };
+  const ownedBy = (id: string) => cluster.machines.filter((m) => m.owner?.id === id);
   const children: TreeRow[] = [];
 
   const infra = cluster.infrastructureCluster;
-  if (infra)
-    children.push({
-      ...emptyCounters,
-      name: rowName(infra.kind, { ...infra, namespace: ns }),
-      condition: conditionOf(infra.conditions, 'Ready'),
-      children: [],
-    });
+  if (infra) children.push(providerRow(infra, ns));
 
+  // clusterctl puts every machine with the control-plane label under the control plane.
+  const controlPlaneMachines = cluster.machines.filter((m) => m.controlPlane);
   const cp = cluster.controlPlane;
   if (cp)
     children.push({
-      ...replicaCounters(cp),
-      name: rowName(cp.kind, { ...cp, namespace: ns }, cp.version),
-      condition: conditionOf(cp.conditions, 'Available'),
-      children: machineRows(
-        machines.filter((m) => m.controlPlane),
-        true,
-      ),
+      ...controlPlaneCounters(cp),
+      name: rowName(cp.kind, { ...cp, namespace: ns }, cp.version ?? undefined),
+      kind: cp.kind,
+      objectName: cp.name,
+      condition: conditionOf(cp.conditions, 'Available') ?? conditionOf(cp.conditions, 'Ready'),
+      conditions: cp.conditions,
+      children: machineRows(controlPlaneMachines),
     });
 
+  // As clusterctl decides: Workers when some machine is not a control plane's, or pools exist;
+  // MachineDeployments only in the first case.
+  const hasWorkerMachines = cluster.machines.length !== controlPlaneMachines.length;
   const workers: TreeRow[] = [
-    ...cluster.machineDeployments.map((md) => {
-      const sets = md.machineSets;
-      const below = opts.showMachineSets
-        ? sets.map((ms) => ({
-            // clusterctl shows a MachineSet's counters and no condition.
-            ...replicaCounters(ms),
-            name: rowName('MachineSet', { ...ms, namespace: ns }, ms.version),
-            condition: undefined,
-            children: machineRows(owned(new Set([ms.id])), true),
-          }))
-        : machineRows(owned(new Set(sets.map((s) => s.id))), true);
-      return {
-        ...replicaCounters(md),
-        name: rowName('MachineDeployment', { ...md, namespace: ns }, md.version),
-        condition: conditionOf(md.conditions, 'Available'),
-        children: sorted(below),
-      };
-    }),
-    // clusterctl's row descriptor has no case for MachinePools: no counters, no condition.
-    ...cluster.machinePools.map((mp) => ({
-      ...emptyCounters,
-      name: rowName('MachinePool', { ...mp, namespace: ns }, mp.version),
-      condition: undefined,
-      children: machineRows(owned(new Set([mp.id])), true),
-    })),
+    ...(hasWorkerMachines
+      ? cluster.machineDeployments.map((md) => deploymentRow(md, ns, opts, machineRows, ownedBy))
+      : []),
+    ...cluster.machinePools.map((mp) => poolRow(mp, ns, machineRows(ownedBy(mp.id)))),
   ];
-  if (workers.length > 0)
-    children.push({ ...emptyCounters, name: 'Workers', condition: undefined, children: sorted(workers) });
+  const orphans = cluster.machines.filter((m) => !placed.has(m.id));
+  if (orphans.length > 0) workers.push(virtualRow('OtherGroup', 'Other', machineRows(orphans, false)));
+  if (hasWorkerMachines || cluster.machinePools.length > 0)
+    children.push(virtualRow('WorkerGroup', 'Workers', sorted(workers)));
 
   const checks = opts.showHealthChecks ? (cluster.machineHealthChecks ?? []) : [];
   if (checks.length > 0)
-    children.push({
-      ...emptyCounters,
-      name: 'MachineHealthChecks',
-      condition: undefined,
-      children: sorted(checks.map((mhc) => healthCheckRow(mhc, ns))),
-    });
+    children.push(
+      virtualRow(
+        'MachineHealthCheckGroup',
+        'MachineHealthChecks',
+        sorted(checks.map((mhc) => healthCheckRow(mhc, ns))),
+      ),
+    );
 
   return {
-    ...clusterCounters(cluster),
-    name: rowName('Cluster', cluster, cluster.topology?.version),
+    ...clusterCounters(cluster.summary),
+    name: rowName('Cluster', cluster, cluster.topology ? (cluster.topology.version ?? '') : undefined),
+    kind: 'Cluster',
+    objectName: cluster.name,
     condition: conditionOf(cluster.conditions, 'Available'),
+    conditions: cluster.conditions,
     children: sorted(children),
   };
 }
 
-/** clusterctl sums the control plane's and the workers' counters on the Cluster's row. */
-function clusterCounters(
-  cluster: DescribedCluster,
-): Pick<TreeRow, 'replicas' | 'available' | 'ready' | 'upToDate'> {
-  const parts = [
-    ...(cluster.controlPlane ? [cluster.controlPlane] : []),
-    ...cluster.machineDeployments,
-    ...cluster.machinePools,
-  ];
-  const sum = (key: 'desired' | 'replicas' | 'available' | 'ready' | 'upToDate') =>
-    parts.some((p) => p[key] !== null) ? parts.reduce((total, p) => total + (p[key] ?? 0), 0) : undefined;
-  const replicas = sum('replicas');
-  const desired = sum('desired');
-  const text = (v: number | undefined) => (v === undefined ? '' : String(v));
+/** A machine on a row of its own, with its infrastructure and bootstrap objects below it. */
+function machineWithProviders(m: DescribedMachine, ns: string): TreeRow {
+  const providers = [m.infrastructureMachine, m.bootstrapConfig].flatMap((p) =>
+    p ? [{ ...providerRow(p, ns), noEcho: true }] : [],
+  );
+  return { ...machineRow(m, ns), children: sorted(providers) };
+}
+
+function deploymentRow(
+  md: DescribedCluster['machineDeployments'][number],
+  ns: string,
+  opts: TreeOptions,
+  machineRows: (list: DescribedMachine[], grouping?: boolean) => TreeRow[],
+  ownedBy: (id: string) => DescribedMachine[],
+): TreeRow {
+  const sets = md.machineSets;
+  const below = opts.showMachineSets
+    ? sets.map((ms) => ({
+        // clusterctl shows a MachineSet's counters and no condition.
+        ...replicaCounters(ms),
+        name: rowName('MachineSet', { ...ms, namespace: ns }, ms.version ?? ''),
+        kind: 'MachineSet',
+        objectName: ms.name,
+        condition: undefined,
+        conditions: ms.conditions,
+        children: machineRows(ownedBy(ms.id)),
+      }))
+    : machineRows(sets.flatMap((ms) => ownedBy(ms.id)));
   return {
-    replicas: replicas === undefined && desired === undefined ? '' : `${replicas ?? 0}/${desired ?? 0}`,
-    available: text(sum('available')),
-    ready: text(sum('ready')),
-    upToDate: text(sum('upToDate')),
+    ...replicaCounters(md),
+    name: rowName('MachineDeployment', { ...md, namespace: ns }, md.version ?? ''),
+    kind: 'MachineDeployment',
+    objectName: md.name,
+    condition: conditionOf(md.conditions, 'Available'),
+    conditions: md.conditions,
+    children: sorted(below),
+  };
+}
+
+/** clusterctl's row descriptor has no case for MachinePools: no counters, no condition. */
+function poolRow(mp: DescribedPool, ns: string, machines: TreeRow[]): TreeRow {
+  const providers = [mp.bootstrapConfig, mp.infrastructureMachinePool].flatMap((p) =>
+    p ? [{ ...providerRow(p, ns), noEcho: true }] : [],
+  );
+  return {
+    ...emptyCounters,
+    name: rowName('MachinePool', { ...mp, namespace: ns }, mp.version ?? ''),
+    kind: 'MachinePool',
+    objectName: mp.name,
+    condition: undefined,
+    conditions: mp.conditions,
+    children: sorted([...providers, ...machines]),
+  };
+}
+
+/**
+ * clusterctl sums the Cluster's status.controlPlane and status.workers counters; a counter
+ * neither reports is left blank.
+ */
+function clusterCounters(summary: DescribedCluster['summary']): Counters {
+  const { controlPlane: cp, workers: w } = summary;
+  const sum = (key: 'desired' | 'replicas' | 'ready' | 'available' | 'upToDate') =>
+    (cp[key] ?? 0) + (w[key] ?? 0);
+  const reported = (key: 'desired' | 'replicas' | 'ready' | 'available' | 'upToDate') =>
+    cp[key] !== null || w[key] !== null;
+  const text = (key: 'ready' | 'available' | 'upToDate') => (reported(key) ? String(sum(key)) : '');
+  return {
+    replicas: reported('desired') || reported('replicas') ? `${sum('replicas')}/${sum('desired')}` : '',
+    available: text('available'),
+    ready: text('ready'),
+    upToDate: text('upToDate'),
   };
 }
 
@@ -137,11 +198,14 @@ function healthCheckRow(mhc: HealthCheck, namespace: string): TreeRow {
   const shown = targets.length <= 2 ? targets.join(', ') : `${targets.slice(0, 2).join(', ')}, ...`;
   return {
     name: rowName('MachineHealthCheck', { ...mhc, namespace }),
+    kind: 'MachineHealthCheck',
+    objectName: mhc.name,
     replicas: mhc.expectedMachines === null ? '' : `${mhc.currentHealthy ?? 0}/${mhc.expectedMachines}`,
     available: '',
     ready: mhc.currentHealthy === null ? '' : String(mhc.currentHealthy),
     upToDate: '',
     condition: conditionOf(mhc.conditions, 'RemediationAllowed'),
+    conditions: mhc.conditions,
     message: targets.length > 0 ? `Checks ${shown}` : 'Checks no machines',
     children: [],
   };

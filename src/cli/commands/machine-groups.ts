@@ -5,6 +5,8 @@
  * missing condition matches only a missing one) collapse into one row "N Machines...". The row
  * counts how many are available, ready and up to date, shows the shared Ready condition with the
  * oldest transition and no message, and "See a, b" (names sorted, the first two, then ", ...").
+ * A machine left on its own is drawn by `single` (with its infrastructure and bootstrap rows):
+ * grouped machines have none.
  */
 import type { ConditionFieldsFragment, MachineRowFragment } from '../../../client/index.ts';
 import { conditionOf, machineRow, type TreeRow } from './tree-row.ts';
@@ -18,11 +20,15 @@ function groupKey(m: MachineRowFragment): string {
     .join('|');
 }
 
-export function groupMachines(machines: MachineRowFragment[], namespace: string): TreeRow[] {
-  const groups = new Map<string, MachineRowFragment[]>();
+export function groupMachines<M extends MachineRowFragment>(
+  machines: M[],
+  namespace: string,
+  single: (m: M) => TreeRow,
+): TreeRow[] {
+  const groups = new Map<string, M[]>();
   for (const m of machines) groups.set(groupKey(m), [...(groups.get(groupKey(m)) ?? []), m]);
   return [...groups.values()].map((members) =>
-    members.length === 1 ? machineRow(members[0]!, namespace) : groupRow(members, namespace),
+    members.length === 1 ? single(members[0]!) : groupRow(members, namespace),
   );
 }
 
@@ -34,6 +40,10 @@ function groupRow(members: MachineRowFragment[], namespace: string): TreeRow {
   const ready = oldest(rows.map((r) => r.condition));
   return {
     name: `${members.length} Machines...`,
+    kind: 'MachineGroup',
+    objectName: `${members.length} Machines...`,
+    group: true,
+    conditions: [],
     replicas: '',
     available: count('available'),
     ready: count('ready'),

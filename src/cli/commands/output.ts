@@ -102,7 +102,7 @@ export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): bool
   return stream.isTTY === true;
 }
 
-export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold' | 'inverse';
+export type Style = 'red' | 'green' | 'yellow' | 'gray' | 'bold' | 'inverse' | 'cyan' | 'white';
 export type Paint = (style: Style, text: string) => string;
 
 /** Text in a style, or as it is when colour is off. */

@@ -6,7 +6,7 @@
  * `*` — what `kubectl get -w` does off a terminal, for a tree.
  */
 import { ChangeMarks } from './change-marks.ts';
-import { renderTree } from './describe-cluster.ts';
+import { renderTree } from './describe-render.ts';
 import { LiveScreen } from './live-screen.ts';
 import type { Paint } from './output.ts';
 import type { TreeRow } from './tree-row.ts';

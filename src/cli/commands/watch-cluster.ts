@@ -9,6 +9,7 @@ import { buildTree, type TreeOptions } from './describe-tree.ts';
 import { liveSubscription } from './live-subscription.ts';
 import { locateCluster, type Where } from './locate-cluster.ts';
 import { CliFailure, clientFrom, exitCodes, failureOf, painter, runCommand } from './output.ts';
+import { showConditionsProblem } from './show-conditions.ts';
 import { stopOnInterrupt } from './stop-on-interrupt.ts';
 import { logTreeView, terminalTreeView, type TreeView } from './tree-view.ts';
 
@@ -18,6 +19,8 @@ export async function runWatch(kind: string, name: string, opts: WatchOptions): 
   await runCommand(async () => {
     if (!['cluster', 'clusters', 'cl'].includes(kind.toLowerCase()))
       throw new CliFailure(`cannot watch "${kind}" (only: cluster)`, exitCodes.usage);
+    const badFilter = showConditionsProblem(opts.showConditions ?? '');
+    if (badFilter) throw new CliFailure(badFilter, exitCodes.usage);
     const client = clientFrom(opts);
     const where = await locateCluster(client, name, opts);
     const id = await clusterId(client, where);
@@ -33,6 +36,8 @@ export async function runWatch(kind: string, name: string, opts: WatchOptions): 
         grouping: opts.grouping && !opts.disableGrouping,
         showMachineSets: opts.showMachinesets,
         showHealthChecks: opts.showMachinehealthchecks === true,
+        echo: opts.echo === true,
+        ...(opts.showConditions ? { showConditions: opts.showConditions } : {}),
       });
     } finally {
       release();
