@@ -8,6 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeHeaders, parseDescribeTable } from './describe-table.ts';
 import { childTracker, finished, graphqlLine, pollUntil } from './cli-child.ts';
 
 interface ListedCluster {
@@ -174,13 +175,15 @@ describe('capi-gateway get / describe against a running gateway', () => {
       '  └─MachineDeployment default/demo-topology-pool-b-*',
       '    └─Machine default/demo-topology-pool-b-*',
     ]);
-    const header = r.stdout.split('\n')[0]!.split(/ {2,}/);
-    expect(header).toEqual([
+    // clusterctl's table: one space between columns, every cell padded to its column.
+    expect(r.stdout.split('\n')[0]!.trim().split(/ +/)).toEqual([
       'NAME',
       'REPLICAS',
       'AVAILABLE',
       'READY',
-      'UP TO DATE',
+      'UP',
+      'TO',
+      'DATE',
       'STATUS',
       'REASON',
       'SINCE',
@@ -188,7 +191,7 @@ describe('capi-gateway get / describe against a running gateway', () => {
     ]);
     const cp = row(r.stdout, '3 Machines...');
     expect(cp.slice(0, 5)).toEqual(['3', '3', '3', 'True', 'Ready']);
-    expect(r.stdout).toMatch(/See demo-topology-\S+, demo-topology-\S+, \.\.\.\n/);
+    expect(r.stdout).toMatch(/See demo-topology-\S+, demo-topology-\S+, \.\.\. *\n/);
   });
 
   it('describe --grouping=false lists each machine; --show-machinesets adds the MachineSet level', async () => {
@@ -240,7 +243,7 @@ describe('capi-gateway get / describe against a running gateway', () => {
     expect(r.stdout).toMatch(
       /MachineHealthCheck default\/demo-topology-pool-b-\S+ +1\/1 +1 +True +RemediationAllowed /,
     );
-    expect(r.stdout).toMatch(/Checks demo-topology-pool-b-\S+\n/);
+    expect(r.stdout).toMatch(/Checks demo-topology-pool-b-\S+ *\n/);
     const plain = await cli('describe', 'cluster', 'demo-topology');
     expect(plain.stdout).not.toContain('MachineHealthCheck');
     const disabled = await cli('describe', 'cluster', 'demo-plain', '--disable-grouping');
@@ -384,10 +387,11 @@ function shape(row: string): string {
 }
 
 /** The cells after NAME and REPLICAS of the row whose name contains `name`. */
+/** The non-empty cells after NAME of the first row whose name contains `name`. */
 function row(out: string, name: string): string[] {
-  const line = out.split('\n').find((l) => l.includes(name))!;
-  return line
-    .slice(line.indexOf(name) + name.length)
-    .trim()
-    .split(/ {2,}/);
+  const found = parseDescribeTable(out).find((r) => r.NAME.includes(name))!;
+  return describeHeaders
+    .slice(1)
+    .map((h) => found[h])
+    .filter((cell) => cell !== '');
 }

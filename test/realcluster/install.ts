@@ -61,3 +61,14 @@ export function findRealClusterInstall(): InstallLookup {
   }
   return { ok: true, install: { binaries, configDir } };
 }
+
+/**
+ * The clusterctl build.sh builds from the same CAPI release as the managers (a test compares the
+ * CLI's describe tree with it); it is no part of the cluster, so the fixture does not need it.
+ */
+export function findClusterctl(): { ok: true; path: string } | { ok: false; reason: string } {
+  const path = join(realClusterCacheDir(), 'bin', 'clusterctl');
+  return existsSync(path)
+    ? { ok: true, path }
+    : { ok: false, reason: `no clusterctl at ${path} (run npm run realcluster:build)` };
+}
