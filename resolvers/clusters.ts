@@ -5,7 +5,8 @@ import type { ClusterClassView, ClusterView } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';
 import { InvalidInputError } from './errors.ts';
 import { matchesLabelSelector, parseLabelSelector, type LabelSelector } from './label-selector.ts';
-import { pageOf, type Page, type PageArgs } from './pagination.ts';
+import { clusterOrdering, defaultClusterOrdering, type ClusterOrder } from './cluster-order.ts';
+import { pageBy, type Page, type PageArgs } from './pagination.ts';
 import { clusterPhaseOf, type ClusterPhase } from './phases.ts';
 
 export interface ClusterFilter {
@@ -152,12 +153,19 @@ export interface ClusterPage extends Page<ClusterView> {
   unavailable: UnavailableManagementCluster[];
 }
 
+/**
+ * A page of the filtered clusters: by management cluster, namespace and name, or by `orderBy`
+ * (sorted once per request, ties by management cluster, namespace and name).
+ */
 export function clustersConnection(
   ctx: GatewayContext,
-  args: PageArgs & { filter?: ClusterFilter | null },
+  args: PageArgs & { filter?: ClusterFilter | null; orderBy?: ClusterOrder | null },
 ): ClusterPage {
   const clusters = filteredClusters(ctx, args.filter);
-  return { ...pageOf(clusters.items, clusterSortKey, args), unavailable: clusters.unavailable };
+  const page = args.orderBy
+    ? pageBy(clusters.items, clusterOrdering(ctx, args.orderBy), args)
+    : pageBy(clusters.items, defaultClusterOrdering(clusterSortKey), args);
+  return { ...page, unavailable: clusters.unavailable };
 }
 
 export interface CountEntry {

@@ -89,3 +89,23 @@ export class UnavailableError extends GraphQLError {
     this.name = 'UnavailableError';
   }
 }
+
+/**
+ * A cursor made by a page of another order (`orderBy`) than the one asked for: positions in one
+ * order mean nothing in another, so it is refused instead of answering a shifted page. Start
+ * again from the first page of the new order.
+ */
+export class CursorOrderMismatchError extends GraphQLError {
+  constructor(
+    readonly field: string,
+    readonly cursorOrder: string,
+    readonly order: string,
+  ) {
+    super(
+      `${field}: this cursor is from a page ordered by ${cursorOrder}, not by ${order}; ` +
+        'start again from the first page',
+      { extensions: { code: 'CURSOR_ORDER_MISMATCH', field, cursorOrder, order } },
+    );
+    this.name = 'CursorOrderMismatchError';
+  }
+}

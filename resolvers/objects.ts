@@ -12,7 +12,10 @@ import type {
   ProviderRole,
 } from '../src/capi/views.ts';
 import { clusterOf as clusterOfView, ownerOf as ownerOfView } from '../src/capi/cluster-of.ts';
+import { RawReadError } from '../src/capi/raw-object-reader.ts';
+import type { RawObject } from '../src/capi/views.ts';
 import type { GatewayContext } from './context.ts';
+import { toGraphQLError } from './domain-errors.ts';
 import { ManagementClusterUnavailableError, NotFoundError, UnknownManagementClusterError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
 import { isOperationAddress, readOperation } from './operations.ts';
@@ -183,4 +186,18 @@ export function ownerAs<K extends CapiView['viewKind']>(
 ): Extract<CapiView, { viewKind: K }> | null {
   const owner = ownerOf(ctx, view);
   return owner?.viewKind === viewKind ? (owner as Extract<CapiView, { viewKind: K }>) : null;
+}
+
+/**
+ * `raw`: the stored object, read on demand through the reader (batched per query round; with
+ * authentication, only objects the caller may list). A failed read is a typed error on the field.
+ */
+export async function objectRaw(ctx: GatewayContext, view: CapiView): Promise<RawObject> {
+  if (!ctx.reader.objectRaw) throw new Error('raw is not available here');
+  try {
+    return await ctx.reader.objectRaw(view);
+  } catch (err) {
+    const { kind, namespace, name } = view.address;
+    throw err instanceof RawReadError ? toGraphQLError(err.domain, `${kind} ${namespace}/${name}`) : err;
+  }
 }

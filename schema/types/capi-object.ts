@@ -1,4 +1,5 @@
 import { managementClusterOf } from '../../resolvers/management-clusters.ts';
+import { objectRaw } from '../../resolvers/objects.ts';
 import { typeNameOf } from '../type-names.ts';
 import { ConditionRef, CapiObjectRef, ManagementClusterRef } from '../refs.ts';
 import { nodeId } from './object-kinds.ts';
@@ -23,5 +24,14 @@ CapiObjectRef.implement({
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (v) => v.createdAt }),
     deletionTimestamp: t.field({ type: 'DateTime', nullable: true, resolve: (v) => v.deletionTimestamp }),
     conditions: t.field({ type: [ConditionRef], resolve: (v) => v.conditions }),
+    raw: t.field({
+      type: 'JSON',
+      description:
+        'The object as its management cluster stores it (apiVersion, kind, metadata without managedFields, ' +
+        'spec, status), read from the API server when asked for — select it for the objects you show, ' +
+        'not for a whole fleet. Only Cluster API objects: never a Secret.',
+      // The caches keep only what the other fields read: read on demand, batched per query round.
+      resolve: (v, _args, ctx) => v.raw ?? objectRaw(ctx, v),
+    }),
   }),
 });

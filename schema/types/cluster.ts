@@ -28,7 +28,7 @@ import {
   MachineRef,
 } from '../refs.ts';
 import { reportUnavailable } from '../unavailable.ts';
-import { ClusterFilterInput, MachineFilterInput } from './inputs.ts';
+import { ClusterFilterInput, ClusterOrderInput, MachineFilterInput } from './inputs.ts';
 import { ManagementClusterProblemRef } from './management-cluster.ts';
 import { nodeId, viewKindIs } from './object-kinds.ts';
 import { ClusterPhaseEnum } from './phases.ts';
@@ -153,7 +153,14 @@ builder.queryFields((t) => ({
   clusters: t.connection(
     {
       type: ClusterRef,
-      args: { filter: t.arg({ type: ClusterFilterInput }) },
+      description:
+        'The clusters matching `filter` across every management cluster, a page at a time: by management ' +
+        'cluster, namespace and name, or by `orderBy` (sorted on the server). A cursor is valid only ' +
+        'with the `orderBy` it was made with (else CURSOR_ORDER_MISMATCH).',
+      args: {
+        filter: t.arg({ type: ClusterFilterInput }),
+        orderBy: t.arg({ type: ClusterOrderInput }),
+      },
       resolve: (_root, args, ctx, info) => reportUnavailable(clustersConnection(ctx, args), ctx, info),
     },
     {

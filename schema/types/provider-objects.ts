@@ -24,19 +24,12 @@ import { nodeId, providerRoleIs } from './object-kinds.ts';
 ProviderObjectRef.implement({
   resolveType: typeNameOf,
   description:
-    'An infrastructure or bootstrap provider object of any kind: contract fields, plus `raw` for the rest.',
+    'An infrastructure or bootstrap provider object of any kind: contract fields, and `raw` (as every CapiObject) for the rest.',
   interfaces: [CapiObjectRef],
   fields: (t) => ({
     contract: t.exposeString('contract', {
       nullable: true,
       description: 'The CAPI contract its CRD declares (label cluster.x-k8s.io/<contract>), if any.',
-    }),
-    raw: t.field({
-      type: 'JSON',
-      description: 'The provider-specific spec and status.',
-      // The caches keep no raw spec/status (most of a provider object's size): read on demand.
-      resolve: (v, _args, ctx) =>
-        v.raw ?? ctx.reader.providerRaw?.(v) ?? Promise.reject(new Error('raw is not available here')),
     }),
     cluster: t.field({ type: ClusterRef, nullable: true, resolve: (v, _args, ctx) => clusterOf(ctx, v) }),
     owner: t.field({

@@ -19,9 +19,8 @@ import type {
   ControlPlaneView,
   ObjectAddress,
   ObjectRef,
-  ProviderObjectView,
+  RawObject,
 } from '../capi/views.ts';
-import type { ProviderRaw } from '../capi/provider-raw-reader.ts';
 import type { ReadAccess } from './read-access.ts';
 
 export class AuthorizedFleetReader implements FleetReader {
@@ -45,14 +44,14 @@ export class AuthorizedFleetReader implements FleetReader {
   }
 
   /**
-   * `raw` of a provider object the user may see (the caches keep none; read on demand). No
+   * `raw` of an object the user may see (the caches keep none; read on demand). No
    * `clusterIndex`: its counters cover every namespace, so filtered pages and the summary are
    * counted through this reader instead.
    */
-  providerRaw(view: ProviderObjectView): Promise<ProviderRaw> {
-    if (!this.visible(view) || !this.inner.providerRaw)
+  objectRaw(view: CapiView): Promise<RawObject> {
+    if (!this.visible(view) || !this.inner.objectRaw)
       return Promise.reject(new Error('raw is not available here'));
-    return this.inner.providerRaw(view);
+    return this.inner.objectRaw(view);
   }
 
   managementClusters(): ManagementClusterStatus[] {

@@ -1,6 +1,5 @@
 import type { GroupKind } from '../k8s/kube-object.ts';
 import type { ClusterIndex } from './cluster-index.ts';
-import type { ProviderRaw } from './provider-raw-reader.ts';
 import type {
   ClusterMemberKind,
   FleetReader,
@@ -25,7 +24,7 @@ import type {
   ControlPlaneView,
   ObjectAddress,
   ObjectRef,
-  ProviderObjectView,
+  RawObject,
 } from './views.ts';
 
 function byName(a: CapiView, b: CapiView): number {
@@ -185,7 +184,7 @@ export class CacheFleetReader implements FleetReader {
     return cache && !this.unavailableReason(cache) ? cache.clusterIndex : null;
   }
 
-  providerRaw(view: ProviderObjectView): Promise<ProviderRaw> {
+  objectRaw(view: CapiView): Promise<RawObject> {
     const cache = this.caches.get(view.address.managementCluster);
     if (!cache)
       return Promise.reject(new Error(`unknown management cluster '${view.address.managementCluster}'`));

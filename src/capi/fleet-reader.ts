@@ -1,5 +1,4 @@
 import type { ClusterIndex } from './cluster-index.ts';
-import type { ProviderRaw } from './provider-raw-reader.ts';
 import type {
   CapiView,
   ClusterClassView,
@@ -13,7 +12,7 @@ import type {
   MachineView,
   ObjectAddress,
   ObjectRef,
-  ProviderObjectView,
+  RawObject,
 } from './views.ts';
 
 export interface ManagementClusterStatus {
@@ -85,8 +84,8 @@ export interface FleetReader {
    */
   clusterIndex?(managementCluster: string): ClusterIndex | null;
   /**
-   * A provider object's spec and status, for views that do not carry them (`raw` absent): the
-   * caches read them from the API server, batched per query round.
+   * The stored object of a view that does not carry it (`raw` absent): the caches read it from
+   * the API server, batched per query round.
    */
-  providerRaw?(view: ProviderObjectView): Promise<ProviderRaw>;
+  objectRaw?(view: CapiView): Promise<RawObject>;
 }

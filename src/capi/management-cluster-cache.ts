@@ -5,7 +5,7 @@ import { groupKindKey, type GroupKind, type KubeObject } from '../k8s/kube-objec
 import type { ManagementClusterConnection } from '../k8s/management-cluster-connection.ts';
 import type { CacheChangeEvent, CacheChangeListener } from './change-event.ts';
 import { ClusterIndex } from './cluster-index.ts';
-import { ProviderRawReader } from './provider-raw-reader.ts';
+import { RawObjectReader, rawOf } from './raw-object-reader.ts';
 import { clusterAddressOf, type ClusterWalkReader } from './cluster-of.ts';
 import { coreKinds, kubeadmControlPlane, labels } from './kinds.ts';
 import { normaliseCluster } from './normalise/cluster.ts';
@@ -84,21 +84,22 @@ const coreNormalisers: Record<string, Normaliser> = {
   [groupKindKey(coreKinds.ClusterctlProvider)]: normaliseClusterctlProvider,
 };
 
-/** A provider object's view without its raw spec/status: the caches read those on demand. */
-function slim(view: CapiView): CapiView {
-  if (view.viewKind !== 'ProviderObject') return view;
-  const { raw: _raw, ...rest } = view;
-  return rest;
+/**
+ * How the caches turn objects of a kind into the views they keep: without the stored object
+ * (`raw`), which the raw reader fetches when a query asks for it.
+ */
+export function cachedNormaliserFor(gk: GroupKind, role: KindRole): Normaliser {
+  return viewNormaliserFor(gk, role);
 }
 
-/** How the caches turn objects of a kind into the views they keep. */
-export function cachedNormaliserFor(gk: GroupKind, role: KindRole): Normaliser {
-  const normalise = normaliserFor(gk, role);
-  return (object, mc, crd) => slim(normalise(object, mc, crd));
+/** How objects of a kind in a role become views carrying the stored object (readers without caches). */
+export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
+  const normalise = viewNormaliserFor(gk, role);
+  return (object, mc, crd) => ({ ...normalise(object, mc, crd), raw: rawOf(object) });
 }
 
 /** How objects of a kind in a role become views (the same for every reader). */
-export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
+function viewNormaliserFor(gk: GroupKind, role: KindRole): Normaliser {
   if (role === 'Core')
     return (
       coreNormalisers[groupKindKey(gk)] ?? ((o, mc, crd) => normaliseProviderObject(o, mc, 'Template', crd))
@@ -120,11 +121,11 @@ export class ManagementClusterCache implements ClusterWalkReader {
   private readonly listeners = new Set<CacheChangeListener>();
   /** Cluster counters and postings, updated with every Cluster and control-plane change. */
   readonly clusterIndex = new ClusterIndex();
-  /** Provider objects' spec/status, read from the API server when a query asks (batched). */
-  readonly rawReader: ProviderRawReader;
+  /** Stored objects, read from the API server when a query asks for `raw` (batched). */
+  readonly rawReader: RawObjectReader;
 
   constructor(readonly connection: ManagementClusterConnection) {
-    this.rawReader = new ProviderRawReader(connection);
+    this.rawReader = new RawObjectReader(connection);
     for (const gk of Object.values(coreKinds)) this.ensureKind(gk, 'Core');
     this.ensureKind(kubeadmControlPlane, 'ControlPlane');
   }

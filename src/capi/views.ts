@@ -53,6 +53,9 @@ export interface RolloutStrategyView {
   maxUnavailable: string | null;
 }
 
+/** An object as the API server stores it (without `metadata.managedFields`): what `raw` serves. */
+export type RawObject = Record<string, unknown>;
+
 export interface ViewBase {
   address: ObjectAddress;
   uid: string;
@@ -67,6 +70,11 @@ export interface ViewBase {
   clusterName: string | null;
   /** Everything this object points at (for reverse lookups). */
   refs: ObjectRef[];
+  /**
+   * The stored object, on views of readers that keep it (the API-backed readers). The caches do
+   * not: FleetReader.objectRaw reads it from the API server when a query asks for `raw`.
+   */
+  raw?: RawObject;
 }
 
 export interface ClusterView extends ViewBase {
@@ -182,7 +190,7 @@ export type ProviderRole =
   | 'BootstrapConfig'
   | 'Template';
 
-/** An infrastructure / bootstrap object of any provider: the contract fields plus raw spec/status. */
+/** An infrastructure / bootstrap object of any provider: the contract fields (`raw` for the rest). */
 export interface ProviderObjectView extends ViewBase {
   viewKind: 'ProviderObject';
   role: ProviderRole;
@@ -194,11 +202,6 @@ export interface ProviderObjectView extends ViewBase {
   controlPlaneEndpoint: { host: string; port: number } | null;
   dataSecretCreated: boolean;
   dataSecretName: string | null;
-  /**
-   * The provider-specific spec and status, as the normaliser reads them. The caches do not keep
-   * them (FleetReader.providerRaw reads them from the API server when asked for).
-   */
-  raw?: { spec: unknown; status: unknown };
 }
 
 /** A clusterctl Provider object: what is installed on a management cluster. */

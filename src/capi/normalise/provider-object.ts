@@ -34,6 +34,5 @@ export function normaliseProviderObject(
     controlPlaneEndpoint: endpointOf(at(object, 'spec', 'controlPlaneEndpoint')),
     dataSecretCreated: byContract('dataSecretCreated'),
     dataSecretName: str(object, 'status', 'dataSecretName'),
-    raw: { spec: at(object, 'spec') ?? null, status: at(object, 'status') ?? null },
   };
 }

@@ -139,6 +139,39 @@ describe('reads filtered per user', () => {
     expect(visible).toEqual({ data: { nodes: [{ id: id('team-a', 'cluster-0000') }] } });
   });
 
+  it('raw reads only what the user may list: alice her Machines, bob Clusters and nothing below them', async () => {
+    const id = (namespace: string, name: string, kind = 'Cluster') =>
+      encodeGlobalId({ managementCluster: 'fake', group: 'cluster.x-k8s.io', kind, namespace, name });
+    const query = 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on CapiObject { name raw } } }';
+    const machine = id('team-a', 'cluster-0000-cp-0', 'Machine');
+    const stored = objects.find((o) => o.kind === 'Machine' && o.metadata.namespace === 'team-a')!;
+    expect(stored.metadata.name).toBe('cluster-0000-cp-0');
+    const alice = await ask<{ nodes: Array<{ name: string; raw: Record<string, unknown> } | null> }>(
+      'token-alice',
+      query,
+      { ids: [machine, id('team-b', 'cluster-0000-cp-0', 'Machine')] },
+    );
+    expect(alice.errors).toBeUndefined();
+    expect(alice.data!.nodes[0]!.raw).toEqual({
+      ...stored,
+      metadata: { ...stored.metadata, resourceVersion: expect.any(String) },
+    });
+    expect(alice.data!.nodes[1]).toBeNull();
+    const bob = await ask<{
+      nodes: Array<{ name: string; raw: { metadata: { name: string } } } | null>;
+      clusters: { edges: Array<{ node: { controlPlane: unknown; machines: unknown[] } }> };
+    }>(
+      'token-bob',
+      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on CapiObject { name raw } }
+        clusters(first: 1) { edges { node { controlPlane { raw } machines { raw } } } } }`,
+      { ids: [id('team-b', 'cluster-0001'), machine] },
+    );
+    expect(bob.errors).toBeUndefined();
+    expect(bob.data!.nodes[0]!.raw.metadata.name).toBe('cluster-0001');
+    expect(bob.data!.nodes[1]).toBeNull();
+    expect(bob.data!.clusters.edges[0]!.node).toEqual({ controlPlane: null, machines: [] });
+  });
+
   it('subscription events of objects the user may not list never reach them', async () => {
     const subscribe = (token: string) =>
       wsSubscribe(
