@@ -1,7 +1,7 @@
 /**
  * `clusters(orderBy:)` at 10,000 clusters: sorted once per request from the caches, no request
- * to a management cluster, in the time of a few unordered pages (timings are printed; the bound
- * asserted is only the one a per-row fetch or a quadratic sort would break).
+ * to a management cluster. Timings are printed for information only: speed targets belong to the
+ * benchmarks (npm run bench), not to tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
@@ -78,7 +78,7 @@ describe(`clusters(orderBy:) at ${clusters} clusters`, () => {
     return { ms: Math.round(times[Math.floor(times.length / 2)]!), endCursor };
   }
 
-  it('answers an ordered page from the caches alone, in about the time of an unordered one', async () => {
+  it('answers ordered pages (first, next, filtered) from the caches alone, with no request to the management cluster', async () => {
     const transport = g.transports.get('big')!;
     const before = { ...transport.requests };
     const plain = await timed({});
@@ -89,8 +89,6 @@ describe(`clusters(orderBy:) at ${clusters} clusters`, () => {
       const next = await timed({ orderBy, after: first.endCursor });
       const filtered = await timed({ orderBy, filter: { phase: 'Provisioned' } });
       report.push(`${field} DESC ${first.ms} ms (next page ${next.ms} ms, filtered ${filtered.ms} ms)`);
-      // Generous: a per-row request or a quadratic sort takes seconds at this size.
-      expect(first.ms).toBeLessThan(2_000);
     }
     console.log(`clusters(first: 100) p50 at ${clusters} clusters: ${report.join('; ')}`);
     expect(transport.requests.get - before.get).toBe(0);
