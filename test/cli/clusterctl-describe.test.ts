@@ -142,10 +142,16 @@ describe.skipIf(skip)('describe cluster: the CLI and clusterctl v1.14 on a real 
     const settled = await pollUntil(
       'the cluster settled, clusterctl and the CLI agreeing',
       () => both([]),
-      (out) =>
-        parseDescribeTable(out.clusterctl)[0]?.REPLICAS === '5/5' &&
-        parseDescribeTable(out.clusterctl)[0]?.STATUS === 'True' &&
-        withoutSince(out.gateway) === withoutSince(out.clusterctl),
+      (out) => {
+        // Settled: every machine available, ready and up to date as clusterctl counts them.
+        const top = parseDescribeTable(out.clusterctl)[0];
+        const counts = top && [top.REPLICAS, top.AVAILABLE, top.READY, top['UP TO DATE']].join(' ');
+        return (
+          counts === '5/5 5 5 5' &&
+          top?.STATUS === 'True' &&
+          withoutSince(out.gateway) === withoutSince(out.clusterctl)
+        );
+      },
       480_000,
     );
     const rows = parseDescribeTable(settled.gateway).map((r) => ({
