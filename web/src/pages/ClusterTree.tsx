@@ -1,7 +1,8 @@
 /**
  * The cluster as `clusterctl describe cluster` shows it: the Cluster, its infrastructure, the
  * control plane and its machines, each MachineDeployment → MachineSets → machines, MachinePools,
- * MachineHealthChecks. Conditions open per row, identical machines are grouped, YAML on demand.
+ * MachineHealthChecks. Conditions open per row, identical machines are grouped, each object's YAML
+ * fetched when its row's YAML is opened.
  */
 import { useState, type ReactNode } from 'react';
 import type {
@@ -69,7 +70,6 @@ export interface RowProps {
   detail?: ReactNode;
   conditions: readonly DashConditionFragment[];
   deleting?: boolean;
-  yaml: () => unknown;
   actions?: ReactNode;
   children?: ReactNode;
   flash: ReadonlySet<string>;
@@ -95,7 +95,7 @@ export function TreeRow(props: RowProps) {
               {props.conditions.length} conditions
             </button>
           )}
-          <YamlButton value={props.yaml} label={props.name} />
+          <YamlButton id={props.id} label={props.name} />
           {props.actions}
         </span>
       </div>
@@ -204,7 +204,6 @@ function MachineRow({
       conditions={machine.conditions}
       deleting={Boolean(machine.deletionTimestamp)}
       flash={flash}
-      yaml={() => machine}
       detail={
         <>
           {machine.phase ?? '—'} {machine.version ?? ''} {machine.nodeName ? `node ${machine.nodeName}` : ''}
@@ -219,7 +218,6 @@ function MachineRow({
           name={machine.infrastructureMachine.name}
           conditions={machine.infrastructureMachine.conditions}
           flash={flash}
-          yaml={() => machine.infrastructureMachine!.raw}
         />
       )}
       {machine.bootstrapConfig && (
@@ -229,7 +227,6 @@ function MachineRow({
           name={machine.bootstrapConfig.name}
           conditions={machine.bootstrapConfig.conditions}
           flash={flash}
-          yaml={() => machine.bootstrapConfig!.raw}
         />
       )}
     </TreeRow>
@@ -264,8 +261,7 @@ export function signatures(tree: Tree): Map<string, string> {
     if (value === null || typeof value !== 'object') return;
     const o = value as Record<string, unknown>;
     if (typeof o.id === 'string' && typeof o.kind === 'string') out.set(o.id, signature(o));
-    for (const [k, v] of Object.entries(o))
-      if (k !== 'raw' && k !== 'labels' && k !== 'annotations') visit(v);
+    for (const [k, v] of Object.entries(o)) if (k !== 'labels' && k !== 'annotations') visit(v);
   };
   visit(tree);
   return out;
