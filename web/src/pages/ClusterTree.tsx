@@ -95,7 +95,7 @@ export function TreeRow(props: RowProps) {
               {props.conditions.length} conditions
             </button>
           )}
-          <YamlButton id={props.id} label={props.name} />
+          <YamlButton id={props.id} label={`${props.kind} ${props.name}`} />
           {props.actions}
         </span>
       </div>
