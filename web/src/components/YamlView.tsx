@@ -9,11 +9,25 @@ import { DashObjectRawDocument } from '../../generated/graphql.ts';
 
 type Loaded = { state: 'loading' } | { state: 'ok'; yaml: string } | { state: 'error'; message: string };
 
-export function YamlButton({ id, label }: { id: string; label: string }) {
-  const [open, setOpen] = useState(false);
+/** The YAML toggle of a row; the row shows a YamlPanel below itself while it is open. */
+export function YamlToggle(props: { open: boolean; onToggle(): void; label: string }) {
+  return (
+    <button
+      type="button"
+      className="small"
+      aria-expanded={props.open}
+      onClick={props.onToggle}
+      aria-label={`YAML of ${props.label}`}
+    >
+      YAML
+    </button>
+  );
+}
+
+/** The object's YAML, read when this panel mounts (each time the row's YAML is opened). */
+export function YamlPanel({ id, label }: { id: string; label: string }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   useEffect(() => {
-    if (!open) return;
     let cancelled = false;
     setLoaded({ state: 'loading' });
     void request(DashObjectRawDocument, { id }).then((result) => {
@@ -27,30 +41,18 @@ export function YamlButton({ id, label }: { id: string; label: string }) {
     return () => {
       cancelled = true;
     };
-  }, [open, id, label]);
-  return (
-    <>
-      <button
-        type="button"
-        className="small"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-        aria-label={`YAML of ${label}`}
-      >
-        YAML
-      </button>
-      {open &&
-        (loaded.state === 'ok' ? (
-          <pre className="yaml" aria-label={`${label} YAML`} role="region">
-            {loaded.yaml}
-          </pre>
-        ) : loaded.state === 'error' ? (
-          <div className="error-inline" role="alert">
-            {loaded.message}
-          </div>
-        ) : (
-          <div className="muted">Loading YAML…</div>
-        ))}
-    </>
-  );
+  }, [id, label]);
+  if (loaded.state === 'ok')
+    return (
+      <pre className="yaml" aria-label={`${label} YAML`} role="region">
+        {loaded.yaml}
+      </pre>
+    );
+  if (loaded.state === 'error')
+    return (
+      <div className="error-inline" role="alert">
+        {loaded.message}
+      </div>
+    );
+  return <div className="muted">Loading YAML…</div>;
 }

@@ -11,7 +11,7 @@ import type {
   DashMachineFragment,
 } from '../../generated/graphql.ts';
 import { conditionHealth, HealthBadge, isNegativePolarity, type HealthInfo } from '../components/Health.tsx';
-import { YamlButton } from '../components/YamlView.tsx';
+import { YamlPanel, YamlToggle } from '../components/YamlView.tsx';
 
 export type Tree = DashClusterTreeFragment;
 
@@ -77,6 +77,8 @@ export interface RowProps {
 
 export function TreeRow(props: RowProps) {
   const [open, setOpen] = useState(false);
+  const [yamlOpen, setYamlOpen] = useState(false);
+  const label = `${props.kind} ${props.name}`;
   return (
     <li className="tree-item" data-kind={props.kind} data-name={props.name}>
       <div className={`tree-row${props.flash.has(props.id) ? ' flash' : ''}`}>
@@ -95,11 +97,12 @@ export function TreeRow(props: RowProps) {
               {props.conditions.length} conditions
             </button>
           )}
-          <YamlButton id={props.id} label={`${props.kind} ${props.name}`} />
+          <YamlToggle open={yamlOpen} onToggle={() => setYamlOpen(!yamlOpen)} label={label} />
           {props.actions}
         </span>
       </div>
       {open && <Conditions conditions={props.conditions} />}
+      {yamlOpen && <YamlPanel id={props.id} label={label} />}
       {props.children && <ul className="tree">{props.children}</ul>}
     </li>
   );
