@@ -5,6 +5,7 @@
  * page is also saved there (`npm run docs:screenshot` writes docs/dashboard.png).
  */
 import type { Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childTracker, graphqlLine, pollUntil } from '../cli/cli-child.ts';
 import { buildDashboard, launchAgainst, type GatewayBrowser } from './browser.ts';
@@ -127,6 +128,66 @@ describe.skipIf(!chromiumPath)(
         true,
       );
       await screenshot(page, 'scale-done');
+      await page.close();
+    }, 180_000);
+
+    it("opening a Machine's YAML fetches its stored object then, and shows its metadata.name", async () => {
+      const page = await browser.context.newPage();
+      const bodies: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/graphql'))
+          bodies.push(request.postData() ?? '');
+      });
+      await page.goto(`${origin}/clusters/embedded/default/demo-plain`);
+      const machine = page.locator('li[data-kind="Machine"]').first();
+      await machine.waitFor({ timeout: 30_000 });
+      const name = (await machine.getAttribute('data-name'))!;
+      // The tree is loaded without any object's raw; nothing is fetched before YAML is opened.
+      expect(bodies.some((b) => b.includes('DashCluster'))).toBe(true);
+      expect(bodies.some((b) => /\braw\b/.test(b))).toBe(false);
+
+      await page.getByRole('button', { name: `YAML of Machine ${name}`, exact: true }).click();
+      const yaml = page.getByRole('region', { name: `Machine ${name} YAML`, exact: true });
+      await expect.poll(() => yaml.textContent(), { timeout: 30_000 }).toContain(`name: ${name}`);
+      const object = parse((await yaml.textContent())!) as {
+        kind: string;
+        metadata: { name: string; namespace: string; managedFields?: unknown };
+        spec: { clusterName: string };
+      };
+      expect(object.kind).toBe('Machine');
+      expect(object.metadata).toMatchObject({ name, namespace: 'default' });
+      expect(object.metadata.managedFields).toBeUndefined();
+      expect(object.spec.clusterName).toBe('demo-plain');
+      expect(bodies.filter((b) => b.includes('DashObjectRaw'))).toHaveLength(1);
+      await screenshot(page, 'machine-yaml');
+
+      // Closed, then opened again: read again (it is the object now, not a copy of the tree).
+      const button = page.getByRole('button', { name: `YAML of Machine ${name}`, exact: true });
+      await button.click();
+      await expect.poll(() => yaml.count()).toBe(0);
+      await button.click();
+      await expect.poll(() => yaml.textContent(), { timeout: 30_000 }).toContain(`name: ${name}`);
+      expect(bodies.filter((b) => b.includes('DashObjectRaw'))).toHaveLength(2);
+      await page.close();
+    }, 180_000);
+
+    it('sorting the fleet table by a column orders the rows as the gateway does', async () => {
+      const page = await openPage('/');
+      const table = page.getByRole('table', { name: 'cluster table' });
+      const firstRow = () => table.locator('[data-cluster]').first().getAttribute('data-cluster');
+      await expect.poll(firstRow, { timeout: 30_000 }).toBe('demo-plain');
+      const header = table.getByRole('columnheader', { name: /^Name(\s|$)/ });
+      await header.getByRole('button').click();
+      await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+      await header.getByRole('button').click();
+      await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+      const server = await graphql(
+        '{ clusters(first: 1, orderBy: { field: NAME, direction: DESC }) { edges { node { name } } } }',
+      );
+      const expected = (server.data?.clusters as { edges: Array<{ node: { name: string } }> }).edges[0]!.node
+        .name;
+      expect(expected).not.toBe('demo-plain');
+      await expect.poll(firstRow, { timeout: 30_000 }).toBe(expected);
       await page.close();
     }, 180_000);
 

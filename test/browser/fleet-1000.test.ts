@@ -92,5 +92,82 @@ describe.skipIf(!chromiumPath)(
       expect(browser!.blocked).toEqual([]);
       await page.close();
     }, 180_000);
+
+    it('sorts on the server: a column header orders every page, the first row as the gateway orders it', async () => {
+      const page = await browser!.context.newPage();
+      const orders: unknown[] = [];
+      page.on('request', (request) => {
+        const body = request.method() === 'POST' ? (request.postData() ?? '') : '';
+        if (body.includes('DashClusters'))
+          orders.push((JSON.parse(body) as { variables?: { orderBy?: unknown } }).variables?.orderBy);
+      });
+      await page.goto(new URL('/', app!.url).toString());
+      const table = page.getByRole('table', { name: 'cluster table' });
+      const firstRow = () => table.locator('[data-cluster]').first().getAttribute('data-cluster');
+      const names = () =>
+        table
+          .locator('[data-cluster]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cluster')));
+      await expect.poll(firstRow, { timeout: 60_000 }).toBe('cluster-0000');
+      // The default page of 100 (management cluster, namespace, name) ends long before cluster-0999.
+      expect(await names()).not.toContain('cluster-0999');
+      const nameHeader = table.getByRole('columnheader', { name: /^Name(\s|$)/ });
+      expect(await nameHeader.getAttribute('aria-sort')).toBe('none');
+      expect(await table.getByRole('columnheader', { name: /^Mgmt cluster/ }).getAttribute('aria-sort')).toBe(
+        'ascending',
+      );
+
+      // From the keyboard: focus the header's button, Enter sorts ascending, Enter again descending.
+      const sortByName = nameHeader.getByRole('button');
+      await sortByName.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => nameHeader.getAttribute('aria-sort')).toBe('ascending');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => nameHeader.getAttribute('aria-sort')).toBe('descending');
+
+      const serverOrder = async (after?: string) => {
+        const res = await fetch(new URL('/graphql', app!.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: `query($after: String) { clusters(first: 100, after: $after, orderBy: { field: NAME, direction: DESC }) {
+              pageInfo { endCursor } edges { node { name } } } }`,
+            variables: { after },
+          }),
+        });
+        const body = (await res.json()) as {
+          data: { clusters: { pageInfo: { endCursor: string }; edges: Array<{ node: { name: string } }> } };
+        };
+        return {
+          names: body.data.clusters.edges.map((e) => e.node.name),
+          end: body.data.clusters.pageInfo.endCursor,
+        };
+      };
+      const first = await serverOrder();
+      expect(first.names[0]).toBe('cluster-0999');
+      await expect.poll(firstRow, { timeout: 30_000 }).toBe(first.names[0]);
+      expect(orders.at(-1)).toEqual({ field: 'NAME', direction: 'DESC' });
+      await browser!.screenshot(page, 'fleet-1000-sorted');
+
+      // The next page continues the server's order (a cursor of this order), still virtualised.
+      await page.getByRole('button', { name: 'Next ▶' }).click();
+      const second = await serverOrder(first.end);
+      await expect.poll(firstRow, { timeout: 30_000 }).toBe(second.names[0]);
+      expect(second.names[0]).toBe('cluster-0899');
+      expect(await table.locator('[data-cluster]').count()).toBeLessThan(100);
+      await expect.poll(() => page.locator('.table-bar').textContent()).toContain(`101–200 of ${clusters}`);
+
+      // Another column starts that order from its first page.
+      await table
+        .getByRole('columnheader', { name: /^Namespace/ })
+        .getByRole('button')
+        .click();
+      await expect.poll(firstRow, { timeout: 30_000 }).toBe('cluster-0000');
+      await expect.poll(() => page.locator('.table-bar').textContent()).toContain(`1–100 of ${clusters}`);
+      expect(orders.at(-1)).toEqual({ field: 'NAMESPACE', direction: 'ASC' });
+      expect(await page.locator('.error').count()).toBe(0);
+      expect(browser!.blocked).toEqual([]);
+      await page.close();
+    }, 180_000);
   },
 );

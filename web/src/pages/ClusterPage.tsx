@@ -165,13 +165,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
             conditions={tree.conditions}
             deleting={Boolean(tree.deletionTimestamp)}
             flash={flash}
-            yaml={() => ({
-              ...tree,
-              controlPlane: undefined,
-              machineDeployments: undefined,
-              machinePools: undefined,
-              machineHealthChecks: undefined,
-            })}
             detail={<>{tree.phase ?? '—'}</>}
           >
             {tree.infrastructureCluster && (
@@ -181,7 +174,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                 name={tree.infrastructureCluster.name}
                 conditions={tree.infrastructureCluster.conditions}
                 flash={flash}
-                yaml={() => tree.infrastructureCluster!.raw}
               />
             )}
             {cp && (
@@ -192,7 +184,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                 conditions={cp.conditions}
                 deleting={Boolean(cp.deletionTimestamp)}
                 flash={flash}
-                yaml={() => ({ ...cp, machines: undefined })}
                 detail={
                   <>
                     {cp.version ?? ''} · {counts(cp)}
@@ -232,7 +223,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                 conditions={md.conditions}
                 deleting={Boolean(md.deletionTimestamp)}
                 flash={flash}
-                yaml={() => ({ ...md, machineSets: undefined })}
                 detail={
                   <>
                     {md.phase ?? ''} {md.version ?? ''} · {counts(md)}
@@ -265,7 +255,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                     conditions={ms.conditions}
                     deleting={Boolean(ms.deletionTimestamp)}
                     flash={flash}
-                    yaml={() => ({ ...ms, machines: undefined })}
                     detail={
                       <>
                         {ms.version ?? ''} · {counts(ms)}
@@ -290,7 +279,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                 conditions={mp.conditions}
                 deleting={Boolean(mp.deletionTimestamp)}
                 flash={flash}
-                yaml={() => ({ ...mp, machines: undefined })}
                 detail={
                   <>
                     {mp.phase ?? ''} {mp.version ?? ''} · {counts(mp)}
@@ -313,7 +301,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                     name={mp.infrastructureMachinePool.name}
                     conditions={mp.infrastructureMachinePool.conditions}
                     flash={flash}
-                    yaml={() => mp.infrastructureMachinePool!.raw}
                   />
                 )}
                 <MachineList
@@ -331,7 +318,6 @@ export function ClusterPage(props: { managementCluster: string; namespace: strin
                 name={mhc.name}
                 conditions={mhc.conditions}
                 flash={flash}
-                yaml={() => mhc}
                 detail={
                   <>
                     targets {mhc.targets.join(', ') || '—'} · healthy {mhc.currentHealthy ?? 0}/

@@ -1,7 +1,8 @@
 /**
  * The cluster as `clusterctl describe cluster` shows it: the Cluster, its infrastructure, the
  * control plane and its machines, each MachineDeployment → MachineSets → machines, MachinePools,
- * MachineHealthChecks. Conditions open per row, identical machines are grouped, YAML on demand.
+ * MachineHealthChecks. Conditions open per row, identical machines are grouped, each object's YAML
+ * fetched when its row's YAML is opened.
  */
 import { useState, type ReactNode } from 'react';
 import type {
@@ -10,7 +11,7 @@ import type {
   DashMachineFragment,
 } from '../../generated/graphql.ts';
 import { conditionHealth, HealthBadge, isNegativePolarity, type HealthInfo } from '../components/Health.tsx';
-import { YamlButton } from '../components/YamlView.tsx';
+import { YamlPanel, YamlToggle } from '../components/YamlView.tsx';
 
 export type Tree = DashClusterTreeFragment;
 
@@ -69,7 +70,6 @@ export interface RowProps {
   detail?: ReactNode;
   conditions: readonly DashConditionFragment[];
   deleting?: boolean;
-  yaml: () => unknown;
   actions?: ReactNode;
   children?: ReactNode;
   flash: ReadonlySet<string>;
@@ -77,6 +77,8 @@ export interface RowProps {
 
 export function TreeRow(props: RowProps) {
   const [open, setOpen] = useState(false);
+  const [yamlOpen, setYamlOpen] = useState(false);
+  const label = `${props.kind} ${props.name}`;
   return (
     <li className="tree-item" data-kind={props.kind} data-name={props.name}>
       <div className={`tree-row${props.flash.has(props.id) ? ' flash' : ''}`}>
@@ -95,11 +97,12 @@ export function TreeRow(props: RowProps) {
               {props.conditions.length} conditions
             </button>
           )}
-          <YamlButton value={props.yaml} label={props.name} />
+          <YamlToggle open={yamlOpen} onToggle={() => setYamlOpen(!yamlOpen)} label={label} />
           {props.actions}
         </span>
       </div>
       {open && <Conditions conditions={props.conditions} />}
+      {yamlOpen && <YamlPanel id={props.id} label={label} />}
       {props.children && <ul className="tree">{props.children}</ul>}
     </li>
   );
@@ -204,7 +207,6 @@ function MachineRow({
       conditions={machine.conditions}
       deleting={Boolean(machine.deletionTimestamp)}
       flash={flash}
-      yaml={() => machine}
       detail={
         <>
           {machine.phase ?? '—'} {machine.version ?? ''} {machine.nodeName ? `node ${machine.nodeName}` : ''}
@@ -219,7 +221,6 @@ function MachineRow({
           name={machine.infrastructureMachine.name}
           conditions={machine.infrastructureMachine.conditions}
           flash={flash}
-          yaml={() => machine.infrastructureMachine!.raw}
         />
       )}
       {machine.bootstrapConfig && (
@@ -229,7 +230,6 @@ function MachineRow({
           name={machine.bootstrapConfig.name}
           conditions={machine.bootstrapConfig.conditions}
           flash={flash}
-          yaml={() => machine.bootstrapConfig!.raw}
         />
       )}
     </TreeRow>
@@ -264,8 +264,7 @@ export function signatures(tree: Tree): Map<string, string> {
     if (value === null || typeof value !== 'object') return;
     const o = value as Record<string, unknown>;
     if (typeof o.id === 'string' && typeof o.kind === 'string') out.set(o.id, signature(o));
-    for (const [k, v] of Object.entries(o))
-      if (k !== 'raw' && k !== 'labels' && k !== 'annotations') visit(v);
+    for (const [k, v] of Object.entries(o)) if (k !== 'labels' && k !== 'annotations') visit(v);
   };
   visit(tree);
   return out;

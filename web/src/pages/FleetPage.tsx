@@ -1,6 +1,7 @@
 /**
  * The fleet: every management cluster, the counts as small charts, and one server-side page of
- * the cluster table, kept live by clusterEvents and fleetSummaryUpdated.
+ * the cluster table — filtered, sorted and paged by the gateway — kept live by clusterEvents and
+ * fleetSummaryUpdated.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { request, subscribe } from '../api.ts';
@@ -10,6 +11,8 @@ import {
   DashFleetSummaryDocument,
   DashManagementClustersDocument,
   type ClusterFilter,
+  type ClusterOrder,
+  type ClusterOrderField,
   type ClusterPhase,
   type DashManagementClustersQuery,
   type FleetCountsFragment,
@@ -209,38 +212,52 @@ function Filters(props: {
   );
 }
 
-type SortKey =
-  'name' | 'managementCluster' | 'namespace' | 'phase' | 'health' | 'version' | 'infra' | 'nodes';
-const columns: Array<{ key: SortKey; label: string }> = [
-  { key: 'name', label: 'Name' },
+type ColumnKey =
+  'name' | 'managementCluster' | 'namespace' | 'phase' | 'health' | 'version' | 'infra' | 'nodes' | 'created';
+/** The columns; those with an order field are sorted by the gateway (over every page). */
+const columns: Array<{ key: ColumnKey; label: string; orderBy?: ClusterOrderField }> = [
+  { key: 'name', label: 'Name', orderBy: 'NAME' },
   { key: 'health', label: 'Health' },
-  { key: 'managementCluster', label: 'Mgmt cluster' },
-  { key: 'namespace', label: 'Namespace' },
-  { key: 'phase', label: 'Phase' },
-  { key: 'version', label: 'Version' },
-  { key: 'infra', label: 'Infrastructure' },
+  { key: 'managementCluster', label: 'Mgmt cluster', orderBy: 'MANAGEMENT_CLUSTER' },
+  { key: 'namespace', label: 'Namespace', orderBy: 'NAMESPACE' },
+  { key: 'phase', label: 'Phase', orderBy: 'PHASE' },
+  { key: 'version', label: 'Version', orderBy: 'KUBERNETES_VERSION' },
+  { key: 'infra', label: 'Infrastructure', orderBy: 'INFRASTRUCTURE_KIND' },
   { key: 'nodes', label: 'CP / workers ready' },
+  { key: 'created', label: 'Created', orderBy: 'CREATED' },
 ];
 
-function sortValue(row: FleetRowFragment, key: SortKey): string | number {
-  switch (key) {
-    case 'name':
+/** The gateway's default order (management cluster, namespace, name), named as a column sort. */
+const defaultOrder: ClusterOrder = { field: 'MANAGEMENT_CLUSTER', direction: 'ASC' };
+
+/** What a row is sorted by (a live change of it moves the row: the page is reloaded). */
+function orderValue(row: FleetRowFragment, field: ClusterOrderField): string | null {
+  switch (field) {
+    case 'NAME':
       return row.name;
-    case 'managementCluster':
+    case 'MANAGEMENT_CLUSTER':
       return row.managementCluster.name;
-    case 'namespace':
+    case 'NAMESPACE':
       return row.namespace;
-    case 'phase':
-      return row.phase ?? '';
-    case 'health':
-      return clusterHealth(row).text;
-    case 'version':
-      return row.kubernetesVersion ?? '';
-    case 'infra':
-      return row.infrastructureCluster?.kind ?? '';
-    case 'nodes':
-      return (row.summary.controlPlane.ready ?? 0) + (row.summary.workers.ready ?? 0);
+    case 'PHASE':
+      return row.phase ?? null;
+    case 'KUBERNETES_VERSION':
+      return row.kubernetesVersion ?? null;
+    case 'INFRASTRUCTURE_KIND':
+      return row.infrastructureCluster?.kind ?? null;
+    case 'CREATED':
+      return row.createdAt ?? null;
   }
+}
+
+/** How long ago: `45s`, `12m`, `5h`, `3d`. */
+function age(createdAt: string | null | undefined): string {
+  if (!createdAt) return '—';
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(createdAt)) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
 }
 
 interface Page {
@@ -255,19 +272,33 @@ interface Page {
 
 type PageRequest = { first: number; after?: string } | { last: number; before: string };
 
+/** The order and the page asked for, changed together: a cursor is only valid in its own order. */
+interface TableQuery {
+  orderBy: ClusterOrder;
+  page: PageRequest;
+}
+
 function ClusterTable({ filter }: { filter: ClusterFilter }) {
   const [pageSize, setPageSize] = useState(100);
-  const [pageRequest, setPageRequest] = useState<PageRequest>({ first: 100 });
+  const [query, setQuery] = useState<TableQuery>({ orderBy: defaultOrder, page: { first: 100 } });
   const [pageIndex, setPageIndex] = useState(0);
   const [page, setPage] = useState<Page>();
   const [error, setError] = useState<string>();
-  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'name', descending: false });
   const [flash, setFlash] = useState<ReadonlySet<string>>(new Set());
-  const requestRef = useRef(pageRequest);
-  requestRef.current = pageRequest;
+  const queryRef = useRef(query);
+  queryRef.current = query;
+  /** The rows shown now (state updaters run later: events read what is on screen from here). */
+  const rowsRef = useRef<FleetRowFragment[]>([]);
+  rowsRef.current = page?.rows ?? [];
+  /** Only the answer to the latest request is shown. */
+  const latest = useRef(0);
+  const orderBy = query.orderBy;
 
   const load = useCallback(async () => {
-    const result = await request(DashClustersDocument, { filter, ...requestRef.current });
+    const seq = ++latest.current;
+    const { orderBy, page } = queryRef.current;
+    const result = await request(DashClustersDocument, { filter, orderBy, ...page });
+    if (seq !== latest.current) return;
     if (!result.ok) {
       setError(result.error.message);
       return;
@@ -286,13 +317,19 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
   }, [filter]);
 
   useEffect(() => {
-    setPageRequest({ first: pageSize });
+    setQuery((q) => ({ ...q, page: { first: pageSize } }));
     setPageIndex(0);
   }, [filter, pageSize]);
 
   useEffect(() => {
     void load();
-  }, [load, pageRequest]);
+  }, [load, query]);
+
+  const sortBy = (field: ClusterOrderField): void => {
+    const direction = orderBy.field === field && orderBy.direction === 'ASC' ? 'DESC' : 'ASC';
+    setQuery({ orderBy: { field, direction }, page: { first: pageSize } });
+    setPageIndex(0);
+  };
 
   // Live: a changed cluster on this page is replaced in place; one added or removed reloads the
   // page (at most once a second) so counts and cursors stay right.
@@ -311,10 +348,14 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
         next: ({ clusterEvents: event }) => {
           const cluster = event.cluster;
           if (event.type === 'MODIFIED' && cluster) {
+            const field = queryRef.current.orderBy.field;
+            const old = rowsRef.current.find((r) => r.id === cluster.id);
             setPage((current) => {
               if (!current || !current.rows.some((r) => r.id === cluster.id)) return current;
               return { ...current, rows: current.rows.map((r) => (r.id === cluster.id ? cluster : r)) };
             });
+            // What the page is sorted by changed: the gateway places the row again.
+            if (old && orderValue(old, field) !== orderValue(cluster, field)) scheduleReload();
             setFlash((current) => new Set([...current, cluster.id]));
             setTimeout(
               () => setFlash((current) => new Set([...current].filter((id) => id !== cluster.id))),
@@ -342,35 +383,33 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
     };
   }, [filter, load]);
 
-  const rows = useMemo(() => {
-    const list = [...(page?.rows ?? [])];
-    list.sort((a, b) => {
-      const x = sortValue(a, sort.key);
-      const y = sortValue(b, sort.key);
-      const order =
-        typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return sort.descending ? -order : order;
-    });
-    return list;
-  }, [page, sort]);
+  const rows = page?.rows ?? [];
 
   const header = (
     <div className="row head" role="row">
       {columns.map((column) => {
-        const active = sort.key === column.key;
+        if (!column.orderBy)
+          return (
+            <div key={column.key} role="columnheader" className={`cell col-${column.key}`}>
+              {column.label}
+            </div>
+          );
+        const active = orderBy.field === column.orderBy;
+        const descending = orderBy.direction === 'DESC';
         return (
           <div
             key={column.key}
             role="columnheader"
             className={`cell col-${column.key}`}
-            aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+            aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}
           >
             <button
               type="button"
               className="sort"
-              onClick={() => setSort({ key: column.key, descending: active ? !sort.descending : false })}
+              title={`Sort every page by ${column.label.toLowerCase()}`}
+              onClick={() => sortBy(column.orderBy!)}
             >
-              {column.label} {active ? (sort.descending ? '▼' : '▲') : ''}
+              {column.label} {active ? (descending ? '▼' : '▲') : ''}
             </button>
           </div>
         );
@@ -384,7 +423,6 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
       <div className="table-bar">
         <span>
           {page ? `${from}–${from + Math.max(0, page.rows.length - 1)} of ${page.totalCount}` : 'Loading…'}
-          <span className="muted"> (sorting orders this page)</span>
         </span>
         <label>
           Rows per page{' '}
@@ -398,7 +436,7 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
           type="button"
           disabled={!page?.hasPrevious || !page.startCursor}
           onClick={() => {
-            setPageRequest({ last: pageSize, before: page!.startCursor! });
+            setQuery((q) => ({ ...q, page: { last: pageSize, before: page!.startCursor! } }));
             setPageIndex((i) => Math.max(0, i - 1));
           }}
         >
@@ -408,7 +446,7 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
           type="button"
           disabled={!page?.hasNext || !page.endCursor}
           onClick={() => {
-            setPageRequest({ first: pageSize, after: page!.endCursor! });
+            setQuery((q) => ({ ...q, page: { first: pageSize, after: page!.endCursor! } }));
             setPageIndex((i) => i + 1);
           }}
         >
@@ -461,6 +499,9 @@ function ClusterTable({ filter }: { filter: ClusterFilter }) {
               <div role="cell" className="cell col-nodes">
                 {row.summary.controlPlane.ready ?? 0}/{row.summary.controlPlane.desired ?? '?'} ·{' '}
                 {row.summary.workers.ready ?? 0}/{row.summary.workers.desired ?? '?'}
+              </div>
+              <div role="cell" className="cell col-created" title={row.createdAt ?? undefined}>
+                {age(row.createdAt)}
               </div>
             </div>
           )}
