@@ -31,16 +31,17 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mounts=()
+# npm's global config in the base (node in /usr/local/bin): /usr/local/etc/npmrc, bind-mounted
+# into the RUN steps only.
+printf 'update-notifier=false\nfund=false\naudit=false\n' >"$work/npmrc"
+mounts=(--volume "$work/npmrc:/usr/local/etc/npmrc:ro")
 host_ca="${NODE_EXTRA_CA_CERTS:-}"
 if [ -z "$host_ca" ] && command -v npm >/dev/null 2>&1; then
   host_ca="$(npm config get cafile 2>/dev/null || true)"
 fi
 if [ -n "$host_ca" ] && [ "$host_ca" != "null" ] && [ -f "$host_ca" ]; then
-  # npm's global config in the base (node in /usr/local/bin): /usr/local/etc/npmrc.
-  printf 'cafile=/run/capi-gateway-build/ca.crt\n' >"$work/npmrc"
+  printf 'cafile=/run/capi-gateway-build/ca.crt\n' >>"$work/npmrc"
   mounts+=(--volume "$host_ca:/run/capi-gateway-build/ca.crt:ro")
-  mounts+=(--volume "$work/npmrc:/usr/local/etc/npmrc:ro")
   log "npm ci trusts $host_ca (this machine's npm cafile)"
 fi
 
