@@ -1,9 +1,9 @@
 /**
- * The Containerfile, read as a builder would: it cannot be built on these machines (no route to a
- * container registry for the Node base image; docs/deployment.md), so what can be checked without
- * a builder is checked here — every path it copies exists, the build stage copies every source
- * folder the compiled build needs, and the final stage is production-only, non-root and
- * read-only-root friendly with the compiled entry point. compiled-build.test.ts runs that layout.
+ * The Containerfile, read as a builder would, so that it is checked even where no builder is
+ * installed — every path it copies exists, the build stage copies every source folder the
+ * compiled build needs, and the final stage is production-only, non-root and read-only-root
+ * friendly with the compiled entry point. compiled-build.test.ts runs that layout without a
+ * container; container-image.test.ts starts the built image (npm run image:build).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
