@@ -141,21 +141,16 @@ export class ResilientListWatch {
         else if (event.type === 'DELETED') this.sink.remove(event.object);
         if (rv) this.resourceVersion = rv;
       };
-      let established = false;
       const onDone = (err: unknown): void => {
         finished = true;
         this.watchHandle = undefined;
         if (gone) resolve({ kind: 'gone' });
-        // A watch that was open and broke (a reset connection, a proxy's idle cut) is renewed at
-        // once, like client-go's reflector does, without calling the cluster unreachable: only
-        // a watch that cannot be opened again is an outage (writes are refused meanwhile).
-        else if (err && !this.stopped && !established) resolve({ kind: 'failed', error: err });
+        else if (err && !this.stopped) resolve({ kind: 'failed', error: err });
         else resolve({ kind: 'closed', lastedMs: Date.now() - startedAt });
       };
       this.transport.watch(this.target, this.resourceVersion, onEvent, onDone).then(
         (handle) => {
           if (finished) return;
-          established = true;
           this.watchHandle = handle;
           if (this.stopped) handle.abort();
           else if (!this.current.healthy)
