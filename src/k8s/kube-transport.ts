@@ -1,4 +1,11 @@
-import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  Watch,
+  Observable,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { isKubeObject, type KubeObject } from './kube-object.ts';
 import { collectionPath } from './resource-path.ts';
 import { reuseConnections } from './shared-agent.ts';
@@ -57,6 +64,45 @@ function toPage(body: unknown): ListPage {
 export interface ClientNodeTransportOptions {
   /** How long the server keeps each watch open; tests shorten it to see renewals. */
   watchTimeoutSeconds?: () => number;
+  /** How long one list or get may take before it fails (and the list+watch loop retries). */
+  requestTimeoutMs?: number;
+}
+
+/** A page of 500 objects takes well under a second; a minute means the request is stuck. */
+const defaultRequestTimeoutMs = 60_000;
+
+/**
+ * client-node's list and get have no deadline: a request the server never answers would keep a
+ * kind's cache waiting, and the gateway's shutdown with it. Each call gets an abort signal, and
+ * an abort is reported as the timeout it is.
+ */
+async function withDeadline<T>(
+  timeoutMs: number,
+  call: (options: ConfigurationOptions) => Promise<T>,
+): Promise<T> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const deadline: ObservableMiddleware = {
+    pre: (context) => {
+      context.setSignal(signal);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (context) => new Observable(Promise.resolve(context)),
+  };
+  try {
+    const options: ConfigurationOptions = {
+      middleware: [deadline],
+      middlewareMergeStrategy: 'append',
+    };
+    // The object-parameter API is typed with observable middleware but hands its options to the
+    // promise API, which wraps promise middleware (client-node 1.x, gen/types/PromiseAPI.js).
+    return await call(options as unknown as ConfigurationOptions);
+  } catch (err) {
+    if (!signal.aborted) throw err;
+    throw Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), {
+      code: 'ETIMEDOUT',
+      cause: err,
+    });
+  }
 }
 
 /**
@@ -71,6 +117,7 @@ export function clientNodeTransport(
   options: ClientNodeTransportOptions = {},
 ): KubeTransport {
   const watchTimeoutSeconds = options.watchTimeoutSeconds ?? defaultWatchTimeoutSeconds;
+  const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   reuseConnections(config);
   const custom = config.makeApiClient(CustomObjectsApi);
   const watcher = new Watch(config);
@@ -84,17 +131,20 @@ export function clientNodeTransport(
         limit: options.limit,
         _continue: options.continueToken,
       };
-      const body: unknown = options.namespace
-        ? await custom.listNamespacedCustomObject({ ...common, namespace: options.namespace })
-        : await custom.listClusterCustomObject(common);
+      const body: unknown = await withDeadline(timeoutMs, (deadline) =>
+        options.namespace
+          ? custom.listNamespacedCustomObject({ ...common, namespace: options.namespace }, deadline)
+          : custom.listClusterCustomObject(common, deadline),
+      );
       return toPage(body);
     },
     async get(target, namespace, name) {
       const common = { group: target.group, version: target.version, plural: target.plural, name };
-      const body: unknown =
+      const body: unknown = await withDeadline(timeoutMs, (deadline) =>
         target.namespaced && namespace
-          ? await custom.getNamespacedCustomObject({ ...common, namespace })
-          : await custom.getClusterCustomObject(common);
+          ? custom.getNamespacedCustomObject({ ...common, namespace }, deadline)
+          : custom.getClusterCustomObject(common, deadline),
+      );
       if (!isKubeObject(body)) throw Object.assign(new Error('not an object'), { statusCode: 500 });
       return body;
     },

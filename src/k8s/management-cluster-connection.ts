@@ -161,16 +161,22 @@ export class ManagementClusterConnection {
     this.notify();
   }
 
-  /** Reachable: every list/watch is healthy. Synced: additionally, every watched kind has listed. */
+  /**
+   * Reachable: the CRD watch is healthy and no list/watch is failing. A kind still making its
+   * first list (one found a moment ago through a ref) is not a failure: until it lists, the
+   * management cluster is reachable but not synced. Synced: additionally, every kind has listed.
+   */
   syncState(): SyncState {
-    const statuses: ListWatchStatus[] = [this.crdLoop.status];
+    const crd = this.crdLoop.status;
+    const kinds: ListWatchStatus[] = [];
     for (const { cache } of this.kinds.values())
-      if (cache.status.state === 'watching') statuses.push(cache.status);
+      if (cache.status.state === 'watching') kinds.push(cache.status);
     // A kind answering 404 (CRD just created or being deleted) says nothing about reachability.
-    const failing = statuses.filter((s) => !s.healthy && s.error?.code !== 'NOT_FOUND');
-    const error = failing.find((s) => s.error)?.error ?? null;
-    const reachable = failing.length === 0 && this.crdLoop.status.healthy;
-    const synced = reachable && statuses.every((s) => s.listed || s.error?.code === 'NOT_FOUND');
+    const failingKinds = kinds.filter((s) => !s.healthy && s.error && s.error.code !== 'NOT_FOUND');
+    const error = (crd.healthy ? undefined : crd.error) ?? failingKinds[0]?.error ?? null;
+    const reachable = crd.healthy && failingKinds.length === 0;
+    const synced = reachable && kinds.every((s) => s.listed || s.error?.code === 'NOT_FOUND');
+    const statuses = [crd, ...kinds];
     const times = statuses.map((s) => s.lastSyncTime?.getTime() ?? 0);
     const last = Math.max(...times);
     return {

@@ -156,6 +156,45 @@ describe('informer caches', () => {
     expect(reader.managementCluster('mc')).toMatchObject({ reachable: true, synced: true, error: null });
   });
 
+  it('a kind found through a ref and still making its first list leaves the management cluster reachable', async () => {
+    const acmeKind = {
+      group: 'infrastructure.acme.example',
+      kind: 'AcmeCluster',
+      plural: 'acmeclusters',
+      version: 'v1alpha1',
+    };
+    const transport = new FakeTransport([...capiFakeKinds, acmeKind]);
+    transport.put(cluster('a'));
+    const { cache, connection, reader } = start(transport);
+    expect(await connection.whenSynced(10_000)).toBe(true);
+    // A slow API server: the new kind's list does not answer yet.
+    transport.holdLists('acmeclusters');
+    // Released at the end even when an expectation fails (a held list would keep stop() waiting).
+    stops.push(async () => transport.releaseLists('acmeclusters'));
+    transport.put({
+      ...cluster('x'),
+      spec: {
+        infrastructureRef: { apiGroup: 'infrastructure.acme.example', kind: 'AcmeCluster', name: 'x' },
+      },
+    });
+    await eventually(
+      async () =>
+        transport.requests.list > 0 && reader.managementCluster('mc')?.synced === false ? true : undefined,
+      10_000,
+      'the AcmeCluster list to start',
+    );
+    expect(reader.managementCluster('mc')).toMatchObject({
+      reachable: true,
+      synced: false,
+      error: 'not synced yet',
+    });
+    expect(reader.availability('mc')).toBeNull();
+    expect(names(reader)).toEqual(['a', 'x']);
+    transport.releaseLists('acmeclusters');
+    expect(await connection.whenSynced(10_000)).toBe(true);
+    expect(cache.store({ group: 'infrastructure.acme.example', kind: 'AcmeCluster' })?.size).toBe(0);
+  });
+
   it('finds owned objects by ownerReference or owner label, but not those of an earlier namesake', async () => {
     const transport = new FakeTransport(capiFakeKinds);
     const machineSet = {

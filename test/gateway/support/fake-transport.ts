@@ -36,6 +36,8 @@ export class FakeTransport implements KubeTransport {
   private rv = 1;
   down = false;
   requests = { list: 0, get: 0, watch: 0 };
+  /** Plurals whose lists wait (as on a slow API server) until `releaseLists` is called. */
+  private readonly held = new Map<string, Array<() => void>>();
 
   private readonly kinds: FakeKind[] = [];
 
@@ -135,8 +137,21 @@ export class FakeTransport implements KubeTransport {
     return this.watchers.size;
   }
 
+  /** From now on, lists of `plural` wait until `releaseLists(plural)`. */
+  holdLists(plural: string): void {
+    if (!this.held.has(plural)) this.held.set(plural, []);
+  }
+
+  releaseLists(plural: string): void {
+    const waiting = this.held.get(plural) ?? [];
+    this.held.delete(plural);
+    for (const release of waiting) release();
+  }
+
   async list(target: ResourceTarget, options: ListOptions): Promise<ListPage> {
     this.requests.list++;
+    const waiting = this.held.get(target.plural);
+    if (waiting) await new Promise<void>((resolve) => waiting.push(resolve));
     if (this.down) throw refused();
     // Label selectors as the real server reads them (the one parser in src/k8s); a bad one is a 400.
     const selector = parseLabelSelector(options.labelSelector ?? '');
