@@ -15,6 +15,8 @@ const providerTypes: Record<ProviderRole, string> = {
  */
 export function typeNameOf(value: unknown): string {
   const view = value as CapiView;
+  // Operations are the one node type that is not a view of a Cluster API object.
+  if (view.viewKind === undefined) return 'Operation';
   switch (view.viewKind) {
     case 'ControlPlane':
       return isKubeadmControlPlane(view) ? 'KubeadmControlPlane' : 'GenericControlPlane';

@@ -19,11 +19,11 @@ CapiObjectRef.implement({
       type: ManagementClusterRef,
       resolve: (v, _args, ctx) => managementClusterOf(ctx, v),
     }),
-    labels: t.field({ type: 'JSON', resolve: (v) => v.labels }),
-    annotations: t.field({ type: 'JSON', resolve: (v) => v.annotations }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (v) => v.createdAt }),
-    deletionTimestamp: t.field({ type: 'DateTime', nullable: true, resolve: (v) => v.deletionTimestamp }),
-    conditions: t.field({ type: [ConditionRef], resolve: (v) => v.conditions }),
+    labels: t.expose('labels', { type: 'JSON' }),
+    annotations: t.expose('annotations', { type: 'JSON' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true }),
+    deletionTimestamp: t.expose('deletionTimestamp', { type: 'DateTime', nullable: true }),
+    conditions: t.expose('conditions', { type: [ConditionRef] }),
     raw: t.field({
       type: 'JSON',
       description:

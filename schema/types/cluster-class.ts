@@ -4,7 +4,7 @@ import type { ClusterClassVariableView, ClusterClassView, WorkerClassView } from
 import { builder } from '../builder.ts';
 import { CapiObjectRef, ClusterClassRef, ProviderTemplateRef } from '../refs.ts';
 import { itemsReportingUnavailable } from '../unavailable.ts';
-import { nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId } from './object-kinds.ts';
 
 const VariableRef = builder.objectRef<ClusterClassVariableView>('ClusterClassVariable').implement({
   fields: (t) => ({
@@ -40,7 +40,6 @@ const WorkerClassRef = builder
 
 builder.node(ClusterClassRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('ClusterClass'),
   id: nodeId,
   fields: (t) => ({
     variables: t.field({ type: [VariableRef], resolve: (cc) => cc.variables }),

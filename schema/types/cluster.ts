@@ -30,7 +30,7 @@ import {
 import { reportUnavailable } from '../unavailable.ts';
 import { ClusterFilterInput, ClusterOrderInput, MachineFilterInput } from './inputs.ts';
 import { ManagementClusterProblemRef } from './management-cluster.ts';
-import { nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId } from './object-kinds.ts';
 import { ClusterPhaseEnum } from './phases.ts';
 import { replicaCounterFields } from './replica-counters.ts';
 
@@ -88,7 +88,6 @@ const TopologyRef = builder.objectRef<Topology>('ClusterTopology').implement({
 
 builder.node(ClusterRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('Cluster'),
   id: nodeId,
   description: 'A workload cluster (cluster.x-k8s.io Cluster).',
   fields: (t) => ({

@@ -11,7 +11,7 @@ import {
   MachineRef,
   ProviderTemplateRef,
 } from '../refs.ts';
-import { isKubeadmControlPlane, nodeId } from './object-kinds.ts';
+import { nodeId } from './object-kinds.ts';
 import { replicaCounterFields } from './replica-counters.ts';
 
 export const RolloutStrategyRef = builder.objectRef<RolloutStrategyView>('RolloutStrategy').implement({
@@ -54,7 +54,6 @@ ControlPlaneRef.implement({
 
 builder.node(KubeadmControlPlaneRef, {
   interfaces: [CapiObjectRef, ControlPlaneRef],
-  isTypeOf: (v) => isKubeadmControlPlane(v as never),
   id: nodeId,
   description: 'A KubeadmControlPlane (controlplane.cluster.x-k8s.io).',
   fields: () => ({}),
@@ -62,8 +61,6 @@ builder.node(KubeadmControlPlaneRef, {
 
 builder.node(GenericControlPlaneRef, {
   interfaces: [CapiObjectRef, ControlPlaneRef],
-  isTypeOf: (v) =>
-    (v as { viewKind?: string }).viewKind === 'ControlPlane' && !isKubeadmControlPlane(v as never),
   id: nodeId,
   description: 'A control plane of a provider the gateway has no dedicated type for.',
   fields: () => ({}),

@@ -12,14 +12,13 @@ import {
   ProviderTemplateRef,
 } from '../refs.ts';
 import { RolloutStrategyRef } from './control-plane.ts';
-import { nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId } from './object-kinds.ts';
 import { MachineDeploymentPhaseEnum, MachinePoolPhaseEnum } from './phases.ts';
 import { replicaCounterFields } from './replica-counters.ts';
 import { machineDeploymentPhaseOf, machinePoolPhaseOf } from '../../resolvers/phases.ts';
 
 builder.node(MachineDeploymentRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('MachineDeployment'),
   id: nodeId,
   fields: (t) => ({
     ...replicaCounterFields(t, (v) => v.replicas),
@@ -48,7 +47,6 @@ builder.node(MachineDeploymentRef, {
 
 builder.node(MachineSetRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('MachineSet'),
   id: nodeId,
   fields: (t) => ({
     ...replicaCounterFields(t, (v) => v.replicas),
@@ -65,7 +63,6 @@ builder.node(MachineSetRef, {
 
 builder.node(MachinePoolRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('MachinePool'),
   id: nodeId,
   fields: (t) => ({
     ...replicaCounterFields(t, (v) => v.replicas),

@@ -9,7 +9,7 @@ import {
   MachineHealthCheckRef,
   MachineRef,
 } from '../refs.ts';
-import { nodeId, viewKindIs } from './object-kinds.ts';
+import { nodeId } from './object-kinds.ts';
 import { MachinePhaseEnum } from './phases.ts';
 import { machinePhaseOf } from '../../resolvers/phases.ts';
 
@@ -19,14 +19,13 @@ export const AddressRef = builder.objectRef<AddressView>('MachineAddress').imple
 
 builder.node(MachineRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('Machine'),
   id: nodeId,
   fields: (t) => ({
     phase: t.field({ type: MachinePhaseEnum, nullable: true, resolve: (m) => machinePhaseOf(m.phase) }),
     version: t.exposeString('version', { nullable: true }),
     providerID: t.exposeString('providerID', { nullable: true }),
     nodeName: t.exposeString('nodeName', { nullable: true }),
-    addresses: t.field({ type: [AddressRef], resolve: (m) => m.addresses }),
+    addresses: t.expose('addresses', { type: [AddressRef] }),
     failureDomain: t.exposeString('failureDomain', { nullable: true }),
     bootstrapReady: t.exposeBoolean('bootstrapReady'),
     infrastructureReady: t.exposeBoolean('infrastructureReady'),
@@ -55,7 +54,6 @@ builder.node(MachineRef, {
 
 builder.node(MachineHealthCheckRef, {
   interfaces: [CapiObjectRef],
-  isTypeOf: viewKindIs('MachineHealthCheck'),
   id: nodeId,
   fields: (t) => ({
     targets: t.exposeStringList('targets'),

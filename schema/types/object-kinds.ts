@@ -1,7 +1,6 @@
 import { encodeGlobalId } from '../../resolvers/global-id.ts';
 import type { CapiView } from '../../src/capi/views.ts';
 
-export { isKubeadmControlPlane, providerRoleIs, viewKindIs } from '../../resolvers/object-kinds.ts';
 
 /** Every node type's `id`: the object's address, from the one global-ID module. */
 export const nodeId = { resolve: (v: CapiView): string => encodeGlobalId(v.address) };

@@ -44,7 +44,6 @@ builder.node(OperationRef, {
   description:
     'A change to the fleet, tracked from request to end state. Stored in the management cluster ' +
     'it changes (kind Operation, capi-gateway.dev/v1alpha1: `kubectl get operations -A`).',
-  isTypeOf: (value) => typeof value === 'object' && value !== null && 'cancelRequested' in value,
   id: { resolve: (op) => operationId(op) },
   fields: (t) => ({
     type: t.exposeString('type', { description: 'What kind of change, e.g. CreateCluster.' }),

@@ -19,7 +19,7 @@ import {
 } from '../refs.ts';
 import { EndpointRef } from './cluster.ts';
 import { AddressRef } from './machine.ts';
-import { nodeId, providerRoleIs } from './object-kinds.ts';
+import { nodeId } from './object-kinds.ts';
 
 ProviderObjectRef.implement({
   resolveType: typeNameOf,
@@ -59,7 +59,7 @@ InfrastructureMachineRef.implement({
   fields: (t) => ({
     provisioned: t.exposeBoolean('provisioned'),
     providerID: t.exposeString('providerID', { nullable: true }),
-    addresses: t.field({ type: [AddressRef], resolve: (v) => v.addresses }),
+    addresses: t.expose('addresses', { type: [AddressRef] }),
     failureDomain: t.exposeString('failureDomain', { nullable: true }),
     machine: t.field({
       type: MachineRef,
@@ -101,31 +101,26 @@ BootstrapConfigRef.implement({
 
 builder.node(GenericInfrastructureClusterRef, {
   interfaces: [CapiObjectRef, ProviderObjectRef, InfrastructureClusterRef],
-  isTypeOf: providerRoleIs('InfrastructureCluster'),
   id: nodeId,
   fields: () => ({}),
 });
 builder.node(GenericInfrastructureMachineRef, {
   interfaces: [CapiObjectRef, ProviderObjectRef, InfrastructureMachineRef],
-  isTypeOf: providerRoleIs('InfrastructureMachine'),
   id: nodeId,
   fields: () => ({}),
 });
 builder.node(GenericInfrastructureMachinePoolRef, {
   interfaces: [CapiObjectRef, ProviderObjectRef, InfrastructureMachinePoolRef],
-  isTypeOf: providerRoleIs('InfrastructureMachinePool'),
   id: nodeId,
   fields: () => ({}),
 });
 builder.node(GenericBootstrapConfigRef, {
   interfaces: [CapiObjectRef, ProviderObjectRef, BootstrapConfigRef],
-  isTypeOf: providerRoleIs('BootstrapConfig'),
   id: nodeId,
   fields: () => ({}),
 });
 builder.node(ProviderTemplateRef, {
   interfaces: [CapiObjectRef, ProviderObjectRef],
-  isTypeOf: providerRoleIs('Template'),
   id: nodeId,
   description: 'An infrastructure, bootstrap or control-plane template.',
   fields: () => ({}),

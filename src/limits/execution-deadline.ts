@@ -29,23 +29,39 @@ export function deadlineError(timeoutMs: number) {
 }
 
 function checked(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
-  const guarded: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+  const expired = (context: unknown): void => {
     const deadline = typeof context === 'object' && context !== null ? deadlines.get(context) : undefined;
     if (deadline !== undefined && performance.now() > deadline.at) throw deadlineError(deadline.timeoutMs);
-    return resolve(source, args, context, info);
   };
+  // Keeps the resolver's arity (0 is rest parameters: they may read the info). Resolvers that
+  // declare no info parameter do not read it.
+  const guarded: GraphQLFieldResolver<unknown, unknown> =
+    resolve.length === 0 || resolve.length >= 4
+      ? (source, args, context, info) => {
+          expired(context);
+          return resolve(source, args, context, info);
+        }
+      : (source, args, context) => {
+          expired(context);
+          return (resolve as (s: unknown, a: unknown, c: unknown) => unknown)(source, args, context);
+        };
   wrapped.add(guarded);
   return guarded;
 }
 
-/** Adds the check to every object-returning field of `schema` (once, however often called). */
+/**
+ * Adds the check to every object-returning field of `schema` that runs a resolver (once, however
+ * often called). A field read straight off its parent does no work of its own; the resolvers
+ * below it check.
+ */
 export function withExecutionDeadline(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
     for (const field of Object.values(type.getFields())) {
       if (!isCompositeType(getNamedType(field.type))) continue;
-      const resolve = (field.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<unknown, unknown>;
-      if (!wrapped.has(resolve)) field.resolve = checked(resolve);
+      const resolve = field.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
+      if (resolve && resolve !== defaultFieldResolver && !wrapped.has(resolve))
+        field.resolve = checked(resolve);
     }
   }
   return schema;
