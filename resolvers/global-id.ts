@@ -1,20 +1,9 @@
 import type { ObjectAddress } from '../src/capi/views.ts';
+import { objectId } from '../src/capi/object-id.ts';
 
-/**
- * Global IDs carry the object's full address (management cluster, group, kind, namespace,
- * name) as base64url JSON, so they survive gateway restarts and need no lookup table.
- */
-/** Views (and their addresses) are immutable per object version: encode each address once. */
-const encoded = new WeakMap<ObjectAddress, string>();
-
+/** The global ID of an address (a view has its own as `id`). Format: src/capi/object-id.ts. */
 export function encodeGlobalId(address: ObjectAddress): string {
-  let id = encoded.get(address);
-  if (id === undefined) {
-    const tuple = [address.managementCluster, address.group, address.kind, address.namespace, address.name];
-    id = Buffer.from(JSON.stringify(tuple)).toString('base64url');
-    encoded.set(address, id);
-  }
-  return id;
+  return objectId(address);
 }
 
 export function decodeGlobalId(id: string): ObjectAddress | null {

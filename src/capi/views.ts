@@ -58,6 +58,8 @@ export type RawObject = Record<string, unknown>;
 
 export interface ViewBase {
   address: ObjectAddress;
+  /** The global ID (object-id.ts), encoded once per object version. */
+  id: string;
   uid: string;
   apiVersion: string;
   labels: Record<string, string>;

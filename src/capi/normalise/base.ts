@@ -3,6 +3,7 @@ import { labels as capiLabels } from '../kinds.ts';
 import type { ObjectRef, ReplicaCounters, RolloutStrategyView, ViewBase } from '../views.ts';
 import { conditionsOf } from './conditions.ts';
 import { intern, internLabels } from './intern.ts';
+import { objectId } from '../object-id.ts';
 import { at, intOrString, num, str } from './json-path.ts';
 
 /** Annotations that are large or only tooling noise; kept out of the cache. */
@@ -24,14 +25,16 @@ export function baseOf(
     if (!droppedAnnotations.has(k)) annotations[k] = v;
   const labels = internLabels(meta.labels);
   const apiVersion = intern(object.apiVersion);
+  const address = {
+    managementCluster,
+    group: intern(groupOfApiVersion(apiVersion)),
+    kind: intern(object.kind),
+    namespace: intern(namespace),
+    name: meta.name,
+  };
   return {
-    address: {
-      managementCluster,
-      group: intern(groupOfApiVersion(apiVersion)),
-      kind: intern(object.kind),
-      namespace: intern(namespace),
-      name: meta.name,
-    },
+    address,
+    id: objectId(address),
     uid: meta.uid,
     apiVersion,
     labels,

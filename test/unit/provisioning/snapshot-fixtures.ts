@@ -3,6 +3,7 @@
  * MachineDeployment) at a version, and helpers to bend it into the states the planner and
  * guardrails must notice.
  */
+import { objectId } from '../../../src/capi/object-id.ts';
 import type {
   ClusterClassView,
   ClusterView,
@@ -32,6 +33,7 @@ const ok = (type: string): ConditionView => ({
 function base(group: string, kind: string, name: string, conditions: string[]): ViewBase {
   return {
     address: address(group, kind, name),
+    id: objectId(address(group, kind, name)),
     uid: `uid-${kind}-${name}`,
     apiVersion: `${group}/v1beta2`,
     labels: { 'cluster.x-k8s.io/cluster-name': 'c1' },
