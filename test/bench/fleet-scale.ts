@@ -12,6 +12,7 @@ import { parse, print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { buildGateway, type Gateway } from '../../src/app.ts';
 import { CAPI_GROUP } from '../../src/capi/kinds.ts';
 import { fullGraphQuery } from './full-graph-query.ts';
+import { whenQuiet } from './quiet-processes.ts';
 import { scaleVersions } from './scale-fleet.ts';
 import { percentile, round } from './stats.ts';
 
@@ -228,6 +229,14 @@ export async function runFleetScale(options: Partial<FleetScaleOptions> = {}): P
     for (const cache of gateway.fleet.caches) for (const [, store] of cache.allStores()) cached += store.size;
     log(`synced ${cached} objects in ${Math.round(syncMs)} ms; heap ${Math.round(heapBytes / 1e6)} MB`);
     if (cached !== objects) throw new Error(`caches hold ${cached} objects, seeded ${objects}`);
+
+    // The management clusters share the gateway's cores here (not so in a real fleet): measure
+    // the queries once they have stopped collecting the garbage of seeding and serving the sync.
+    const quiet = await whenQuiet(children.flatMap((c) => (c.process.pid ? [c.process.pid] : [])));
+    log(
+      `management cluster processes ${quiet.quiet ? 'quiet' : 'still busy'} after ${Math.round(quiet.waitedMs / 1000)} s ` +
+        `(${quiet.lastPercent.toFixed(1)} % of a core)`,
+    );
 
     const execute = executorOf(gateway);
     const summaryP50 = await p50Of(o.runs, () => execute(summaryQuery, {}));
