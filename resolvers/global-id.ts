@@ -1,10 +1,6 @@
 import type { ObjectAddress } from '../src/capi/views.ts';
-import { objectId } from '../src/capi/object-id.ts';
-
-/** The global ID of an address (a view has its own as `id`). Format: src/capi/object-id.ts. */
-export function encodeGlobalId(address: ObjectAddress): string {
-  return objectId(address);
-}
+/** The global ID of an address (a view carries its own as `id`). Format: src/capi/object-id.ts. */
+export { objectId as encodeGlobalId } from '../src/capi/object-id.ts';
 
 export function decodeGlobalId(id: string): ObjectAddress | null {
   let tuple: unknown;

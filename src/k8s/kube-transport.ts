@@ -89,13 +89,7 @@ async function withDeadline<T>(
     post: (context) => new Observable(Promise.resolve(context)),
   };
   try {
-    const options: ConfigurationOptions = {
-      middleware: [deadline],
-      middlewareMergeStrategy: 'append',
-    };
-    // The object-parameter API is typed with observable middleware but hands its options to the
-    // promise API, which wraps promise middleware (client-node 1.x, gen/types/PromiseAPI.js).
-    return await call(options as unknown as ConfigurationOptions);
+    return await call({ middleware: [deadline], middlewareMergeStrategy: 'append' });
   } catch (err) {
     if (!signal.aborted) throw err;
     throw Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), {

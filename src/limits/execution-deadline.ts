@@ -29,22 +29,11 @@ export function deadlineError(timeoutMs: number) {
 }
 
 function checked(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
-  const expired = (context: unknown): void => {
+  const guarded: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
     const deadline = typeof context === 'object' && context !== null ? deadlines.get(context) : undefined;
     if (deadline !== undefined && performance.now() > deadline.at) throw deadlineError(deadline.timeoutMs);
+    return resolve(source, args, context, info);
   };
-  // Keeps the resolver's arity (0 is rest parameters: they may read the info). Resolvers that
-  // declare no info parameter do not read it.
-  const guarded: GraphQLFieldResolver<unknown, unknown> =
-    resolve.length === 0 || resolve.length >= 4
-      ? (source, args, context, info) => {
-          expired(context);
-          return resolve(source, args, context, info);
-        }
-      : (source, args, context) => {
-          expired(context);
-          return (resolve as (s: unknown, a: unknown, c: unknown) => unknown)(source, args, context);
-        };
   wrapped.add(guarded);
   return guarded;
 }

@@ -15,6 +15,22 @@ function cluster(name: string, labels: Record<string, string> = {}) {
   };
 }
 
+/** A provider kind the fake API server starts without (or with, where a test says so). */
+const acmeKind = {
+  group: 'infrastructure.acme.example',
+  kind: 'AcmeCluster',
+  plural: 'acmeclusters',
+  version: 'v1alpha1',
+};
+
+/** A Cluster whose infrastructure is an AcmeCluster. */
+function acmeCluster(name: string) {
+  return {
+    ...cluster(name),
+    spec: { infrastructureRef: { apiGroup: acmeKind.group, kind: acmeKind.kind, name } },
+  };
+}
+
 describe('informer caches', () => {
   let stops: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -103,20 +119,8 @@ describe('informer caches', () => {
   });
 
   it('watches a referenced kind once its CRD is installed, and forgets it when uninstalled', async () => {
-    const acmeKind = {
-      group: 'infrastructure.acme.example',
-      kind: 'AcmeCluster',
-      plural: 'acmeclusters',
-      version: 'v1alpha1',
-    };
     const transport = new FakeTransport(capiFakeKinds);
-    const acme = {
-      ...cluster('x'),
-      spec: {
-        infrastructureRef: { apiGroup: 'infrastructure.acme.example', kind: 'AcmeCluster', name: 'x' },
-      },
-    };
-    transport.put(acme);
+    transport.put(acmeCluster('x'));
     const { cache, connection, reader } = start(transport);
     expect(await connection.whenSynced(10_000)).toBe(true);
     expect(reader.resolveRef('mc', reader.clusters().items[0]!.infrastructureRef!)).toBeNull();
@@ -157,12 +161,6 @@ describe('informer caches', () => {
   });
 
   it('a kind found through a ref and still making its first list leaves the management cluster reachable', async () => {
-    const acmeKind = {
-      group: 'infrastructure.acme.example',
-      kind: 'AcmeCluster',
-      plural: 'acmeclusters',
-      version: 'v1alpha1',
-    };
     const transport = new FakeTransport([...capiFakeKinds, acmeKind]);
     transport.put(cluster('a'));
     const { cache, connection, reader } = start(transport);
@@ -171,12 +169,7 @@ describe('informer caches', () => {
     transport.holdLists('acmeclusters');
     // Released at the end even when an expectation fails (a held list would keep stop() waiting).
     stops.push(async () => transport.releaseLists('acmeclusters'));
-    transport.put({
-      ...cluster('x'),
-      spec: {
-        infrastructureRef: { apiGroup: 'infrastructure.acme.example', kind: 'AcmeCluster', name: 'x' },
-      },
-    });
+    transport.put(acmeCluster('x'));
     await eventually(
       async () =>
         transport.requests.list > 0 && reader.managementCluster('mc')?.synced === false ? true : undefined,
