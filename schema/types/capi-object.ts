@@ -2,16 +2,15 @@ import { managementClusterOf } from '../../resolvers/management-clusters.ts';
 import { objectRaw } from '../../resolvers/objects.ts';
 import { typeNameOf } from '../type-names.ts';
 import { ConditionRef, CapiObjectRef, ManagementClusterRef } from '../refs.ts';
-import { nodeId } from './object-kinds.ts';
 
 CapiObjectRef.implement({
   resolveType: typeNameOf,
   description: 'Fields every Cluster API object has, whatever its kind and API version.',
   fields: (t) => ({
-    id: t.id({ description: 'The global ID (as for `node`).', resolve: nodeId.resolve }),
-    name: t.string({ resolve: (v) => v.address.name }),
-    namespace: t.string({ resolve: (v) => v.address.namespace }),
-    kind: t.string({ resolve: (v) => v.address.kind }),
+    id: t.exposeID('id', { description: 'The global ID (as for `node`).' }),
+    name: t.exposeString('name'),
+    namespace: t.exposeString('namespace'),
+    kind: t.exposeString('kind'),
     apiGroup: t.string({ resolve: (v) => v.address.group }),
     apiVersion: t.exposeString('apiVersion'),
     uid: t.exposeString('uid'),

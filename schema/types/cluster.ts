@@ -12,7 +12,6 @@ import {
   refAsControlPlane,
   refAsRole,
 } from '../../resolvers/objects.ts';
-import { clusterPhaseOf } from '../../resolvers/phases.ts';
 import { clusterKubeconfig } from '../../resolvers/kubeconfig.ts';
 import type { ClusterView, ReplicaCounters, VersionCount } from '../../src/capi/views.ts';
 import { builder } from '../builder.ts';
@@ -49,7 +48,7 @@ export const ReplicaSummaryRef = builder
   .objectRef<ReplicaCounters & { versions: VersionCount[] }>('ReplicaSummary')
   .implement({
     fields: (t) => ({
-      ...replicaCounterFields(t, (s) => s),
+      ...replicaCounterFields(t),
       versions: t.field({ type: [VersionCountRef], resolve: (s) => s.versions }),
     }),
   });
@@ -91,7 +90,7 @@ builder.node(ClusterRef, {
   id: nodeId,
   description: 'A workload cluster (cluster.x-k8s.io Cluster).',
   fields: (t) => ({
-    phase: t.field({ type: ClusterPhaseEnum, nullable: true, resolve: (c) => clusterPhaseOf(c.phase) }),
+    phase: t.expose('phase', { type: ClusterPhaseEnum, nullable: true }),
     paused: t.exposeBoolean('paused'),
     kubernetesVersion: t.string({
       nullable: true,

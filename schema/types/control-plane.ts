@@ -27,7 +27,7 @@ ControlPlaneRef.implement({
   description: 'A control plane of any provider, read through the control-plane contract.',
   interfaces: [CapiObjectRef],
   fields: (t) => ({
-    ...replicaCounterFields(t, (cp) => cp.replicas),
+    ...replicaCounterFields(t),
     version: t.exposeString('version', {
       nullable: true,
       description: 'The desired version (spec.version).',

@@ -15,18 +15,13 @@ import { RolloutStrategyRef } from './control-plane.ts';
 import { nodeId } from './object-kinds.ts';
 import { MachineDeploymentPhaseEnum, MachinePoolPhaseEnum } from './phases.ts';
 import { replicaCounterFields } from './replica-counters.ts';
-import { machineDeploymentPhaseOf, machinePoolPhaseOf } from '../../resolvers/phases.ts';
 
 builder.node(MachineDeploymentRef, {
   interfaces: [CapiObjectRef],
   id: nodeId,
   fields: (t) => ({
-    ...replicaCounterFields(t, (v) => v.replicas),
-    phase: t.field({
-      type: MachineDeploymentPhaseEnum,
-      nullable: true,
-      resolve: (v) => machineDeploymentPhaseOf(v.phase),
-    }),
+    ...replicaCounterFields(t),
+    phase: t.expose('phase', { type: MachineDeploymentPhaseEnum, nullable: true }),
     version: t.exposeString('version', { nullable: true }),
     strategy: t.field({ type: RolloutStrategyRef, nullable: true, resolve: (v) => v.strategy }),
     machineSets: t.field({ type: [MachineSetRef], resolve: (v, _args, ctx) => owned(ctx, v, 'MachineSet') }),
@@ -49,7 +44,7 @@ builder.node(MachineSetRef, {
   interfaces: [CapiObjectRef],
   id: nodeId,
   fields: (t) => ({
-    ...replicaCounterFields(t, (v) => v.replicas),
+    ...replicaCounterFields(t),
     version: t.exposeString('version', { nullable: true }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => owned(ctx, v, 'Machine') }),
     machineDeployment: t.field({
@@ -65,12 +60,8 @@ builder.node(MachinePoolRef, {
   interfaces: [CapiObjectRef],
   id: nodeId,
   fields: (t) => ({
-    ...replicaCounterFields(t, (v) => v.replicas),
-    phase: t.field({
-      type: MachinePoolPhaseEnum,
-      nullable: true,
-      resolve: (v) => machinePoolPhaseOf(v.phase),
-    }),
+    ...replicaCounterFields(t),
+    phase: t.expose('phase', { type: MachinePoolPhaseEnum, nullable: true }),
     version: t.exposeString('version', { nullable: true }),
     machines: t.field({ type: [MachineRef], resolve: (v, _args, ctx) => owned(ctx, v, 'Machine') }),
     infrastructureMachinePool: t.field({

@@ -11,7 +11,6 @@ import {
 } from '../refs.ts';
 import { nodeId } from './object-kinds.ts';
 import { MachinePhaseEnum } from './phases.ts';
-import { machinePhaseOf } from '../../resolvers/phases.ts';
 
 export const AddressRef = builder.objectRef<AddressView>('MachineAddress').implement({
   fields: (t) => ({ type: t.exposeString('type'), address: t.exposeString('address') }),
@@ -21,7 +20,7 @@ builder.node(MachineRef, {
   interfaces: [CapiObjectRef],
   id: nodeId,
   fields: (t) => ({
-    phase: t.field({ type: MachinePhaseEnum, nullable: true, resolve: (m) => machinePhaseOf(m.phase) }),
+    phase: t.expose('phase', { type: MachinePhaseEnum, nullable: true }),
     version: t.exposeString('version', { nullable: true }),
     providerID: t.exposeString('providerID', { nullable: true }),
     nodeName: t.exposeString('nodeName', { nullable: true }),

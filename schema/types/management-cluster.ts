@@ -17,7 +17,7 @@ const ProviderRef = builder.objectRef<ClusterctlProviderView>('Provider').implem
     name: t.exposeString('providerName'),
     type: t.exposeString('type'),
     version: t.exposeString('version', { nullable: true }),
-    namespace: t.string({ resolve: (p) => p.address.namespace }),
+    namespace: t.exposeString('namespace'),
   }),
 });
 

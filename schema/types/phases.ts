@@ -1,30 +1,60 @@
+import type { EnumRef } from '@pothos/core';
 import {
+  clusterPhaseOf,
   clusterPhases,
+  machineDeploymentPhaseOf,
   machineDeploymentPhases,
+  machinePhaseOf,
   machinePhases,
+  machinePoolPhaseOf,
   machinePoolPhases,
 } from '../../resolvers/phases.ts';
 import { builder } from '../builder.ts';
 
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 const unknownNote =
   'Values are spelled as Cluster API writes them; a value this gateway does not know reads as `Unknown`, an object without a phase yet as null.';
 
-export const ClusterPhaseEnum = builder.enumType('ClusterPhase', {
-  description: `A Cluster's status.phase. ${unknownNote}`,
-  values: clusterPhases,
-});
+/**
+ * A phase enum whose fields are read straight off the views (no resolver: graphql-jit reads such
+ * a field inline, where a resolver costs a call, a resolve info and a response path per object).
+ * Views keep the phase as Cluster API wrote it, so the enum takes any string as output: its
+ * serialiser writes a phase this gateway does not know as `Unknown` (`phaseReaders`, applied by
+ * schema/index.ts). As input it is the enum's values only.
+ */
+function phaseEnum<P extends string>(name: string, description: string, values: readonly P[]) {
+  return builder.enumType(name, { description, values }) as unknown as EnumRef<Types, string, P>;
+}
 
-export const MachinePhaseEnum = builder.enumType('MachinePhase', {
-  description: `A Machine's status.phase. ${unknownNote}`,
-  values: machinePhases,
-});
+export const ClusterPhaseEnum = phaseEnum(
+  'ClusterPhase',
+  `A Cluster's status.phase. ${unknownNote}`,
+  clusterPhases,
+);
 
-export const MachineDeploymentPhaseEnum = builder.enumType('MachineDeploymentPhase', {
-  description: `A MachineDeployment's status.phase. ${unknownNote}`,
-  values: machineDeploymentPhases,
-});
+export const MachinePhaseEnum = phaseEnum(
+  'MachinePhase',
+  `A Machine's status.phase. ${unknownNote}`,
+  machinePhases,
+);
 
-export const MachinePoolPhaseEnum = builder.enumType('MachinePoolPhase', {
-  description: `A MachinePool's status.phase. ${unknownNote}`,
-  values: machinePoolPhases,
-});
+export const MachineDeploymentPhaseEnum = phaseEnum(
+  'MachineDeploymentPhase',
+  `A MachineDeployment's status.phase. ${unknownNote}`,
+  machineDeploymentPhases,
+);
+
+export const MachinePoolPhaseEnum = phaseEnum(
+  'MachinePoolPhase',
+  `A MachinePool's status.phase. ${unknownNote}`,
+  machinePoolPhases,
+);
+
+/** How each phase enum reads the phase a view holds before it serialises it. */
+export const phaseReaders: Record<string, (phase: string) => string | null> = {
+  ClusterPhase: clusterPhaseOf,
+  MachinePhase: machinePhaseOf,
+  MachineDeploymentPhase: machineDeploymentPhaseOf,
+  MachinePoolPhase: machinePoolPhaseOf,
+};

@@ -16,13 +16,16 @@ const descriptions: Record<keyof ReplicaCounters, string> = {
     'How many replicas already match the desired spec — version and templates (status.upToDateReplicas); below `replicas` while a rollout is under way.',
 };
 
-/** The five replica counters as Int fields, for any type whose counters `countersOf` gives. */
-export function replicaCounterFields<Parent>(
-  t: Pick<PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>, 'int'>,
-  countersOf: (parent: Parent) => ReplicaCounters,
+/**
+ * The five replica counters as Int fields of a type whose parent carries them as own properties
+ * (the views, a Cluster's summaries): exposed, with no resolver, so graphql-jit reads them inline.
+ */
+export function replicaCounterFields<Parent extends ReplicaCounters>(
+  t: Pick<PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>, 'exposeInt'>,
 ) {
+  // `Parent extends ReplicaCounters` guarantees the key; Pothos cannot check one of a generic parent.
   const counter = (name: keyof ReplicaCounters) =>
-    t.int({ nullable: true, description: descriptions[name], resolve: (p) => countersOf(p)[name] });
+    t.exposeInt(name as never, { nullable: true, description: descriptions[name] });
   return {
     desired: counter('desired'),
     replicas: counter('replicas'),

@@ -95,7 +95,8 @@ export function cachedNormaliserFor(gk: GroupKind, role: KindRole): Normaliser {
 /** How objects of a kind in a role become views carrying the stored object (readers without caches). */
 export function normaliserFor(gk: GroupKind, role: KindRole): Normaliser {
   const normalise = viewNormaliserFor(gk, role);
-  return (object, mc, crd) => ({ ...normalise(object, mc, crd), raw: rawOf(object) });
+  // Added, not spread into a copy: see viewOf (normalise/base.ts).
+  return (object, mc, crd) => Object.assign(normalise(object, mc, crd), { raw: rawOf(object) });
 }
 
 /** How objects of a kind in a role become views (the same for every reader). */

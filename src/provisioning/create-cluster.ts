@@ -40,7 +40,7 @@ function desiredWorkers(cluster: ClusterView, ctx: StepContext): number {
     ...(membersOf(ctx.cache, coreKinds.MachineDeployment, cluster.address) as MachineDeploymentView[]),
     ...(membersOf(ctx.cache, coreKinds.MachinePool, cluster.address) as MachinePoolView[]),
   ];
-  return pools.reduce((sum, p) => sum + (p.replicas.desired ?? 0), 0);
+  return pools.reduce((sum, p) => sum + (p.desired ?? 0), 0);
 }
 
 /**

@@ -47,8 +47,8 @@ export const deleteMachineOperation: OperationType = {
         if (!view || !('replicas' in view))
           return failed(`the machine's owner ${address?.name ?? ''} no longer exists`);
         const machines = await machinesOf(readerOf(ctx), view);
-        const desired = view.replicas.desired ?? machines.length;
-        const settled = replicasSettled(view.replicas, desired, machines);
+        const desired = view.desired ?? machines.length;
+        const settled = replicasSettled(view, desired, machines);
         return settled.done
           ? done(`${view.address.kind} ${view.address.name} is back at ${desired} ready replicas`)
           : waiting(`waiting for ${settled.waitingFor}`);

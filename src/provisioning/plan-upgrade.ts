@@ -227,7 +227,7 @@ export function planUpgrade(
         toVersion: to.text,
         machines: machines.map((m) => m.address),
         machineCount:
-          i === 0 ? machines.length : (controlPlane.replicas.desired ?? snapshot.controlPlaneMachines.length),
+          i === 0 ? machines.length : (controlPlane.desired ?? snapshot.controlPlaneMachines.length),
       });
       from = to.text;
     });

@@ -35,13 +35,13 @@ function rolloutType(name: string): OperationType {
           if (!view) return failed(`${target?.kind ?? 'object'} ${target?.name ?? ''} no longer exists`);
           const machines = await machinesOf(readerOf(ctx), view);
           const old = machinesBefore(machines, after);
-          const desired = view.replicas.desired ?? machines.length;
+          const desired = view.desired ?? machines.length;
           if (old.length > 0)
             return waiting(
               `${old.length} machine(s) created before ${after} still to replace`,
               desired === 0 ? 0 : Math.max(0, desired - old.length) / desired,
             );
-          const settled = replicasSettled(view.replicas, desired, machines);
+          const settled = replicasSettled(view, desired, machines);
           return settled.done
             ? done(`all ${desired} machines created after ${after}, ready and up to date`)
             : waiting(`waiting for ${settled.waitingFor}`, 0.9);

@@ -64,7 +64,7 @@ export function controlPlaneRolledOut(
 ): RolloutProgress {
   const target = parseKubernetesVersion(version);
   if (!controlPlane || !target) return progress('the control plane');
-  const desired = controlPlane.replicas.desired ?? machines.length;
+  const desired = controlPlane.desired ?? machines.length;
   const spec = controlPlane.version ? parseKubernetesVersion(controlPlane.version) : null;
   if (!spec || compareVersions(spec, target) < 0) return progress(`the control plane to ask for ${version}`);
   const behind = machines.filter((m) => !atLeast(target)(m));
@@ -72,7 +72,7 @@ export function controlPlaneRolledOut(
     return progress(
       `${behind.length} control-plane machine(s) still on ${behind[0]!.version ?? 'no version'}`,
     );
-  const counters = unsettled(controlPlane.replicas, desired, machines);
+  const counters = unsettled(controlPlane, desired, machines);
   if (counters) return progress(`control plane: ${counters}`);
   if (condition(controlPlane, 'Available')?.status === 'False')
     return progress('the control plane to be Available');
@@ -95,14 +95,14 @@ export function workerPoolRolledOut(
     return progress(
       `${behind.length} machine(s) of ${pool.address.name} still on ${behind[0]!.version ?? 'no version'}`,
     );
-  const desired = pool.replicas.desired ?? machines.length;
+  const desired = pool.desired ?? machines.length;
   // MachinePools of providers without Machine objects report counters only.
   const counters =
     pool.viewKind === 'MachinePool' && machines.length === 0
-      ? pool.replicas.upToDate !== null && pool.replicas.upToDate < desired
-        ? `${pool.replicas.upToDate} of ${desired} replicas up to date`
+      ? pool.upToDate !== null && pool.upToDate < desired
+        ? `${pool.upToDate} of ${desired} replicas up to date`
         : null
-      : unsettled(pool.replicas, desired, machines);
+      : unsettled(pool, desired, machines);
   if (counters) return progress(`${pool.address.name}: ${counters}`);
   return progress(null);
 }

@@ -57,7 +57,7 @@ const requested: OperationStep = {
       return failed(
         `${ctx.operation.target?.kind ?? 'object'} ${ctx.operation.target?.name ?? ''} no longer exists`,
       );
-    if (view.replicas.desired === replicas)
+    if (view.desired === replicas)
       return done(`${view.address.kind} ${view.address.name} asks for ${replicas} replicas`);
     return waiting(
       via === 'topology'
@@ -76,17 +76,17 @@ const ready: OperationStep = {
       return failed(
         `${ctx.operation.target?.kind ?? 'object'} ${ctx.operation.target?.name ?? ''} was deleted`,
       );
-    if (view.replicas.desired !== null && view.replicas.desired !== replicas)
-      return failed(`replicas were changed to ${view.replicas.desired} by another request`);
+    if (view.desired !== null && view.desired !== replicas)
+      return failed(`replicas were changed to ${view.desired} by another request`);
     const machines = await machinesOf(readerOf(ctx), view);
     // MachinePools of providers without Machine objects report only counters.
     const settled = replicasSettled(
-      view.replicas,
+      view,
       replicas,
       view.viewKind === 'MachinePool' && machines.length === 0 ? null : machines,
     );
     if (settled.done) return done(`${replicas} replicas ready and up to date`);
-    const have = Math.min(view.replicas.upToDate ?? 0, view.replicas.ready ?? 0);
+    const have = Math.min(view.upToDate ?? 0, view.ready ?? 0);
     return waiting(`waiting for ${settled.waitingFor}`, replicas === 0 ? 0 : have / replicas);
   },
 };

@@ -82,11 +82,11 @@ const paused: Check = (snapshot) =>
     .map((v) => ({ code: 'PAUSED', object: v.address, message: `${label(v)} is paused` }));
 
 /** A replica set whose counters say machines are still being created, replaced or removed. */
-function rollingOut(replicas: ReplicaCounters, view: ViewBase): string | null {
+function rollingOut(view: ViewBase & ReplicaCounters): string | null {
   if (condition(view, 'RollingOut')?.status === 'True') return 'is rolling out';
   if (condition(view, 'ScalingUp')?.status === 'True') return 'is scaling up';
   if (condition(view, 'ScalingDown')?.status === 'True') return 'is scaling down';
-  const { desired, replicas: current, upToDate } = replicas;
+  const { desired, replicas: current, upToDate } = view;
   if (desired !== null && current !== null && desired !== current)
     return `has ${current} of ${desired} replicas`;
   if (current !== null && upToDate !== null && upToDate < current)
@@ -101,7 +101,7 @@ const rollouts: Check = (snapshot) => {
     ...snapshot.machinePools.map((p) => p.view),
   ];
   for (const view of [...(snapshot.controlPlane ? [snapshot.controlPlane] : []), ...pools]) {
-    const why = rollingOut(view.replicas, view);
+    const why = rollingOut(view);
     if (why)
       blockers.push({ code: 'ROLLOUT_IN_PROGRESS', object: view.address, message: `${label(view)} ${why}` });
   }

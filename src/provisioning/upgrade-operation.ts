@@ -203,7 +203,7 @@ function controlPlaneStep(input: UpgradeInput, step: UpgradeStepInput): Operatio
           `every control-plane machine runs ${step.toVersion} or newer; the control plane is Available`,
         );
       const upgraded = machines.filter((m) => notLower(m.version, step.toVersion)).length;
-      const desired = cp.replicas.desired ?? machines.length;
+      const desired = cp.desired ?? machines.length;
       return waiting(
         `waiting for ${rolled.waitingFor}${input.topology ? topologyReason(cluster!) : ''}`,
         desired === 0 ? 0 : Math.min(upgraded, desired) / desired,
@@ -267,7 +267,7 @@ function poolStep(input: UpgradeInput, step: UpgradeStepInput): OperationStep {
       const rolled = workerPoolRolledOut(pool, machines, step.toVersion);
       if (rolled.done) return done(`every machine of ${pool.address.name} runs ${step.toVersion}`);
       const upgraded = machines.filter((m) => notLower(m.version, step.toVersion)).length;
-      const desired = pool.replicas.desired ?? machines.length;
+      const desired = pool.desired ?? machines.length;
       return waiting(
         `waiting for ${rolled.waitingFor}${input.topology ? topologyReason(cluster!) : ''}`,
         desired === 0 ? 0 : Math.min(upgraded, desired) / desired,

@@ -66,8 +66,8 @@ export const addMachineDeploymentOperation: OperationType = {
       async check(ctx) {
         const md = await poolOf(ctx);
         if (!md) return failed(`the MachineDeployment of pool '${addInput(ctx).poolName}' was deleted`);
-        const desired = md.replicas.desired ?? addInput(ctx).replicas;
-        const settled = replicasSettled(md.replicas, desired, await machinesOf(readerOf(ctx), md));
+        const desired = md.desired ?? addInput(ctx).replicas;
+        const settled = replicasSettled(md, desired, await machinesOf(readerOf(ctx), md));
         return settled.done
           ? done(`${desired} replicas ready`)
           : waiting(`waiting for ${settled.waitingFor}`);
@@ -94,7 +94,7 @@ function removeInput(ctx: StepContext): RemoveMachineDeploymentInput {
 
 async function leftovers(ctx: StepContext, md: ObjectAddress): Promise<string | null> {
   const view = await current<MachineDeploymentView>(ctx, md, removeInput(ctx).uid);
-  if (view) return `MachineDeployment ${md.name} is still there (${view.replicas.replicas ?? 0} replicas)`;
+  if (view) return `MachineDeployment ${md.name} is still there (${view.replicas ?? 0} replicas)`;
   const reader = readerOf(ctx);
   const clusters = (await reader.clusters(md.managementCluster)).items;
   const machines = clusters

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { ClusterClassVariableView, ClusterClassView, ObjectRef, WorkerClassView } from '../views.ts';
-import { baseOf } from './base.ts';
+import { baseOf, viewOf } from './base.ts';
 import { arr, at, bool, str } from './json-path.ts';
 import { refOf } from './refs.ts';
 
@@ -54,13 +54,12 @@ export function normaliseClusterClass(object: KubeObject, managementCluster: str
     ),
     ...arr(object, 'spec', 'workers', 'machinePools').map((w) => workerClassOf(w, 'MachinePool', namespace)),
   ].filter((w): w is WorkerClassView => w !== null);
-  return {
-    ...baseOf(object, managementCluster, []),
+  return viewOf<ClusterClassView>(baseOf(object, managementCluster, []), {
     viewKind: 'ClusterClass',
     variables: variablesOf(object),
     workerClasses,
     kubernetesVersions: arr(object, 'spec', 'kubernetesVersions').filter(
       (v): v is string => typeof v === 'string',
     ),
-  };
+  });
 }

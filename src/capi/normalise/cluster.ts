@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { pausedAnnotation } from '../kinds.ts';
 import type { ClusterView, ReplicaCounters, VersionCount } from '../views.ts';
-import { baseOf, endpointOf, isV1beta1 } from './base.ts';
+import { baseOf, viewOf, endpointOf, isV1beta1 } from './base.ts';
 import { arr, at, bool, num, str } from './json-path.ts';
 import { refOf } from './refs.ts';
 
@@ -46,8 +46,7 @@ export function normaliseCluster(object: KubeObject, managementCluster: string):
   const infrastructureRef = refOf(at(object, 'spec', 'infrastructureRef'), namespace);
   const legacy = isV1beta1(object);
   const statusSummary = legacy ? at(object, 'status', 'v1beta2') : at(object, 'status');
-  return {
-    ...baseOf(object, managementCluster, [controlPlaneRef, infrastructureRef]),
+  return viewOf<ClusterView>(baseOf(object, managementCluster, [controlPlaneRef, infrastructureRef]), {
     viewKind: 'Cluster',
     phase: str(object, 'status', 'phase'),
     paused:
@@ -65,5 +64,5 @@ export function normaliseCluster(object: KubeObject, managementCluster: string):
       : bool(object, 'status', 'initialization', 'controlPlaneInitialized') === true,
     controlPlaneStatus: summaryOf(at(statusSummary, 'controlPlane')),
     workersStatus: summaryOf(at(statusSummary, 'workers')),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { ControlPlaneView } from '../views.ts';
-import { baseOf, isV1beta1, replicaCountersOf, strategyOf } from './base.ts';
+import { baseOf, viewOf, isV1beta1, replicaCountersOf, strategyOf } from './base.ts';
 import { at, bool, str } from './json-path.ts';
 import { refOf } from './refs.ts';
 
@@ -20,10 +20,9 @@ export function normaliseControlPlane(object: KubeObject, managementCluster: str
     namespace,
   );
   const strategy = legacy ? at(object, 'spec', 'rolloutStrategy') : at(object, 'spec', 'rollout', 'strategy');
-  return {
-    ...baseOf(object, managementCluster, [infrastructureTemplateRef]),
+  return viewOf<ControlPlaneView>(baseOf(object, managementCluster, [infrastructureTemplateRef]), {
     viewKind: 'ControlPlane',
-    replicas: replicaCountersOf(object),
+    ...replicaCountersOf(object),
     version: str(object, 'spec', 'version'),
     statusVersion: str(object, 'status', 'version'),
     initialized:
@@ -31,5 +30,5 @@ export function normaliseControlPlane(object: KubeObject, managementCluster: str
         bool(object, 'status', 'initialized')) === true,
     rolloutStrategy: strategyOf(strategy),
     infrastructureTemplateRef,
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { labels } from '../kinds.ts';
 import type { AddressView, MachineView } from '../views.ts';
-import { baseOf, isV1beta1 } from './base.ts';
+import { baseOf, viewOf, isV1beta1 } from './base.ts';
 import { arr, at, bool, str } from './json-path.ts';
 import { refOf } from './refs.ts';
 
@@ -18,8 +18,7 @@ export function normaliseMachine(object: KubeObject, managementCluster: string):
   const infrastructureRef = refOf(at(object, 'spec', 'infrastructureRef'), namespace);
   const bootstrapConfigRef = refOf(at(object, 'spec', 'bootstrap', 'configRef'), namespace);
   const legacy = isV1beta1(object);
-  return {
-    ...baseOf(object, managementCluster, [infrastructureRef, bootstrapConfigRef]),
+  return viewOf<MachineView>(baseOf(object, managementCluster, [infrastructureRef, bootstrapConfigRef]), {
     viewKind: 'Machine',
     phase: str(object, 'status', 'phase'),
     version: str(object, 'spec', 'version'),
@@ -36,5 +35,5 @@ export function normaliseMachine(object: KubeObject, managementCluster: string):
     infrastructureRef,
     bootstrapConfigRef,
     controlPlane: object.metadata.labels?.[labels.controlPlane] !== undefined,
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import type { CrdInfo } from '../../k8s/crd-registry.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { ProviderObjectView, ProviderRole } from '../views.ts';
-import { baseOf, endpointOf } from './base.ts';
+import { baseOf, viewOf, endpointOf } from './base.ts';
 import { at, bool, str } from './json-path.ts';
 import { addressesOf } from './machine.ts';
 
@@ -22,8 +22,7 @@ export function normaliseProviderObject(
   const initialization = (field: string): boolean | null => bool(object, 'status', 'initialization', field);
   const byContract = (field: string): boolean =>
     (crd.contract === 'v1beta1' ? ready : (initialization(field) ?? ready)) === true;
-  return {
-    ...baseOf(object, managementCluster, []),
+  return viewOf<ProviderObjectView>(baseOf(object, managementCluster, []), {
     viewKind: 'ProviderObject',
     role,
     contract: crd.contract,
@@ -34,5 +33,5 @@ export function normaliseProviderObject(
     controlPlaneEndpoint: endpointOf(at(object, 'spec', 'controlPlaneEndpoint')),
     dataSecretCreated: byContract('dataSecretCreated'),
     dataSecretName: str(object, 'status', 'dataSecretName'),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { MachineDeploymentView, MachinePoolView, MachineSetView } from '../views.ts';
-import { baseOf, isV1beta1, replicaCountersOf, strategyOf } from './base.ts';
+import { baseOf, viewOf, isV1beta1, replicaCountersOf, strategyOf } from './base.ts';
 import { at, record, str } from './json-path.ts';
 import { refOf } from './refs.ts';
 
@@ -20,40 +20,40 @@ export function normaliseMachineDeployment(
   const strategy = isV1beta1(object)
     ? at(object, 'spec', 'strategy')
     : at(object, 'spec', 'rollout', 'strategy');
-  return {
-    ...baseOf(object, managementCluster, [refs.infrastructure, refs.bootstrap]),
-    viewKind: 'MachineDeployment',
-    replicas: replicaCountersOf(object),
-    phase: str(object, 'status', 'phase'),
-    version: str(object, 'spec', 'template', 'spec', 'version'),
-    strategy: strategyOf(strategy),
-    infrastructureTemplateRef: refs.infrastructure,
-    bootstrapTemplateRef: refs.bootstrap,
-    selector: record(object, 'spec', 'selector', 'matchLabels'),
-  };
+  return viewOf<MachineDeploymentView>(
+    baseOf(object, managementCluster, [refs.infrastructure, refs.bootstrap]),
+    {
+      viewKind: 'MachineDeployment',
+      ...replicaCountersOf(object),
+      phase: str(object, 'status', 'phase'),
+      version: str(object, 'spec', 'template', 'spec', 'version'),
+      strategy: strategyOf(strategy),
+      infrastructureTemplateRef: refs.infrastructure,
+      bootstrapTemplateRef: refs.bootstrap,
+      selector: record(object, 'spec', 'selector', 'matchLabels'),
+    },
+  );
 }
 
 export function normaliseMachineSet(object: KubeObject, managementCluster: string): MachineSetView {
   const refs = templateRefsOf(object);
-  return {
-    ...baseOf(object, managementCluster, [refs.infrastructure, refs.bootstrap]),
+  return viewOf<MachineSetView>(baseOf(object, managementCluster, [refs.infrastructure, refs.bootstrap]), {
     viewKind: 'MachineSet',
-    replicas: replicaCountersOf(object),
+    ...replicaCountersOf(object),
     version: str(object, 'spec', 'template', 'spec', 'version'),
     infrastructureTemplateRef: refs.infrastructure,
     bootstrapTemplateRef: refs.bootstrap,
-  };
+  });
 }
 
 export function normaliseMachinePool(object: KubeObject, managementCluster: string): MachinePoolView {
   const refs = templateRefsOf(object);
-  return {
-    ...baseOf(object, managementCluster, [refs.infrastructure, refs.bootstrap]),
+  return viewOf<MachinePoolView>(baseOf(object, managementCluster, [refs.infrastructure, refs.bootstrap]), {
     viewKind: 'MachinePool',
-    replicas: replicaCountersOf(object),
+    ...replicaCountersOf(object),
     phase: str(object, 'status', 'phase'),
     version: str(object, 'spec', 'template', 'spec', 'version'),
     infrastructureRef: refs.infrastructure,
     bootstrapConfigRef: refs.bootstrap,
-  };
+  });
 }

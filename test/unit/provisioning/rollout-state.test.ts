@@ -40,7 +40,7 @@ describe('controlPlaneRolledOut', () => {
     expect(controlPlaneRolledOut(unavailable, upgraded, 'v1.30.3').waitingFor).toBe(
       'the control plane to be Available',
     );
-    const notUpToDate = { ...cp, replicas: { ...counters(3), upToDate: 2 } };
+    const notUpToDate = { ...cp, ...counters(3), upToDate: 2 };
     expect(controlPlaneRolledOut(notUpToDate, upgraded, 'v1.30.3').waitingFor).toContain(
       '2 of 3 replicas up to date',
     );
@@ -68,10 +68,10 @@ describe('workerPoolRolledOut', () => {
 describe('replicasSettled', () => {
   it('counts live machines, and counters where there are no Machine objects', () => {
     const md = machineDeployment('a', 'v1.30.3', 2);
-    expect(replicasSettled(md.view.replicas, 2, md.machines).done).toBe(true);
-    expect(replicasSettled(md.view.replicas, 3, md.machines).waitingFor).toContain('2 of 3 machines');
+    expect(replicasSettled(md.view, 2, md.machines).done).toBe(true);
+    expect(replicasSettled(md.view, 3, md.machines).waitingFor).toContain('2 of 3 machines');
     const leaving = [{ ...md.machines[0]!, deletionTimestamp: '2026-01-01T00:00:00Z' }, md.machines[1]!];
-    expect(replicasSettled(md.view.replicas, 2, leaving).waitingFor).toContain('1 being deleted');
+    expect(replicasSettled(md.view, 2, leaving).waitingFor).toContain('1 being deleted');
     expect(replicasSettled({ ...counters(2), ready: 1 }, 2, null).waitingFor).toBe('1 of 2 replicas ready');
   });
 });

@@ -33,6 +33,9 @@ const ok = (type: string): ConditionView => ({
 function base(group: string, kind: string, name: string, conditions: string[]): ViewBase {
   return {
     address: address(group, kind, name),
+    name,
+    namespace: 'team-a',
+    kind,
     id: objectId(address(group, kind, name)),
     uid: `uid-${kind}-${name}`,
     apiVersion: `${group}/v1beta2`,
@@ -73,7 +76,7 @@ export function machineDeployment(name: string, version: string, replicas: numbe
   const view: MachineDeploymentView = {
     ...base('cluster.x-k8s.io', 'MachineDeployment', name, ['Available']),
     viewKind: 'MachineDeployment',
-    replicas: counters(replicas),
+    ...counters(replicas),
     phase: 'Running',
     version,
     strategy: null,
@@ -127,7 +130,7 @@ export function plainCluster(options: PlainClusterOptions): ClusterSnapshot {
       'ControlPlaneComponentsHealthy',
     ]),
     viewKind: 'ControlPlane',
-    replicas: counters(cpReplicas),
+    ...counters(cpReplicas),
     version: options.version,
     statusVersion: options.version,
     initialized: true,
