@@ -25,6 +25,11 @@ export interface ListWatchOptions {
   backoff?: Backoff;
   onStatus?: (status: ListWatchStatus) => void;
   now?: () => Date;
+  /**
+   * How long a watch request may go unanswered before it counts as failed (default 60 s, as lists
+   * and gets): client-node's Watch waits for the response headers with no deadline of its own.
+   */
+  watchStartTimeoutMs?: number;
 }
 
 type WatchOutcome =
@@ -39,6 +44,8 @@ export class ResilientListWatch {
   private stopped = true;
   private resourceVersion = '';
   private watchHandle: WatchHandle | undefined;
+  /** Ends the watch being started or followed now, for `stop()`: its request may never be answered. */
+  private abandonWatch: (() => void) | undefined;
   private wake: (() => void) | undefined;
   private readonly backoff: Backoff;
   private readonly now: () => Date;
@@ -68,6 +75,7 @@ export class ResilientListWatch {
   async stop(): Promise<void> {
     this.stopped = true;
     this.watchHandle?.abort();
+    this.abandonWatch?.();
     this.wake?.();
     await this.loop;
   }
@@ -123,8 +131,27 @@ export class ResilientListWatch {
     const startedAt = Date.now();
     return new Promise<WatchOutcome>((resolve) => {
       let gone = false;
-      let finished = false;
+      // Set once the outcome is known; a watch given up on (no answer in time, or stopped) may
+      // still answer or end later and must then change nothing.
+      let settled = false;
+      const settle = (outcome: WatchOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(unanswered);
+        this.watchHandle = undefined;
+        this.abandonWatch = undefined;
+        resolve(outcome);
+      };
+      const timeoutMs = this.options.watchStartTimeoutMs ?? 60_000;
+      const unanswered = setTimeout(() => {
+        const error = Object.assign(new Error(`watch not answered within ${timeoutMs / 1000} s`), {
+          code: 'ETIMEDOUT',
+        });
+        settle({ kind: 'failed', error });
+      }, timeoutMs);
+      this.abandonWatch = () => settle({ kind: 'closed', lastedMs: Date.now() - startedAt });
       const onEvent = (event: { type: string; object: unknown }): void => {
+        if (settled) return;
         if (event.type === 'ERROR') {
           if ((event.object as { code?: unknown } | undefined)?.code === 410) gone = true;
           return;
@@ -142,21 +169,22 @@ export class ResilientListWatch {
         if (rv) this.resourceVersion = rv;
       };
       const onDone = (err: unknown): void => {
-        finished = true;
-        this.watchHandle = undefined;
-        if (gone) resolve({ kind: 'gone' });
-        else if (err && !this.stopped) resolve({ kind: 'failed', error: err });
-        else resolve({ kind: 'closed', lastedMs: Date.now() - startedAt });
+        if (gone) settle({ kind: 'gone' });
+        else if (err && !this.stopped) settle({ kind: 'failed', error: err });
+        else settle({ kind: 'closed', lastedMs: Date.now() - startedAt });
       };
       this.transport.watch(this.target, this.resourceVersion, onEvent, onDone).then(
         (handle) => {
-          if (finished) return;
+          if (settled || this.stopped) {
+            handle.abort();
+            return;
+          }
+          clearTimeout(unanswered);
           this.watchHandle = handle;
-          if (this.stopped) handle.abort();
-          else if (!this.current.healthy)
+          if (!this.current.healthy)
             this.setStatus({ healthy: true, error: undefined, lastSyncTime: this.now() });
         },
-        (err: unknown) => resolve({ kind: 'failed', error: err }),
+        (err: unknown) => settle({ kind: 'failed', error: err }),
       );
     });
   }

@@ -5,6 +5,7 @@
  */
 import type { KindRole } from '../../../src/capi/management-cluster-cache.ts';
 import { cachedNormaliserFor, normaliserFor } from '../../../src/capi/management-cluster-cache.ts';
+import type { CrdInfo } from '../../../src/k8s/crd-registry.ts';
 import { groupOfApiVersion, type KubeObject } from '../../../src/k8s/kube-object.ts';
 import { syntheticFleet } from '../../gateway/support/synthetic-fleet.ts';
 
@@ -28,7 +29,17 @@ for (const [reader, normaliserOf] of [
       { group: groupOfApiVersion(o.apiVersion), kind: o.kind },
       roles[o.kind] ?? 'Core',
     );
-    const view = normalise(o, 'mc', { contract: 'v1beta2' });
+    const [group, version] = o.apiVersion.split('/') as [string, string];
+    const crd: CrdInfo = {
+      group,
+      kind: o.kind,
+      plural: `${o.kind.toLowerCase()}s`,
+      namespaced: true,
+      servedVersions: [version],
+      contract: 'v1beta2',
+      version,
+    };
+    const view = normalise(o, 'mc', crd);
     byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), view]);
   }
   for (const [kind, views] of byKind)

@@ -277,6 +277,42 @@ describe('list-watch against the embedded API server', () => {
     expect(loop.status).toMatchObject({ listed: true, healthy: true, error: undefined });
   });
 
+  it('a watch request the server does not answer fails after its deadline, is retried, and stop() does not wait for it', async () => {
+    const { transport, writer } = await server({});
+    await write(writer.create(clusters, cluster('a')));
+    let release = () => {};
+    transport.gate = new Promise<void>((resolve) => (release = resolve));
+    const sink = new RecordingSink();
+    const loop = new ResilientListWatch(transport, clusters, sink, {
+      backoff: exponentialBackoff(20, 50),
+      watchStartTimeoutMs: 100,
+    });
+    loop.start();
+    cleanups.push(() => loop.stop());
+    await until('listed', () => loop.status.listed);
+    await until('the unanswered watch reported', () => loop.status.healthy === false);
+    expect(loop.status.error).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(loop.status.error?.message).toContain('cannot reach the API server (ETIMEDOUT)');
+    await until('retried', () => transport.watchedFrom.length >= 3);
+    // The server answers again: the held requests go through; only the newest watch is followed.
+    transport.gate = undefined;
+    release();
+    await until('healthy again', () => loop.status.healthy);
+    await write(writer.create(clusters, cluster('b')));
+    await until('following the watch', () => sink.objects.has('b'));
+    expect(sink.names()).toEqual(['a', 'b']);
+
+    // Stopping while a watch request hangs returns at once instead of waiting for an answer.
+    transport.gate = new Promise<void>(() => {});
+    const held = new ResilientListWatch(transport, clusters, new RecordingSink());
+    const watches = transport.watchedFrom.length;
+    held.start();
+    await until('watching (held)', () => transport.watchedFrom.length > watches);
+    let stopped = false;
+    void held.stop().then(() => (stopped = true));
+    await until('stopped', () => stopped);
+  });
+
   it('a 410 answered to the watch request itself (thrown) relists at once, without reporting an error', async () => {
     const { transport, writer } = await server({});
     await write(writer.create(clusters, cluster('a')));
