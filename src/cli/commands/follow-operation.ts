@@ -3,16 +3,19 @@
  * its steps. On a terminal, the step list is redrawn in place — a progress bar per step and the
  * current step's message; elsewhere (a pipe, a CI log) one line per change of a step. The exit
  * code: 0 when it succeeded, `operationFailed` when it failed or was cancelled.
+ *
+ * The operation runs in the gateway whatever happens to this connection, so a gateway lost on
+ * the way (restarted, the network dropped) is waited for, as the watching commands do
+ * (live-subscription.ts): the stream is opened again and starts with the operation as it is now.
  */
 import {
   FollowOperationDocument,
-  GetOperationDocument,
   type GatewayClient,
   type OperationFieldsFragment,
-  unavailableCode,
 } from '../../../client/index.ts';
+import { liveSubscription } from './live-subscription.ts';
 import { isFinished } from './operation-view.ts';
-import { CliFailure, colourEnabled, exitCodes, failureOf, painter } from './output.ts';
+import { CliFailure, colourEnabled, exitCodes, painter } from './output.ts';
 import { stepBars, type OperationDrawing } from './step-bars.ts';
 
 export async function followOperation(
@@ -22,7 +25,7 @@ export async function followOperation(
 ): Promise<OperationFieldsFragment> {
   const drawing = out.isTTY ? stepBars(out, painter(colourEnabled(out))) : lineLog(out);
   try {
-    return await follow(client, start, drawing);
+    return await follow(client, start, drawing, out);
   } finally {
     drawing.stop();
     await client.close();
@@ -33,35 +36,28 @@ async function follow(
   client: GatewayClient,
   start: OperationFieldsFragment,
   drawing: OperationDrawing,
+  log: { write(text: string): unknown },
 ): Promise<OperationFieldsFragment> {
-  const draw = (op: OperationFieldsFragment) => drawing.show(op);
   let last = start;
-  draw(last);
-  if (!isFinished(last.phase)) {
-    for await (const res of client.subscribe(FollowOperationDocument, { id: start.id })) {
-      if (!res.ok && res.error.kind === 'graphql' && res.error.code === unavailableCode) {
-        process.stderr.write(`warning: ${res.error.message}\n`);
-        continue;
-      }
-      if (!res.ok) throw failureOf(res.error);
-      last = res.data.operationUpdated;
-      draw(last);
-      if (isFinished(last.phase)) break;
-    }
+  drawing.show(last);
+  if (isFinished(last.phase)) return last;
+  const updates = liveSubscription(
+    client,
+    FollowOperationDocument,
+    { id: start.id },
+    // The mutation that started it was answered: the gateway is known, a lost one is waited for;
+    // the stream ends only with the operation, so an end before that is reopened too.
+    { followedBefore: true, reopenOnEnd: true, log },
+  );
+  for await (const data of updates) {
+    last = data.operationUpdated;
+    drawing.show(last);
+    if (isFinished(last.phase)) return last;
   }
-  // The stream ended without an end (the gateway went away): ask once more.
-  if (!isFinished(last.phase)) {
-    const res = await client.request(GetOperationDocument, { id: start.id });
-    if (!res.ok) throw failureOf(res.error);
-    if (res.data.operation) last = res.data.operation;
-    draw(last);
-  }
-  if (!isFinished(last.phase))
-    throw new CliFailure(
-      `the stream of operation ${last.name} ended while it was ${last.phase}`,
-      exitCodes.unreachable,
-    );
-  return last;
+  throw new CliFailure(
+    `the stream of operation ${last.name} ended while it was ${last.phase}`,
+    exitCodes.unreachable,
+  );
 }
 
 /** The failure an operation ended with, or nothing when it succeeded. */
