@@ -36,7 +36,7 @@ let schema: GraphQLSchema | undefined;
  * global ID (src/capi/object-id.ts, encoded once per object version), so `id` has no resolver at
  * all: graphql-jit reads it off the view inline, as it does every field without one.
  */
-function synchronousNodeIds(built: GraphQLSchema): GraphQLSchema {
+function nodeIdsOffViews(built: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(built.getTypeMap())) {
     if (!isObjectType(type)) continue;
     const interfaces = type.getInterfaces().map((i) => i.name);
@@ -63,7 +63,7 @@ function phasesReadUnknown(built: GraphQLSchema): GraphQLSchema {
 
 /** The gateway's executable schema (built once; resolvers read through the context's reader). */
 export function buildGatewaySchema(): GraphQLSchema {
-  schema ??= phasesReadUnknown(synchronousNodeIds(builder.toSchema()));
+  schema ??= phasesReadUnknown(nodeIdsOffViews(builder.toSchema()));
   return schema;
 }
 
